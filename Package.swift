@@ -1,0 +1,135 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Imports point one way:
+//   C shims (CLibPQ, CArgon2, COpenSSL)
+//     → TallyCrypto, Passwords, Postgres, EmbeddedPostgres
+//     → TallyDatabase (migrations, roles, database setup)
+//     → TallyWeb (the Hummingbird application)
+//     → tally (the command)
+// Templating depends on nothing but the standard library and Foundation.
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "tally",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tally", targets: ["tally"]),
+        .library(name: "Templating", targets: ["Templating"]),
+        .library(name: "TallyWeb", targets: ["TallyWeb"]),
+        .library(name: "TallyTestSupport", targets: ["TallyTestSupport"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+        .library(name: "EmbeddedPostgres", targets: ["EmbeddedPostgres"]),
+        .library(name: "TallyDatabase", targets: ["TallyDatabase"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Randomness, SHA-256, HMAC and constant-time comparison from libcrypto.
+        .target(name: "TallyCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // argon2id password hashing and the password policy.
+        .target(
+            name: "Passwords",
+            dependencies: [
+                "CArgon2", "TallyCrypto",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.copy("Resources/common-passwords.txt")],
+            swiftSettings: swiftSettings
+        ),
+        // The libpq wrapper: binds, typed rows, transactions, the pool, COPY.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A private PostgreSQL cluster in a data folder: initdb, pg_ctl, the Unix socket.
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // Migrations, database roles and the connection settings of a Tally database.
+        .target(
+            name: "TallyDatabase",
+            dependencies: [
+                "Postgres", "EmbeddedPostgres", "TallyCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Mustache template engine.
+        .target(name: "Templating", swiftSettings: swiftSettings),
+        // The web application.
+        .target(
+            name: "TallyWeb",
+            dependencies: [
+                "TallyDatabase", "Postgres", "Templating",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `tally` command.
+        .executableTarget(
+            name: "tally",
+            dependencies: [
+                "TallyWeb", "TallyDatabase", "EmbeddedPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Throwaway migrated databases for tests.
+        .target(
+            name: "TallyTestSupport",
+            dependencies: ["TallyDatabase", "EmbeddedPostgres", "Postgres"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "TallyCryptoTests", dependencies: ["TallyCrypto"], swiftSettings: swiftSettings),
+        .testTarget(name: "PasswordsTests", dependencies: ["Passwords"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "TallyTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TallyDatabaseTests",
+            dependencies: ["TallyDatabase", "TallyTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TallyWebTests",
+            dependencies: [
+                "TallyWeb", "TallyTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
