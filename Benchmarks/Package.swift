@@ -1,0 +1,37 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Benchmarks and fuzz targets live apart from the main package so that it never depends on
+// what they compare against (swift-mustache). Build with `swift build -c release` here.
+let package = Package(
+    name: "tally-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+    ],
+    targets: [
+        // Renders a customer dashboard with Templating, swift-mustache and a hand-written builder.
+        .executableTarget(
+            name: "TemplateBenchmark",
+            dependencies: [
+                .product(name: "Templating", package: "tally"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // libFuzzer entry point for parse + render.
+        .executableTarget(
+            name: "TemplateFuzz",
+            dependencies: [.product(name: "Templating", package: "tally")]
+        ),
+        // Pool round trips and COPY against pgbench and psql on the same cluster.
+        .executableTarget(
+            name: "PostgresBenchmark",
+            dependencies: [
+                .product(name: "Postgres", package: "tally"),
+                .product(name: "EmbeddedPostgres", package: "tally"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
