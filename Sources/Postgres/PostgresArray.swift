@@ -1,0 +1,140 @@
+import Foundation
+
+/// A scalar type that can also travel as a one-dimensional PostgreSQL array.
+public protocol PostgresArrayElement: PostgresEncodable, PostgresDecodable {
+    /// The array type, e.g. `int8[]` for `Int`.
+    static var arrayType: PostgresType { get }
+    /// The element type that array elements are decoded as.
+    static var elementType: PostgresType { get }
+}
+
+extension Bool: PostgresArrayElement {
+    public static var arrayType: PostgresType { .boolArray }
+    public static var elementType: PostgresType { .bool }
+}
+extension Int: PostgresArrayElement {
+    public static var arrayType: PostgresType { .int8Array }
+    public static var elementType: PostgresType { .int8 }
+}
+extension Int64: PostgresArrayElement {
+    public static var arrayType: PostgresType { .int8Array }
+    public static var elementType: PostgresType { .int8 }
+}
+extension Int32: PostgresArrayElement {
+    public static var arrayType: PostgresType { .int4Array }
+    public static var elementType: PostgresType { .int4 }
+}
+extension Double: PostgresArrayElement {
+    public static var arrayType: PostgresType { .float8Array }
+    public static var elementType: PostgresType { .float8 }
+}
+extension String: PostgresArrayElement {
+    public static var arrayType: PostgresType { .textArray }
+    public static var elementType: PostgresType { .text }
+}
+extension UUID: PostgresArrayElement {
+    public static var arrayType: PostgresType { .uuidArray }
+    public static var elementType: PostgresType { .uuid }
+}
+extension Date: PostgresArrayElement {
+    public static var arrayType: PostgresType { .timestamptzArray }
+    public static var elementType: PostgresType { .timestamptz }
+}
+extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement {
+    public static var arrayType: PostgresType { Wrapped.arrayType }
+    public static var elementType: PostgresType { Wrapped.elementType }
+}
+
+/// The element types each array type may be read from (e.g. an `int4[]` column into `[Int]`).
+private let arrayElementTypes: [PostgresType: PostgresType] = [
+    .boolArray: .bool, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8,
+    .float4Array: .float4, .float8Array: .float8, .textArray: .text, .varcharArray: .varchar,
+    .uuidArray: .uuid, .timestamptzArray: .timestamptz,
+]
+
+extension Array: PostgresEncodable where Element: PostgresArrayElement {
+    public static var postgresType: PostgresType { Element.arrayType }
+
+    /// `{"a","b",NULL}`: every element quoted, so no element text needs inspection.
+    public func postgresText() throws(PostgresError) -> String? {
+        var out = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { out += "," }
+            guard let text = try element.postgresText() else {
+                out += "NULL"
+                continue
+            }
+            out += "\""
+            for scalar in text.unicodeScalars {
+                if scalar == "\"" || scalar == "\\" { out.unicodeScalars.append("\\") }
+                out.unicodeScalars.append(scalar)
+            }
+            out += "\""
+        }
+        return out + "}"
+    }
+}
+
+extension Array: PostgresDecodable where Element: PostgresArrayElement {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> [Element] {
+        guard let elementType = arrayElementTypes[type] else { throw .wrongType(type) }
+        guard let items = PostgresArrayLiteral.parse(bytes) else {
+            throw PostgresDecodeFailure("\(type) that is not a one-dimensional array")
+        }
+        var result: [Element] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            guard let item else {
+                result.append(try Element.decodePostgresNull())
+                continue
+            }
+            let element = item.withUnsafeBytes { raw in
+                Result { () throws(PostgresDecodeFailure) in try Element.decodePostgres(raw, type: elementType) }
+            }
+            result.append(try element.get())
+        }
+        return result
+    }
+}
+
+/// Parses the text form of a one-dimensional array, `{1,2,"a b",NULL}`.
+enum PostgresArrayLiteral {
+    /// The elements' texts (nil for NULL), or nil when the text is not a 1-D array literal.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]?]? {
+        guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return nil }
+        var items: [[UInt8]?] = []
+        var index = 1
+        let end = bytes.count - 1
+        if index == end { return items }
+        while index <= end {
+            guard let (item, next) = element(bytes, from: index, end: end) else { return nil }
+            items.append(item)
+            guard next <= end else { return nil }
+            if next == end { return items }
+            guard bytes[next] == UInt8(ascii: ",") else { return nil }
+            index = next + 1
+        }
+        return nil
+    }
+
+    private static func element(_ bytes: UnsafeRawBufferPointer, from start: Int, end: Int) -> ([UInt8]?, Int)? {
+        var index = start
+        if bytes[index] == UInt8(ascii: "{") { return nil }  // nested: multi-dimensional
+        if bytes[index] == UInt8(ascii: "\"") {
+            var text: [UInt8] = []
+            index += 1
+            while index < end, bytes[index] != UInt8(ascii: "\"") {
+                if bytes[index] == UInt8(ascii: "\\") { index += 1 }
+                guard index < end else { return nil }
+                text.append(bytes[index])
+                index += 1
+            }
+            guard index < end else { return nil }
+            return (text, index + 1)
+        }
+        while index < end, bytes[index] != UInt8(ascii: ",") { index += 1 }
+        let text = Array(bytes[start..<index])
+        if text.count == 4, String(decoding: text, as: UTF8.self).uppercased() == "NULL" { return (nil, index) }
+        return (text, index)
+    }
+}

@@ -1,0 +1,125 @@
+import CLibPQ
+
+extension PostgresConnection {
+    /// Bulk-loads rows with `COPY … FROM STDIN` (text format).
+    ///
+    /// ```swift
+    /// let count = try await connection.copyFromStdin("COPY items (id, name) FROM STDIN") { writer in
+    ///     for item in items { try await writer.append(item.id, item.name) }
+    /// }
+    /// ```
+    /// If `body` throws, the COPY is aborted and nothing is loaded. Returns the rows loaded.
+    @discardableResult
+    public func copyFromStdin(
+        _ statement: PostgresQuery, _ body: (PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
+        let sql = statement.sql
+        _ = try await run { handle throws(PostgresError) in
+            let result = try Self.checked(PQexec(handle, sql), connection: handle)
+            guard PQresultStatus(result.handle) == PGRES_COPY_IN else {
+                throw PostgresError(.copyFailed, serverMessage: "statement is not COPY FROM STDIN")
+            }
+            return true
+        }
+        let writer = PostgresCopyWriter(connection: self)
+        do {
+            try await body(writer)
+            try await writer.flush()
+        } catch {
+            _ = try? await run { handle throws(PostgresError) in
+                _ = PQputCopyEnd(handle, "aborted by the client")
+                return Self.drainResults(handle)
+            }
+            throw error
+        }
+        _ = try await run { handle throws(PostgresError) in
+            guard PQputCopyEnd(handle, nil) == 1 else {
+                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle)))
+            }
+            if let error = Self.drainResults(handle) { throw error }
+            return true
+        }
+        return writer.rowCount
+    }
+
+    /// Reads every pending result; returns the first error among them.
+    static func drainResults(_ handle: OpaquePointer) -> PostgresError? {
+        var firstError: PostgresError?
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            if status != PGRES_COMMAND_OK, firstError == nil {
+                let error = serverError(result, connection: handle)
+                firstError = PostgresError(
+                    error.kind == .server ? .copyFailed : error.kind, sqlState: error.sqlState,
+                    serverMessage: error.serverMessage, serverDetail: error.serverDetail)
+            }
+            PQclear(result)
+        }
+        return firstError
+    }
+
+    func putCopyData(_ bytes: [UInt8]) async throws {
+        _ = try await run { handle throws(PostgresError) in
+            let sent = bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    PQputCopyData(handle, $0, Int32(buffer.count))
+                }
+            }
+            guard sent == 1 else {
+                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle)))
+            }
+            return true
+        }
+    }
+}
+
+/// Encodes rows in COPY's text format and sends them in chunks.
+public final class PostgresCopyWriter {
+    private let connection: PostgresConnection
+    private var buffer: [UInt8] = []
+    private let chunkSize = 256 * 1024
+    /// Rows appended so far.
+    public private(set) var rowCount = 0
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+        buffer.reserveCapacity(chunkSize + 4096)
+    }
+
+    /// Appends one row; the values must match the COPY's column list in number and order.
+    public func append<each Value: PostgresEncodable>(_ values: repeat each Value) async throws {
+        var first = true
+        for value in repeat each values {
+            if !first { buffer.append(UInt8(ascii: "\t")) }
+            first = false
+            try appendField(value)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        rowCount += 1
+        if buffer.count >= chunkSize { try await flush() }
+    }
+
+    private func appendField(_ value: some PostgresEncodable) throws {
+        guard let text = try value.postgresText() else {
+            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: [92, 92])
+            case UInt8(ascii: "\t"): buffer.append(contentsOf: [92, UInt8(ascii: "t")])
+            case UInt8(ascii: "\n"): buffer.append(contentsOf: [92, UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): buffer.append(contentsOf: [92, UInt8(ascii: "r")])
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    /// Sends what is buffered.
+    func flush() async throws {
+        guard !buffer.isEmpty else { return }
+        let chunk = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try await connection.putCopyData(chunk)
+    }
+}

@@ -1,0 +1,154 @@
+import CLibPQ
+import Foundation
+import Logging
+import NIOPosix
+
+/// One libpq connection.
+///
+/// libpq calls block, so every call that talks to the server runs on the connection's thread pool,
+/// never on the async executor. A connection is used by one task at a time; the pool guarantees
+/// that, which is why the class can be `Sendable`.
+public final class PostgresConnection: @unchecked Sendable {
+    let handle: OpaquePointer
+    let threadPool: NIOThreadPool
+    /// The logger for this connection's errors.
+    public let logger: Logger
+    private var closed = false
+
+    private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
+        self.handle = handle
+        self.threadPool = threadPool
+        self.logger = logger
+    }
+
+    deinit { if !closed { PQfinish(handle) } }
+
+    /// Opens a connection from a URL (`postgresql://…`) or a conninfo string (`host=… dbname=…`).
+    ///
+    /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders rely on.
+    public static func connect(
+        to conninfo: String, threadPool: NIOThreadPool, logger: Logger
+    ) async throws -> PostgresConnection {
+        let handle = try await threadPool.runIfActive { () throws(PostgresError) -> UnsafeSendableHandle in
+            UnsafeSendableHandle(try blockingConnect(conninfo))
+        }
+        return PostgresConnection(handle: handle.pointer, threadPool: threadPool, logger: logger)
+    }
+
+    /// Opens a one-off connection whose blocking calls run on NIO's shared thread pool; for
+    /// commands and set-up work. Servers use a `PostgresPool`, which has threads of its own.
+    public static func connect(to conninfo: String, logger: Logger) async throws -> PostgresConnection {
+        try await connect(to: conninfo, threadPool: .singleton, logger: logger)
+    }
+
+    private static func blockingConnect(_ conninfo: String) throws(PostgresError) -> OpaquePointer {
+        // Order matters: later keywords override earlier ones, so defaults go before the caller's
+        // conninfo and what the decoders need goes after it.
+        let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
+        let values = ["5", "tally", conninfo, "UTF8"]
+        let handle = withCStrings(keywords) { keys in
+            withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
+        }
+        guard let handle else { throw PostgresError(.connectionFailed, serverMessage: "out of memory") }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(handle)
+            throw PostgresError(.connectionFailed, serverMessage: message)
+        }
+        let setup = "SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres'"
+        do {
+            _ = try checked(PQexec(handle, setup), connection: handle)
+        } catch {
+            PQfinish(handle)
+            throw error
+        }
+        return handle
+    }
+
+    /// Runs a statement and returns its rows.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        let sql = query.sql
+        let types = query.binds.map { type(of: $0).postgresType.oid }
+        var values: [String?] = []
+        values.reserveCapacity(query.binds.count)
+        for bind in query.binds { values.append(try bind.postgresText()) }
+        let parameters = values
+        let result = try await run { handle throws(PostgresError) in
+            try Self.blockingExecute(handle, sql: sql, types: types, values: parameters)
+        }
+        return PostgresRows(result: result)
+    }
+
+    /// Runs a statement for its effect; returns the number of rows it affected.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await self.query(query).affectedRows
+    }
+
+    /// Runs SQL text that may hold several statements and no binds (e.g. a migration file),
+    /// through the simple query protocol. The caller vouches that no untrusted input reached it.
+    public func unsafeExecuteScript(_ sql: String) async throws {
+        _ = try sql.postgresText()
+        _ = try await run { handle throws(PostgresError) in try Self.checked(PQexec(handle, sql), connection: handle) }
+    }
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
+    public func withTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await execute("BEGIN")
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            // A failed ROLLBACK leaves the connection in a transaction; the pool discards it then.
+            _ = try? await execute("ROLLBACK")
+            throw error
+        }
+        try await execute("COMMIT")
+        return result
+    }
+
+    /// True when the connection is open and outside any transaction: safe to hand to another task.
+    var isReusable: Bool {
+        !closed && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Reads whatever the server sent while the connection was idle (without blocking), so a
+    /// connection the server closed (restart, shutdown) is noticed before it is used.
+    func isAliveAfterIdle() -> Bool {
+        guard !closed, PQstatus(handle) == CONNECTION_OK else { return false }
+        guard PQconsumeInput(handle) == 1 else { return false }
+        while let notice = PQnotifies(handle) { PQfreemem(notice) }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Closes the connection. Further use fails with `connectionLost`.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        PQfinish(handle)
+    }
+
+    /// Runs a blocking libpq call on the thread pool.
+    func run<T: Sendable>(
+        _ body: @escaping @Sendable (OpaquePointer) throws(PostgresError) -> T
+    ) async throws -> T {
+        guard !closed else { throw PostgresError(.connectionLost, serverMessage: "connection closed") }
+        let handle = UnsafeSendableHandle(self.handle)
+        do {
+            return try await threadPool.runIfActive { try body(handle.pointer) }
+        } catch let error as PostgresError {
+            if error.isUnavailable || error.kind == .server {
+                logger.debug("database statement failed", metadata: error.logMetadata.mapValues { .string($0) })
+            }
+            throw error
+        }
+    }
+}
+
+/// A libpq handle carried into the thread pool; only one thread uses it at a time.
+struct UnsafeSendableHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+}

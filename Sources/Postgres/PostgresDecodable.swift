@@ -1,0 +1,158 @@
+import Foundation
+
+/// Why a non-NULL value could not be decoded; the row adds the column and caller.
+public struct PostgresDecodeFailure: Error, Sendable {
+    /// What the value was, e.g. "text" or "int8 'abc' that does not parse".
+    public let actual: String
+    /// Creates a failure.
+    public init(_ actual: String) { self.actual = actual }
+
+    static func wrongType(_ type: PostgresType) -> PostgresDecodeFailure { .init("a value of type \(type)") }
+}
+
+/// A Swift type that can be read from a result column (PostgreSQL's text format).
+public protocol PostgresDecodable {
+    /// Decodes a non-NULL value.
+    static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Self
+    /// The value for SQL NULL; non-optional types throw.
+    static func decodePostgresNull() throws(PostgresDecodeFailure) -> Self
+}
+
+extension PostgresDecodable {
+    public static func decodePostgresNull() throws(PostgresDecodeFailure) -> Self { throw PostgresDecodeFailure("NULL") }
+}
+
+extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Wrapped? {
+        try Wrapped.decodePostgres(bytes, type: type)
+    }
+    public static func decodePostgresNull() throws(PostgresDecodeFailure) -> Wrapped? { nil }
+}
+
+extension String: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> String {
+        guard PostgresType.textLike.contains(type) else { throw .wrongType(type) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Integers read from int2, int4 and int8 columns, checked against the Swift type's range.
+extension FixedWidthInteger where Self: SignedInteger {
+    static func decodeInteger(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Self {
+        guard type == .int2 || type == .int4 || type == .int8 || type == .oidType else { throw .wrongType(type) }
+        var scanner = ByteScanner(bytes: bytes)
+        let negative = scanner.skip("-")
+        guard let magnitude = scanner.number(), scanner.atEnd else { throw PostgresDecodeFailure("\(type) that does not parse") }
+        let value = negative ? -magnitude : magnitude
+        guard let result = Self(exactly: value) else { throw PostgresDecodeFailure("\(type) \(value), out of range") }
+        return result
+    }
+}
+
+extension Int: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Int {
+        try decodeInteger(bytes, type: type)
+    }
+}
+
+extension Int64: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Int64 {
+        try decodeInteger(bytes, type: type)
+    }
+}
+
+extension Int32: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Int32 {
+        try decodeInteger(bytes, type: type)
+    }
+}
+
+extension Bool: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Bool {
+        guard type == .bool else { throw .wrongType(type) }
+        guard bytes.count == 1 else { throw PostgresDecodeFailure("bool that does not parse") }
+        switch bytes[0] {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: throw PostgresDecodeFailure("bool that does not parse")
+        }
+    }
+}
+
+extension Double: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Double {
+        guard type == .float8 || type == .float4 else { throw .wrongType(type) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw PostgresDecodeFailure("\(type) that does not parse") }
+            return value
+        }
+    }
+}
+
+extension UUID: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> UUID {
+        guard type == .uuid else { throw .wrongType(type) }
+        guard let uuid = UUID(uuidString: String(decoding: bytes, as: UTF8.self)) else {
+            throw PostgresDecodeFailure("uuid that does not parse")
+        }
+        return uuid
+    }
+}
+
+extension Date: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Date {
+        guard type == .timestamptz else { throw .wrongType(type) }
+        guard let date = PostgresTimestamp.parse(bytes) else {
+            throw PostgresDecodeFailure("timestamptz '\(String(decoding: bytes, as: UTF8.self))' outside the supported range")
+        }
+        return date
+    }
+}
+
+extension Data: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Data {
+        guard type == .bytea else { throw .wrongType(type) }
+        guard let data = decodeHex(bytes) else { throw PostgresDecodeFailure("bytea that does not parse") }
+        return data
+    }
+
+    /// bytea's hex output format, `\x0aff…`.
+    static func decodeHex(_ bytes: UnsafeRawBufferPointer) -> Data? {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"),
+            bytes.count % 2 == 0
+        else { return nil }
+        var out = Data(capacity: (bytes.count - 2) / 2)
+        var index = 2
+        while index < bytes.count {
+            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: return byte - 48
+        case 97...102: return byte - 87
+        case 65...70: return byte - 55
+        default: return nil
+        }
+    }
+}
+
+extension PostgresJSON: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> PostgresJSON<Value> {
+        guard type == .json || type == .jsonb else { throw .wrongType(type) }
+        do {
+            return PostgresJSON(try JSONDecoder().decode(Value.self, from: Data(bytes)))
+        } catch {
+            throw PostgresDecodeFailure("\(type) that does not match \(Value.self)")
+        }
+    }
+}

@@ -1,0 +1,157 @@
+import Logging
+import NIOPosix
+import Synchronization
+
+/// A bounded pool of connections to one database.
+///
+/// - At most `maxConnections` are open; a caller that cannot get one within `acquireTimeout`
+///   gets `PostgresError(.poolTimeout)` (a web layer answers 503), never an endless wait.
+/// - A connection that comes back broken or inside a transaction is closed, not reused.
+/// - An idle connection is checked before reuse, so after a server restart the pool recovers by
+///   itself: dead connections are dropped and new ones opened.
+public final class PostgresPool: Sendable {
+    /// How the pool connects and how large it grows.
+    public struct Configuration: Sendable {
+        /// A `postgresql://` URL or a libpq conninfo string.
+        public var conninfo: String
+        /// The most connections open at once.
+        public var maxConnections: Int
+        /// How long a caller waits for a free connection before `poolTimeout`.
+        public var acquireTimeout: Duration
+
+        /// Creates a configuration.
+        public init(conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1)) {
+            self.conninfo = conninfo
+            self.maxConnections = max(1, maxConnections)
+            self.acquireTimeout = acquireTimeout
+        }
+    }
+
+    /// A snapshot of the pool, for metrics.
+    public struct Statistics: Sendable, Equatable {
+        /// Connections handed out now.
+        public var inUse = 0
+        /// Connections open and free now.
+        public var idle = 0
+        /// Callers waiting for a connection now.
+        public var waiting = 0
+        /// Connections opened since start.
+        public var opened = 0
+        /// Connections closed since start (broken, returned in a transaction, or shut down).
+        public var closed = 0
+        /// Database errors raised to callers since start.
+        public var errors = 0
+        /// Callers that gave up waiting since start.
+        public var timeouts = 0
+
+        /// All zeros.
+        public init() {}
+    }
+
+    enum Lease: Sendable {
+        case connection(PostgresConnection)
+        case permitToOpen
+    }
+
+    struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Lease, any Error>
+        let timeout: Task<Void, Never>
+    }
+
+    struct State {
+        var idle: [PostgresConnection] = []
+        var leased = 0
+        var opening = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID: UInt64 = 0
+        var isShutDown = false
+        var statistics = Statistics()
+    }
+
+    /// The pool's settings.
+    public let configuration: Configuration
+    let logger: Logger
+    let threadPool: NIOThreadPool
+    let state = Mutex(State())
+
+    /// Creates a pool; connections open on demand. Call `shutdown()` when done.
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections)
+        threadPool.start()
+    }
+
+    /// Lends a connection to `body` and takes it back afterwards, whatever happens.
+    public func withConnection<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection: PostgresConnection
+        do {
+            connection = try await acquire()
+        } catch {
+            countError(error)
+            throw error
+        }
+        do {
+            let result = try await body(connection)
+            release(connection)
+            return result
+        } catch {
+            release(connection)
+            countError(error)
+            throw error
+        }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection: COMMIT on return, ROLLBACK on throw.
+    public func withTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withConnection { connection in try await connection.withTransaction(body) }
+    }
+
+    /// Runs one statement on a pooled connection.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await withConnection { connection in try await connection.query(query) }
+    }
+
+    /// Runs one statement for its effect; returns the rows affected.
+    @discardableResult
+    public func execute(_ query: PostgresQuery) async throws -> Int {
+        try await withConnection { connection in try await connection.execute(query) }
+    }
+
+    /// The pool's current numbers.
+    public var statistics: Statistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.inUse = state.leased
+            statistics.idle = state.idle.count
+            statistics.waiting = state.waiters.count
+            return statistics
+        }
+    }
+
+    /// Closes idle connections, fails waiters and stops the thread pool. Connections still lent
+    /// out are closed when they come back.
+    public func shutdown() async {
+        let (idle, waiters) = state.withLock { state in
+            state.isShutDown = true
+            defer { state.idle = []; state.waiters = [] }
+            return (state.idle, state.waiters)
+        }
+        idle.forEach { $0.close() }
+        for waiter in waiters {
+            waiter.timeout.cancel()
+            waiter.continuation.resume(throwing: PostgresError(.poolClosed))
+        }
+        try? await threadPool.shutdownGracefully()
+    }
+
+    private func countError(_ error: any Error) {
+        guard error is PostgresError else { return }
+        state.withLock { $0.statistics.errors += 1 }
+    }
+}
