@@ -95,8 +95,9 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyWeb", "TallyDatabase", "EmbeddedPostgres",
+                "TallyWeb", "TallyDatabase", "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -112,7 +113,7 @@ let package = Package(
         .testTarget(name: "PasswordsTests", dependencies: ["Passwords"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "TallyTestSupport"],
+            dependencies: ["Postgres", "EmbeddedPostgres", "TallyTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: swiftSettings),

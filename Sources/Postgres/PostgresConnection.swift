@@ -14,6 +14,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// The logger for this connection's errors.
     public let logger: Logger
     private var closed = false
+    private var ownsThreadPool = false
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
@@ -21,7 +22,10 @@ public final class PostgresConnection: @unchecked Sendable {
         self.logger = logger
     }
 
-    deinit { if !closed { PQfinish(handle) } }
+    deinit {
+        if !closed { PQfinish(handle) }
+        if ownsThreadPool { threadPool.shutdownGracefully { _ in } }
+    }
 
     /// Opens a connection from a URL (`postgresql://…`) or a conninfo string (`host=… dbname=…`).
     ///
@@ -35,10 +39,21 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresConnection(handle: handle.pointer, threadPool: threadPool, logger: logger)
     }
 
-    /// Opens a one-off connection whose blocking calls run on NIO's shared thread pool; for
-    /// commands and set-up work. Servers use a `PostgresPool`, which has threads of its own.
+    /// Opens a one-off connection with a thread of its own for its blocking calls, for commands,
+    /// set-up work and tests. (Sharing a small thread pool between such connections can deadlock:
+    /// a call that waits on the server can hold the thread another connection needs to proceed.)
+    /// Servers use a `PostgresPool`, whose thread pool is sized to its connections.
     public static func connect(to conninfo: String, logger: Logger) async throws -> PostgresConnection {
-        try await connect(to: conninfo, threadPool: .singleton, logger: logger)
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+        do {
+            let connection = try await connect(to: conninfo, threadPool: threadPool, logger: logger)
+            connection.ownsThreadPool = true
+            return connection
+        } catch {
+            threadPool.shutdownGracefully { _ in }
+            throw error
+        }
     }
 
     private static func blockingConnect(_ conninfo: String) throws(PostgresError) -> OpaquePointer {
@@ -118,7 +133,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// connection the server closed (restart, shutdown) is noticed before it is used.
     func isAliveAfterIdle() -> Bool {
         guard !closed, PQstatus(handle) == CONNECTION_OK else { return false }
-        guard PQconsumeInput(handle) == 1 else { return false }
+        // Twice: a server that ends a session sends an error and then closes, and the second
+        // read is the one that sees the close.
+        for _ in 0..<2 {
+            guard PQconsumeInput(handle) == 1 else { return false }
+        }
         while let notice = PQnotifies(handle) { PQfreemem(notice) }
         return PQstatus(handle) == CONNECTION_OK
     }
@@ -128,6 +147,10 @@ public final class PostgresConnection: @unchecked Sendable {
         guard !closed else { return }
         closed = true
         PQfinish(handle)
+        if ownsThreadPool {
+            ownsThreadPool = false
+            threadPool.shutdownGracefully { _ in }
+        }
     }
 
     /// Runs a blocking libpq call on the thread pool.

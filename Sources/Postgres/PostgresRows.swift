@@ -18,7 +18,8 @@ final class PostgresResult: @unchecked Sendable {
         var types: [PostgresType] = []
         var index: [String: Int] = [:]
         for column in 0..<columnCount {
-            let name = String(cString: PQfname(handle, Int32(column)))
+            // COPY results have columns but no names.
+            let name = PQfname(handle, Int32(column)).map { String(cString: $0) } ?? "?column?"
             names.append(name)
             types.append(PostgresType(oid: PQftype(handle, Int32(column))))
             if index[name] == nil { index[name] = column }

@@ -1,0 +1,167 @@
+import Foundation
+import Postgres
+import TallyTestSupport
+import Testing
+
+@Suite("Binds and typed decoding")
+struct BindAndDecodeTests {
+    @Test("strings with quotes, backslashes and Unicode travel as binds, not SQL")
+    func trickyStrings() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            for text in ["O'Brien", "\"quoted\"", "back\\slash", "'; DROP TABLE x; --", "Zoë 日本語 🔑", "", "$1"] {
+                let rows = try await connection.query("SELECT \(text)::text AS value, length(\(text)::text) AS length")
+                let (value, length) = try #require(rows.first).decode((String, Int).self)
+                #expect(value == text)
+                #expect(length == text.count)
+            }
+        }
+    }
+
+    @Test("a string containing NUL is refused with a clear error, not truncated")
+    func nulRefused() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            await #expect(throws: PostgresError.self) {
+                _ = try await connection.query("SELECT \("before\0after")::text")
+            }
+            do {
+                _ = try await connection.query("SELECT \("a\0b")::text")
+            } catch let error as PostgresError {
+                #expect(error.kind == .nulInString)
+                #expect(error.description.contains("NUL"))
+            }
+            // The connection is still usable afterwards.
+            let rows = try await connection.query("SELECT 1::int8")
+            #expect(try rows.first?.decode(Int.self, at: 0) == 1)
+        }
+    }
+
+    @Test("every decodable type round-trips, and NULL decodes as nil")
+    func roundTrips() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            let uuid = UUID(uuidString: "8C1D7F5E-2B64-4C1B-9D0A-3E5F6A7B8C9D")!
+            let date = Date(timeIntervalSince1970: 1_790_000_000.123456)
+            let bytes = Data([0, 1, 2, 0xFE, 0xFF])
+            let rows = try await connection.query(
+                """
+                SELECT \(true)::bool, \(Int.max)::int8, \(Int32.min)::int4, \(Int64(-42))::int8,
+                       \(3.25)::float8, \("text")::text, \(date)::timestamptz, \(uuid)::uuid,
+                       \(bytes)::bytea, \(PostgresJSON(["a": 1, "b": 2]))::jsonb,
+                       \([1, 2, 3])::int8[], \(["x", "y,z", "q\"uote", "back\\slash"])::text[],
+                       \([true, false])::bool[], \([1.5, -2.0])::float8[], \([uuid])::uuid[], \([date])::timestamptz[]
+                """)
+            let row = try #require(rows.first)
+            #expect(try row.decode(Bool.self, at: 0) == true)
+            #expect(try row.decode(Int.self, at: 1) == Int.max)
+            #expect(try row.decode(Int32.self, at: 2) == Int32.min)
+            #expect(try row.decode(Int64.self, at: 3) == -42)
+            #expect(try row.decode(Double.self, at: 4) == 3.25)
+            #expect(try row.decode(String.self, at: 5) == "text")
+            #expect(try row.decode(Date.self, at: 6).timeIntervalSince1970 == date.timeIntervalSince1970.roundedToMicroseconds)
+            #expect(try row.decode(UUID.self, at: 7) == uuid)
+            #expect(try row.decode(Data.self, at: 8) == bytes)
+            #expect(try row.decode(PostgresJSON<[String: Int]>.self, at: 9).value == ["a": 1, "b": 2])
+            #expect(try row.decode([Int].self, at: 10) == [1, 2, 3])
+            #expect(try row.decode([String].self, at: 11) == ["x", "y,z", "q\"uote", "back\\slash"])
+            #expect(try row.decode([Bool].self, at: 12) == [true, false])
+            #expect(try row.decode([Double].self, at: 13) == [1.5, -2.0])
+            #expect(try row.decode([UUID].self, at: 14) == [uuid])
+            #expect(try row.decode([Date].self, at: 15).map(\.timeIntervalSince1970) == [date.timeIntervalSince1970.roundedToMicroseconds])
+        }
+    }
+
+    @Test("NULL of every type decodes as nil into optionals and as an error otherwise")
+    func nulls() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            let none: Int? = nil
+            let rows = try await connection.query(
+                """
+                SELECT NULL::bool, \(none)::int8, NULL::int4, NULL::float8, NULL::text, NULL::timestamptz,
+                       NULL::uuid, NULL::bytea, NULL::jsonb, NULL::int8[], ARRAY[1, NULL, 3]::int8[]
+                """)
+            let row = try #require(rows.first)
+            #expect(try row.decode(Bool?.self, at: 0) == nil)
+            #expect(try row.decode(Int?.self, at: 1) == nil)
+            #expect(try row.decode(Int32?.self, at: 2) == nil)
+            #expect(try row.decode(Double?.self, at: 3) == nil)
+            #expect(try row.decode(String?.self, at: 4) == nil)
+            #expect(try row.decode(Date?.self, at: 5) == nil)
+            #expect(try row.decode(UUID?.self, at: 6) == nil)
+            #expect(try row.decode(Data?.self, at: 7) == nil)
+            #expect(try row.decode(PostgresJSON<[String: Int]>?.self, at: 8) == nil)
+            #expect(try row.decode([Int]?.self, at: 9) == nil)
+            #expect(try row.decode([Int?].self, at: 10) == [1, nil, 3])
+            #expect(throws: PostgresDecodingError.self) { try row.decode(Int.self, at: 1) }
+            #expect(throws: PostgresDecodingError.self) { try row.decode([Int].self, at: 10) }
+        }
+    }
+
+    @Test("a decode error names the column, the expected type and what it got")
+    func decodeErrorText() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            let row = try #require(try await connection.query("SELECT 'abc'::text AS label, NULL::int8 AS amount").first)
+            do {
+                _ = try row.decode(Int.self, column: "label")
+                Issue.record("decoding text as Int should fail")
+            } catch let error as PostgresDecodingError {
+                #expect(error.column == "label")
+                #expect(error.expectedType == "Int")
+                #expect(error.actual.contains("text"))
+                #expect(error.description.contains("BindAndDecodeTests.swift"))
+            }
+            do {
+                _ = try row.decode(Int.self, column: "amount")
+                Issue.record("decoding NULL as Int should fail")
+            } catch let error as PostgresDecodingError {
+                #expect(error.column == "amount")
+                #expect(error.actual == "NULL")
+            }
+            #expect(throws: PostgresDecodingError.self) { try row.decode(Int.self, column: "missing") }
+        }
+    }
+
+    @Test("server errors carry SQLSTATE and a generic description without SQL or values")
+    func serverErrors() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            try await connection.execute("CREATE TABLE people (email text PRIMARY KEY)")
+            try await connection.execute("INSERT INTO people VALUES (\("secret@example.com"))")
+            do {
+                try await connection.execute("INSERT INTO people VALUES (\("secret@example.com"))")
+                Issue.record("duplicate insert should fail")
+            } catch let error as PostgresError {
+                #expect(error.kind == .server)
+                #expect(error.sqlState == "23505")
+                #expect(error.constraint == "people_pkey")
+                #expect(!error.description.contains("secret"))
+                #expect(!error.description.contains("INSERT"))
+            }
+        }
+    }
+
+    @Test("interpolated fragments renumber their binds")
+    func fragments() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            let filter: PostgresQuery = "x > \(2) AND x < \(5)"
+            let rows = try await connection.query("SELECT x FROM generate_series(\(1), \(10)) AS x WHERE \(filter) ORDER BY x")
+            #expect(try rows.map { try $0.decode(Int.self, at: 0) } == [3, 4])
+        }
+    }
+}
+
+extension Double {
+    /// PostgreSQL keeps microseconds.
+    var roundedToMicroseconds: Double { (self * 1_000_000).rounded() / 1_000_000 }
+}

@@ -1,0 +1,125 @@
+import EmbeddedPostgres
+import Foundation
+import Logging
+import Postgres
+import TallyTestSupport
+import Testing
+
+@Suite("Connection pool")
+struct PoolTests {
+    @Test("a caller that cannot get a connection in time gets poolTimeout, not a hang")
+    func acquireTimeout() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(300))
+            let holding = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await pool.withConnection { _ in
+                    holding.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in holding.stream { break }
+            let started = ContinuousClock.now
+            do {
+                _ = try await pool.query("SELECT 1")
+                Issue.record("the second caller should time out")
+            } catch let error as PostgresError {
+                #expect(error.kind == .poolTimeout)
+                #expect(error.isUnavailable)
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(pool.statistics.timeouts == 1)
+            release.continuation.yield()
+            try await holder.value
+            // Once the connection is back, callers are served again.
+            #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
+            await pool.shutdown()
+        }
+    }
+
+    @Test("waiters are served in turn when connections come back")
+    func waitersServed() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.makePool(maxConnections: 2, acquireTimeout: .seconds(10))
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await pool.query("SELECT \(index)::int8, pg_sleep(0.005)").first!.decode(Int.self, at: 0)
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(results.sorted() == Array(0..<40))
+            let statistics = pool.statistics
+            #expect(statistics.opened <= 2)
+            #expect(statistics.inUse == 0)
+            await pool.shutdown()
+        }
+    }
+
+    @Test("a connection returned inside a transaction is discarded, not reused")
+    func returnedInTransactionDiscarded() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.makePool(maxConnections: 1)
+            let firstPID = try await pool.withConnection { connection in
+                try await connection.execute("BEGIN")
+                return try await connection.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
+            }
+            #expect(pool.statistics.closed == 1)
+            let secondPID = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
+            #expect(secondPID != firstPID)
+            #expect(pool.statistics.opened == 2)
+            await pool.shutdown()
+        }
+    }
+
+    @Test("a connection the server killed is dropped and replaced")
+    func killedConnectionReplaced() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.makePool(maxConnections: 1)
+            let pid = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
+            let admin = try await database.connect(as: .superuser)
+            defer { admin.close() }
+            try await admin.execute("SELECT pg_terminate_backend(\(pid)::int4)")
+            try await Task.sleep(for: .milliseconds(100))
+            let newPID = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
+            #expect(newPID != pid)
+            await pool.shutdown()
+        }
+    }
+
+    @Test("after the server restarts the pool recovers by itself")
+    func recoversAfterRestart() async throws {
+        let folder = "/tmp/tally-pt-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let cluster = try await EmbeddedPostgres(options: .init(dataDirectory: folder, durability: .fast), logger: logger).start()
+        let pool = PostgresPool(
+            configuration: .init(
+                conninfo: cluster.connectionString(database: "postgres"), maxConnections: 3,
+                acquireTimeout: .milliseconds(500)),
+            logger: logger)
+        do {
+            #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
+            try await cluster.stopServerOnly()
+            let started = ContinuousClock.now
+            do {
+                _ = try await pool.query("SELECT 1")
+                Issue.record("a query with the server down should fail")
+            } catch let error as PostgresError {
+                #expect(error.isUnavailable)
+            }
+            #expect(ContinuousClock.now - started < .seconds(2))
+            try await cluster.startServerAgain()
+            #expect(try await pool.query("SELECT 2::int8").first?.decode(Int.self, at: 0) == 2)
+        } catch {
+            await pool.shutdown()
+            try? await cluster.stop()
+            throw error
+        }
+        await pool.shutdown()
+        try await cluster.stop()
+    }
+}
