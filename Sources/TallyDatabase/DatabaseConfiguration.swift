@@ -1,0 +1,32 @@
+/// Where Tally's database is and how Tally connects to it. Built once from flags and environment
+/// by the `tally` command and passed down.
+public struct DatabaseConfiguration: Sendable, Equatable {
+    /// The app role's URL (`DATABASE_URL`). nil runs the embedded cluster.
+    public var appURL: String?
+    /// The owner role's URL (`TALLY_OWNER_DATABASE_URL`), used to migrate an external database.
+    public var ownerURL: String?
+    /// The embedded cluster's folder (`TALLY_DATA_DIR`).
+    public var dataDirectory: String
+    /// The folder of `NNNN_name.sql` files (`TALLY_MIGRATIONS_DIR`).
+    public var migrationsDirectory: String
+    /// The most connections the app's pool opens (`TALLY_DB_POOL_SIZE`).
+    public var poolSize: Int
+    /// How long a request waits for a pooled connection before answering 503.
+    public var acquireTimeout: Duration
+
+    /// The defaults: embedded cluster in `.tally/postgres`, migrations from `migrations/`.
+    public init(
+        appURL: String? = nil, ownerURL: String? = nil, dataDirectory: String = ".tally/postgres",
+        migrationsDirectory: String = "migrations", poolSize: Int = 10, acquireTimeout: Duration = .seconds(1)
+    ) {
+        self.appURL = appURL
+        self.ownerURL = ownerURL
+        self.dataDirectory = dataDirectory
+        self.migrationsDirectory = migrationsDirectory
+        self.poolSize = poolSize
+        self.acquireTimeout = acquireTimeout
+    }
+
+    /// True when Tally runs its own PostgreSQL cluster.
+    public var isEmbedded: Bool { appURL == nil }
+}

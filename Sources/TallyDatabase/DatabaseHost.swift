@@ -1,0 +1,110 @@
+import EmbeddedPostgres
+import Logging
+import Postgres
+
+/// The database Tally runs on: an external one named by URLs, or the embedded cluster, which it
+/// creates, starts, bootstraps and migrates, and stops again.
+public final class DatabaseHost: Sendable {
+    /// The database the embedded cluster holds.
+    public static let embeddedDatabaseName = "tally"
+
+    /// Conninfo for the app role (what `tally serve` uses).
+    public let appConninfo: String
+    /// Conninfo for the owner role (what migrations use), when known.
+    public let ownerConninfo: String?
+    /// The embedded cluster, when Tally runs one.
+    public let cluster: RunningCluster?
+    /// The migrations this Tally knows.
+    public let migrations: [Migration]
+    let logger: Logger
+
+    private init(appConninfo: String, ownerConninfo: String?, cluster: RunningCluster?, migrations: [Migration], logger: Logger) {
+        self.appConninfo = appConninfo
+        self.ownerConninfo = ownerConninfo
+        self.cluster = cluster
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Opens the configured database. With no app URL this starts the embedded cluster and creates
+    /// the roles and the database. With `migrate`, pending migrations are applied as the owner.
+    public static func open(_ configuration: DatabaseConfiguration, migrate: Bool, logger: Logger) async throws -> DatabaseHost {
+        let migrations = try MigrationSource.load(from: configuration.migrationsDirectory)
+        guard configuration.isEmbedded else {
+            let host = DatabaseHost(
+                appConninfo: configuration.appURL ?? "", ownerConninfo: configuration.ownerURL, cluster: nil,
+                migrations: migrations, logger: logger)
+            if migrate { try await host.migrate() }
+            return host
+        }
+        let cluster = try await EmbeddedPostgres(
+            options: .init(dataDirectory: configuration.dataDirectory), logger: logger
+        ).start()
+        do {
+            let host = DatabaseHost(
+                appConninfo: cluster.connectionString(database: embeddedDatabaseName, user: DatabaseRoles.app),
+                ownerConninfo: cluster.connectionString(database: embeddedDatabaseName, user: DatabaseRoles.owner),
+                cluster: cluster, migrations: migrations, logger: logger)
+            try await host.bootstrapEmbedded()
+            if migrate { try await host.migrate() }
+            return host
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+    }
+
+    private func bootstrapEmbedded() async throws {
+        guard let cluster else { return }
+        try await withConnection(cluster.connectionString(database: "postgres", user: cluster.superuser)) { connection in
+            try await DatabaseRoles.bootstrap(database: Self.embeddedDatabaseName, superuser: connection)
+        }
+        try await withConnection(cluster.connectionString(database: Self.embeddedDatabaseName, user: cluster.superuser)) {
+            try await DatabaseRoles.prepareSchema(superuser: $0)
+        }
+    }
+
+    /// Applies pending migrations as the owner role; returns what it applied.
+    @discardableResult
+    public func migrate() async throws -> [Migration] {
+        guard let ownerConninfo else { throw DatabaseHostError.ownerURLMissing }
+        let migrator = Migrator(migrations: migrations, logger: logger)
+        return try await withConnection(ownerConninfo) { try await migrator.migrate(on: $0) }
+    }
+
+    /// Where the database stands against the known migrations (read as the owner when known).
+    public func status() async throws -> Migrator.Status {
+        let migrator = Migrator(migrations: migrations, logger: logger)
+        return try await withConnection(ownerConninfo ?? appConninfo) { try await migrator.status(on: $0) }
+    }
+
+    /// Stops the embedded cluster, if any.
+    public func close() async {
+        guard let cluster else { return }
+        do {
+            try await cluster.stop()
+        } catch {
+            logger.error("could not stop the embedded database", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Runs `body` on a one-off connection.
+    func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await PostgresConnection.connect(to: conninfo, logger: logger)
+        defer { connection.close() }
+        return try await body(connection)
+    }
+}
+
+/// Misconfiguration of an external database.
+public enum DatabaseHostError: Error, Sendable, CustomStringConvertible {
+    /// Migrating an external database needs the owner role's URL.
+    case ownerURLMissing
+
+    public var description: String {
+        switch self {
+        case .ownerURLMissing:
+            return "migrating an external database needs TALLY_OWNER_DATABASE_URL (a URL for the role that owns the tables)"
+        }
+    }
+}

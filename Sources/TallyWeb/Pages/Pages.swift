@@ -1,0 +1,49 @@
+import Logging
+import Templating
+
+/// Renders Tally's pages from the templates loaded at start-up.
+public struct Pages: Sendable {
+    let library: TemplateLibrary
+    let logger: Logger
+
+    /// Loads every template under `directory`; any parse error or missing partial throws with
+    /// file:line:column, which stops start-up.
+    public init(directory: String, reloadOnChange: Bool, logger: Logger) throws {
+        library = try TemplateLibrary(directory: directory, options: .init(reloadOnChange: reloadOnChange))
+        self.logger = logger
+    }
+
+    /// Renders the page template `name` with its view model.
+    func render(_ name: String, _ view: some TemplateValue) throws -> String {
+        try library.render(view, template: name)
+    }
+
+    /// The error page. It cannot fail: if the template does, a bare page with the request id is
+    /// returned and the failure is logged.
+    func renderErrorPage(_ view: ErrorPageView) -> String {
+        do {
+            return try render("error", view)
+        } catch {
+            logger.error("error page failed to render", metadata: ["error": "\(error)"])
+            return "<!doctype html><title>Error \(view.status)</title><p>Error \(view.status). Request id: \(view.requestID)</p>"
+        }
+    }
+}
+
+/// The view model of the error page.
+struct ErrorPageView: TemplateValue {
+    let status: Int
+    let title: String
+    let message: String
+    let requestID: String
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "status": status
+        case "title": title
+        case "message": message
+        case "requestID": requestID
+        default: nil
+        }
+    }
+}

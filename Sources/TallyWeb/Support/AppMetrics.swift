@@ -1,0 +1,77 @@
+import Postgres
+import Prometheus
+import Synchronization
+
+/// Tally's Prometheus metrics: requests by route, their latency, and the database pool.
+///
+/// Owns its own registry (no global metrics bootstrap), so every app instance and every test has
+/// its own numbers.
+public final class AppMetrics: Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let pool: PostgresPool
+    private let lastPoolTotals = Mutex(PostgresPool.Statistics())
+
+    static let latencyBuckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+        .seconds(2.5), .seconds(5),
+    ]
+
+    /// Creates the metrics for an app that uses `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Counts one request and records its latency.
+    func recordRequest(method: String, route: String, status: Int, duration: Duration) {
+        registry.makeCounter(
+            descriptor: .init(
+                namespace: "tally", metricName: "http_requests", unitName: "total",
+                helpText: "HTTP requests by method, route and status"),
+            labels: [("method", method), ("route", route), ("status", String(status))]
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(
+                namespace: "tally", metricName: "http_request_duration", unitName: "seconds",
+                helpText: "HTTP request latency by method and route"),
+            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
+        ).recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The Prometheus text exposition, with the pool's numbers read now.
+    public func exposition() -> String {
+        let statistics = pool.statistics
+        gauge("db_pool_connections", "Pooled database connections by state", ["state": "in_use"]).set(Double(statistics.inUse))
+        gauge("db_pool_connections", "Pooled database connections by state", ["state": "idle"]).set(Double(statistics.idle))
+        gauge("db_pool_waiting", "Requests waiting for a database connection", [:]).set(Double(statistics.waiting))
+        gauge("db_pool_max", "The pool's connection limit", [:]).set(Double(pool.configuration.maxConnections))
+        let previous = lastPoolTotals.withLock { last in
+            defer { last = statistics }
+            return last
+        }
+        counter("db_errors", "Database errors raised to callers").increment(by: Int64(statistics.errors - previous.errors))
+        counter("db_pool_timeouts", "Requests that gave up waiting for a connection")
+            .increment(by: Int64(statistics.timeouts - previous.timeouts))
+        counter("db_connections_opened", "Database connections opened").increment(by: Int64(statistics.opened - previous.opened))
+        counter("db_connections_closed", "Database connections closed").increment(by: Int64(statistics.closed - previous.closed))
+        return registry.emitToString()
+    }
+
+    private func gauge(_ name: String, _ help: String, _ labels: [String: String]) -> Gauge {
+        registry.makeGauge(
+            descriptor: .init(namespace: "tally", metricName: name, unitName: "", helpText: help),
+            labels: labels.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    private func counter(_ name: String, _ help: String) -> Counter {
+        registry.makeCounter(
+            descriptor: .init(namespace: "tally", metricName: name, unitName: "total", helpText: help), labels: [])
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}

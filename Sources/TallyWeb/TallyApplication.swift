@@ -1,0 +1,63 @@
+import Hummingbird
+import Logging
+import Postgres
+import TallyDatabase
+
+/// What the web application needs, built by the caller (the `tally` command or a test).
+public struct AppServices: Sendable {
+    /// The pool of app-role connections.
+    public let pool: PostgresPool
+    /// The migrations this Tally knows, for readiness.
+    public let migrations: [Migration]
+    /// The pages.
+    public let pages: Pages
+    /// The metrics registry the app reports into.
+    public let metrics: AppMetrics
+
+    /// Collects the services.
+    public init(pool: PostgresPool, migrations: [Migration], pages: Pages) {
+        self.pool = pool
+        self.migrations = migrations
+        self.pages = pages
+        metrics = AppMetrics(pool: pool)
+    }
+}
+
+/// Builds Tally's web application.
+public enum TallyApplication {
+    /// The router with every route and middleware, for the server and for tests.
+    ///
+    /// Middleware order, outermost first: request log (X-Request-Id) → metrics → security
+    /// headers → errors (pages and JSON; 503 when the database is unavailable) → static files
+    /// under `/static/` → routes.
+    public static func makeRouter(
+        configuration: ServerConfiguration, services: AppServices, logger: Logger
+    ) -> Router<AppRequestContext> {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: MetricsMiddleware(metrics: services.metrics))
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware(pages: services.pages, retryAfterSeconds: configuration.retryAfterSeconds))
+        router.add(
+            middleware: FileMiddleware(
+                configuration.publicDirectory, urlBasePath: "/static",
+                cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
+                searchForIndexHtml: false, logger: logger))
+        let migrator = Migrator(migrations: services.migrations, logger: logger)
+        OperationsRoutes(pool: services.pool, migrator: migrator, metrics: services.metrics).register(on: router)
+        return router
+    }
+
+    /// The application: listens on the configured address and shuts down gracefully (in-flight
+    /// requests finish) on SIGINT or SIGTERM when run with `runService()`.
+    public static func make(
+        configuration: ServerConfiguration, services: AppServices, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(configuration: configuration, services: services, logger: logger),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import TallyDatabase
+import TallyWeb
+
+/// `tally serve`.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the web server.",
+        discussion: """
+            With no DATABASE_URL, creates (first run) and starts a private PostgreSQL cluster in \
+            the data folder, migrates it, and stops it again on SIGINT or SIGTERM. With \
+            DATABASE_URL, connects to that database as the app role; run `tally migrate` there first.
+
+            Environment: \(TallyConfiguration.variables.map(\.name).joined(separator: ", ")).
+            """
+    )
+
+    @Option(help: "Address to listen on (env TALLY_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env TALLY_PORT; default 8080).")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var configuration = try database.configuration()
+        if let host { configuration.server.host = host }
+        if let port { configuration.server.port = port }
+        let logger = bootstrapLogging(level: configuration.logLevel)
+        let pages: Pages
+        do {
+            pages = try Pages(
+                directory: configuration.server.templatesDirectory,
+                reloadOnChange: configuration.server.reloadTemplates, logger: logger)
+        } catch {
+            throw fail("templates: \(error)")
+        }
+        let host: DatabaseHost
+        do {
+            host = try await DatabaseHost.open(configuration.database, migrate: configuration.database.isEmbedded, logger: logger)
+        } catch {
+            throw fail("\(error)")
+        }
+        do {
+            try await serve(configuration: configuration, host: host, pages: pages, logger: logger)
+        } catch {
+            await host.close()
+            throw fail("\(error)")
+        }
+        await host.close()
+    }
+
+    private func serve(configuration: TallyConfiguration, host: DatabaseHost, pages: Pages, logger: Logger) async throws {
+        let pool = PostgresPool(
+            configuration: .init(
+                conninfo: host.appConninfo, maxConnections: configuration.database.poolSize,
+                acquireTimeout: configuration.database.acquireTimeout),
+            logger: logger)
+        do {
+            try await pool.withConnection { try await DatabaseRoles.verifyAppRole(on: $0) }
+            let services = AppServices(pool: pool, migrations: host.migrations, pages: pages)
+            let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
+                FileHandle.standardOutput.write(Data("Tally is running at http://\(configuration.server.host):\(port)\n".utf8))
+            }
+            try await app.runService()
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+        await pool.shutdown()
+    }
+}
