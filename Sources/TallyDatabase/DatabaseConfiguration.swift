@@ -14,9 +14,12 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// How long a request waits for a pooled connection before answering 503.
     public var acquireTimeout: Duration
 
+    /// The embedded cluster's folder unless configured otherwise.
+    public static let defaultDataDirectory = ".tally/postgres"
+
     /// The defaults: embedded cluster in `.tally/postgres`, migrations from `migrations/`.
     public init(
-        appURL: String? = nil, ownerURL: String? = nil, dataDirectory: String = ".tally/postgres",
+        appURL: String? = nil, ownerURL: String? = nil, dataDirectory: String = defaultDataDirectory,
         migrationsDirectory: String = "migrations", poolSize: Int = 10, acquireTimeout: Duration = .seconds(1)
     ) {
         self.appURL = appURL

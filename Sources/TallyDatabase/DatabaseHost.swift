@@ -1,6 +1,8 @@
 import EmbeddedPostgres
+import Foundation
 import Logging
 import Postgres
+import TallyCrypto
 
 /// The database Tally runs on: an external one named by URLs, or the embedded cluster, which it
 /// creates, starts, bootstraps and migrates, and stops again.
@@ -37,9 +39,7 @@ public final class DatabaseHost: Sendable {
             if migrate { try await host.migrate() }
             return host
         }
-        let cluster = try await EmbeddedPostgres(
-            options: .init(dataDirectory: configuration.dataDirectory), logger: logger
-        ).start()
+        let cluster = try await startCluster(configuration, logger: logger)
         do {
             let host = DatabaseHost(
                 appConninfo: cluster.connectionString(database: embeddedDatabaseName, user: DatabaseRoles.app),
@@ -52,6 +52,30 @@ public final class DatabaseHost: Sendable {
             try? await cluster.stop()
             throw error
         }
+    }
+
+    /// Starts the embedded cluster. As root, the server runs as the postgres user; when that user
+    /// cannot reach the *default* folder (a clone under /root, say), a folder under
+    /// /var/lib/tally named for the working directory is used instead, and the log says so.
+    private static func startCluster(_ configuration: DatabaseConfiguration, logger: Logger) async throws -> RunningCluster {
+        do {
+            return try await EmbeddedPostgres(options: .init(dataDirectory: configuration.dataDirectory), logger: logger).start()
+        } catch let error as EmbeddedPostgresError {
+            guard case .folderNotReachable = error,
+                configuration.dataDirectory == DatabaseConfiguration.defaultDataDirectory
+            else { throw error }
+            let fallback = fallbackDataDirectory()
+            logger.notice(
+                "the postgres user cannot reach the default data folder; using another",
+                metadata: ["folder": "\(fallback)", "hint": "set TALLY_DATA_DIR to choose"])
+            return try await EmbeddedPostgres(options: .init(dataDirectory: fallback), logger: logger).start()
+        }
+    }
+
+    /// `/var/lib/tally/<12 hex digits of the working directory's SHA-256>/postgres`.
+    static func fallbackDataDirectory() -> String {
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        return "/var/lib/tally/\(SHA256.hex(workingDirectory).prefix(12))/postgres"
     }
 
     private func bootstrapEmbedded() async throws {

@@ -10,6 +10,14 @@ public struct Migration: Sendable, Equatable {
     public let sql: String
     /// SHA-256 of the file, hex: an applied file must never change.
     public let checksum: String
+
+    /// Creates a migration; `MigrationSource` reads them from files.
+    public init(version: Int, name: String, sql: String, checksum: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+        self.checksum = checksum
+    }
 }
 
 /// A migration recorded in `schema_migrations`.

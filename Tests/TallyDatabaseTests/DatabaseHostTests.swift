@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import TallyDatabase
+import Testing
+
+@Suite("Database host")
+struct DatabaseHostTests {
+    var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    var repositoryMigrations: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path + "/migrations"
+    }
+
+    @Test("the embedded database starts, is bootstrapped and migrated, and stops; a second open reuses it")
+    func embeddedLifecycle() async throws {
+        let folder = "/tmp/tally-host-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let configuration = DatabaseConfiguration(dataDirectory: folder, migrationsDirectory: repositoryMigrations)
+
+        let first = try await DatabaseHost.open(configuration, migrate: false, logger: logger)
+        let before = try await first.status()
+        #expect(before.applied.isEmpty)
+        #expect(before.pending.count == first.migrations.count)
+        let applied = try await first.migrate()
+        #expect(applied.count == first.migrations.count)
+        await first.close()
+        #expect(!FileManager.default.fileExists(atPath: folder + "/data/postmaster.pid"))
+
+        let second = try await DatabaseHost.open(configuration, migrate: true, logger: logger)
+        let after = try await second.status()
+        #expect(after.pending.isEmpty)
+        #expect(after.applied.count == first.migrations.count)
+        await second.close()
+    }
+
+    @Test("migrating an external database without the owner URL says what to set")
+    func externalNeedsOwnerURL() async throws {
+        let configuration = DatabaseConfiguration(
+            appURL: "host=/nonexistent dbname=tally", migrationsDirectory: repositoryMigrations)
+        let host = try await DatabaseHost.open(configuration, migrate: false, logger: logger)
+        do {
+            try await host.migrate()
+            Issue.record("migrate should need the owner URL")
+        } catch let error as DatabaseHostError {
+            #expect(error.description.contains("TALLY_OWNER_DATABASE_URL"))
+        }
+    }
+}

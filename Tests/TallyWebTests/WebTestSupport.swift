@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Postgres
+import TallyDatabase
+import TallyTestSupport
+import TallyWeb
+
+/// Builds the real router for tests, on a test database (or any conninfo).
+struct WebHarness {
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+    }
+
+    static var configuration: ServerConfiguration {
+        ServerConfiguration(
+            publicDirectory: repositoryRoot + "/public", templatesDirectory: repositoryRoot + "/templates")
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// Runs `body` with a client for the app, then shuts the pool down.
+    static func withApp<Result: Sendable>(
+        conninfo: String, migrations: [Migration], maxConnections: Int = 4,
+        extraRoutes: (Router<AppRequestContext>) -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol, AppServices) async throws -> Result
+    ) async throws -> Result {
+        let pool = PostgresPool(
+            configuration: .init(conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500)),
+            logger: logger)
+        let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, logger: logger)
+        let services = AppServices(pool: pool, migrations: migrations, pages: pages)
+        let router = TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
+        extraRoutes(router)
+        let app = Application(router: router, logger: logger)
+        do {
+            let result = try await app.test(.router) { client in try await body(client, services) }
+            await pool.shutdown()
+            return result
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+}
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+}
