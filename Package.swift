@@ -77,6 +77,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Users, sessions, logins and their throttling: the access domain and its SQL.
+        .target(
+            name: "TallyAccess",
+            dependencies: [
+                "Postgres", "Passwords", "TallyCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Mustache template engine.
         .target(name: "Templating", swiftSettings: swiftSettings),
         // The web application.
@@ -84,6 +93,7 @@ let package = Package(
             name: "TallyWeb",
             dependencies: [
                 "TallyDatabase", "Postgres", "Templating",
+                "TallyAccess", "Passwords",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -96,6 +106,7 @@ let package = Package(
             name: "tally",
             dependencies: [
                 "TallyWeb", "TallyDatabase", "Postgres",
+                "TallyAccess", "Passwords",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,6 +138,14 @@ let package = Package(
             name: "TallyWebTests",
             dependencies: [
                 "TallyWeb", "TallyTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AccessTests",
+            dependencies: [
+                "TallyAccess", "TallyWeb", "TallyTestSupport", "Passwords", "Postgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -12,6 +12,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var reloadTemplates: Bool
     /// Seconds a client is told to wait (Retry-After) when the database is unavailable.
     public var retryAfterSeconds: Int
+    /// Cookies without Secure and the `__Host-` prefix, for plain-HTTP localhost development
+    /// only (`TALLY_INSECURE_COOKIES`).
+    public var insecureCookies: Bool = false
+    /// Proxy addresses whose `X-Forwarded-For` is believed (`TALLY_TRUSTED_PROXIES`).
+    public var trustedProxies: [String] = []
 
     /// The defaults: 127.0.0.1:8080, `public/` and `templates/` in the working directory.
     public init(

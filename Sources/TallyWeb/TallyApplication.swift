@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Postgres
+import TallyAccess
 import TallyDatabase
 
 /// What the web application needs, built by the caller (the `tally` command or a test).
@@ -13,13 +14,16 @@ public struct AppServices: Sendable {
     public let pages: Pages
     /// The metrics registry the app reports into.
     public let metrics: AppMetrics
+    /// Users, sessions and logins.
+    public let access: AccessServices
 
-    /// Collects the services.
-    public init(pool: PostgresPool, migrations: [Migration], pages: Pages) {
+    /// Collects the services; `access` defaults to the standard settings and the system clock.
+    public init(pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil) {
         self.pool = pool
         self.migrations = migrations
         self.pages = pages
         metrics = AppMetrics(pool: pool)
+        self.access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
     }
 }
 
@@ -29,7 +33,7 @@ public enum TallyApplication {
     ///
     /// Middleware order, outermost first: request log (X-Request-Id) → metrics → security
     /// headers → errors (pages and JSON; 503 when the database is unavailable) → static files
-    /// under `/static/` → routes.
+    /// under `/static/` → session (resolves the cookie) → CSRF (403) → routes.
     public static func makeRouter(
         configuration: ServerConfiguration, services: AppServices, logger: Logger
     ) -> Router<AppRequestContext> {
@@ -43,8 +47,16 @@ public enum TallyApplication {
                 configuration.publicDirectory, urlBasePath: "/static",
                 cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]),
                 searchForIndexHtml: false, logger: logger))
+        let cookies = AccessCookies(insecure: configuration.insecureCookies)
+        router.add(middleware: SessionMiddleware(sessions: services.access.sessions, clock: services.access.clock, cookies: cookies))
+        router.add(middleware: CSRFMiddleware(cookies: cookies))
         let migrator = Migrator(migrations: services.migrations, logger: logger)
         OperationsRoutes(pool: services.pool, migrator: migrator, metrics: services.metrics).register(on: router)
+        LoginRoutes(
+            access: services.access, pages: services.pages, cookies: cookies,
+            addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
+        ).register(on: router)
+        HomeRoutes(access: services.access, pages: services.pages).register(on: router)
         return router
     }
 

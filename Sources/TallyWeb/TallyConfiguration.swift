@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import TallyAccess
 import TallyDatabase
 
 /// All of Tally's settings, read once from the environment (and then flags) by the `tally` command
@@ -10,6 +12,8 @@ public struct TallyConfiguration: Sendable, Equatable {
     public var database: DatabaseConfiguration
     /// The least severe log level written (`TALLY_LOG_LEVEL`).
     public var logLevel: Logger.Level
+    /// Session timeouts and login throttling.
+    public var access = AccessSettings()
 
     /// Creates a configuration from its parts.
     public init(server: ServerConfiguration = .init(), database: DatabaseConfiguration = .init(), logLevel: Logger.Level = .info) {
@@ -32,6 +36,10 @@ public struct TallyConfiguration: Sendable, Equatable {
         ("TALLY_TEMPLATES_DIR", "templates (default templates)"),
         ("TALLY_RELOAD_TEMPLATES", "1 reloads changed templates: development only (default 0)"),
         ("TALLY_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
+        ("TALLY_INSECURE_COOKIES", "1 drops Secure and the __Host- prefix: plain-HTTP localhost development only (default 0)"),
+        ("TALLY_TRUSTED_PROXIES", "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
+        ("TALLY_SESSION_IDLE_MINUTES", "a session unused this long ends (default 30)"),
+        ("TALLY_SESSION_ABSOLUTE_HOURS", "a session ends this long after login (default 12)"),
     ]
 
     /// Reads the configuration from environment variables; unset ones take their defaults.
@@ -52,6 +60,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         configuration.server.templatesDirectory =
             reader.string("TALLY_TEMPLATES_DIR") ?? configuration.server.templatesDirectory
         configuration.server.reloadTemplates = try reader.flag("TALLY_RELOAD_TEMPLATES") ?? false
+        try loadAccess(&configuration, from: reader)
         if let level = reader.string("TALLY_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(variable: "TALLY_LOG_LEVEL", value: level, expected: "one of trace, debug, info, notice, warning, error, critical")
@@ -59,6 +68,21 @@ public struct TallyConfiguration: Sendable, Equatable {
             configuration.logLevel = parsed
         }
         return configuration
+    }
+}
+
+extension TallyConfiguration {
+    /// Cookie, proxy and session settings.
+    fileprivate static func loadAccess(_ configuration: inout TallyConfiguration, from reader: EnvironmentReader) throws(ConfigurationError) {
+        configuration.server.insecureCookies = try reader.flag("TALLY_INSECURE_COOKIES") ?? false
+        configuration.server.trustedProxies = (reader.string("TALLY_TRUSTED_PROXIES") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let minutes = try reader.integer("TALLY_SESSION_IDLE_MINUTES", in: 1...1440) {
+            configuration.access.idleTimeout = .seconds(minutes * 60)
+        }
+        if let hours = try reader.integer("TALLY_SESSION_ABSOLUTE_HOURS", in: 1...720) {
+            configuration.access.absoluteTimeout = .seconds(hours * 3600)
+        }
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Postgres
+import TallyAccess
 import TallyDatabase
 import TallyWeb
 
@@ -63,7 +64,8 @@ struct Serve: AsyncParsableCommand {
             logger: logger)
         do {
             try await pool.withConnection { try await DatabaseRoles.verifyAppRole(on: $0) }
-            let services = AppServices(pool: pool, migrations: host.migrations, pages: pages)
+            let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
+            let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
                 FileHandle.standardOutput.write(Data("Tally is running at http://\(configuration.server.host):\(port)\n".utf8))
             }

@@ -13,7 +13,7 @@ struct Tally: AsyncParsableCommand {
             TALLY_DATA_DIR (default .tally/postgres).
             """,
         version: TallyVersion.current,
-        subcommands: [Serve.self, Migrate.self, Database.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, Database.self, UserCommand.self, AccountCommand.self, Version.self]
     )
 }
 

@@ -1,0 +1,57 @@
+import Templating
+
+/// The login page's view model.
+struct LoginPageView: TemplateValue {
+    /// The CSRF token for the form.
+    let csrfToken: String
+    /// The email to show again after a failed attempt.
+    let email: String
+    /// An error sentence, or empty.
+    let error: String
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "csrfToken": csrfToken
+        case "email": email
+        case "error": error.isEmpty ? nil : error
+        case "hasError": !error.isEmpty
+        default: nil
+        }
+    }
+}
+
+/// The placeholder customer home: who is signed in, to which account.
+struct CustomerHomeView: TemplateValue {
+    let email: String
+    let role: String
+    let accountName: String
+    let accountExternalID: String
+    let csrfToken: String
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "email": email
+        case "role": role
+        case "accountName": accountName
+        case "accountExternalID": accountExternalID
+        case "csrfToken": csrfToken
+        default: nil
+        }
+    }
+}
+
+/// The placeholder staff home.
+struct StaffHomeView: TemplateValue {
+    let email: String
+    let role: String
+    let csrfToken: String
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "email": email
+        case "role": role
+        case "csrfToken": csrfToken
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+import TallyAccess
+
+/// Placeholder landing pages so a login ends somewhere real: `/` for customers and `/admin`
+/// for staff. The portal and admin issues replace them.
+struct HomeRoutes {
+    let access: AccessServices
+    let pages: Pages
+
+    func register(on router: Router<AppRequestContext>) {
+        // `/` is the customer home; staff who follow a link to it are sent to their own home.
+        router.get("/") { _, context in
+            if let session = context.session, session.role.isStaff { return redirect(to: "/admin") }
+            return try await customerHome(try CustomerRequestContext(context: context))
+        }
+        router.group("/admin", context: StaffRequestContext.self).get { _, context in
+            try staffHome(context)
+        }
+    }
+
+    private func customerHome(_ context: CustomerRequestContext) async throws -> Response {
+        guard let account = try await access.accounts.find(id: context.accountID) else { throw AppError.notFound }
+        let view = CustomerHomeView(
+            email: context.session.email, role: context.session.role.rawValue, accountName: account.name,
+            accountExternalID: account.externalID, csrfToken: context.session.csrfToken)
+        return try html(pages.render("home", view))
+    }
+
+    private func staffHome(_ context: StaffRequestContext) throws -> Response {
+        let view = StaffHomeView(
+            email: context.session.email, role: context.session.role.rawValue, csrfToken: context.session.csrfToken)
+        return try html(pages.render("admin-home", view))
+    }
+
+    private func html(_ text: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Postgres
+import TallyAccess
+import TallyDatabase
+import TallyWeb
+
+/// Opens the database for a one-shot command (the embedded cluster is started and migrated,
+/// an external one is used as the app role), runs `body` with a small pool, and closes it all.
+func withAccessDatabase<T: Sendable>(
+    _ options: DatabaseOptions, _ body: (PostgresPool, Logger) async throws -> T
+) async throws -> T {
+    let configuration = try options.configuration()
+    let logger = bootstrapLogging(level: configuration.logLevel)
+    let host: DatabaseHost
+    do {
+        host = try await DatabaseHost.open(configuration.database, migrate: configuration.database.isEmbedded, logger: logger)
+    } catch {
+        throw fail("\(error)")
+    }
+    let pool = PostgresPool(configuration: .init(conninfo: host.appConninfo, maxConnections: 2), logger: logger)
+    do {
+        let result = try await body(pool, logger)
+        await pool.shutdown()
+        await host.close()
+        return result
+    } catch {
+        await pool.shutdown()
+        await host.close()
+        if let error = error as? AccessError { throw fail(error.description) }
+        if error is ExitCode { throw error }
+        throw fail("\(error)")
+    }
+}
+
+/// A new password: read from stdin when it is piped or redirected from a file (one trailing line
+/// break removed, nothing else trimmed), otherwise (a terminal, /dev/null) generated. Returns the
+/// password and whether it was generated.
+func readOrGeneratePassword() -> (password: String, generated: Bool) {
+    guard stdinIsPipeOrFile() else { return (UserAdministration.generatePassword(), true) }
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    var text = String(decoding: data, as: UTF8.self)
+    if text.hasSuffix("\r\n") {
+        text.removeLast(2)
+    } else if text.hasSuffix("\n") {
+        text.removeLast()
+    }
+    return (text, false)
+}
+
+/// True when stdin is a pipe, socket or regular file; false for terminals and other devices.
+private func stdinIsPipeOrFile() -> Bool {
+    var status = stat()
+    guard fstat(STDIN_FILENO, &status) == 0 else { return false }
+    let kind = status.st_mode & S_IFMT
+    return kind == S_IFIFO || kind == S_IFREG || kind == S_IFSOCK
+}
