@@ -14,6 +14,22 @@ extension PostgresConnection {
         return try checked(result, connection: handle)
     }
 
+    static func blockingPrepare(_ handle: OpaquePointer, name: String, sql: String, types: [UInt32]) throws(PostgresError) {
+        let result = types.withUnsafeBufferPointer { typeBuffer in
+            PQprepare(handle, name, sql, Int32(types.count), typeBuffer.baseAddress)
+        }
+        _ = try checked(result, connection: handle)
+    }
+
+    static func blockingExecutePrepared(
+        _ handle: OpaquePointer, name: String, values: [String?]
+    ) throws(PostgresError) -> PostgresResult {
+        let result: OpaquePointer? = withOptionalCStrings(values) { pointers in
+            PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+        }
+        return try checked(result, connection: handle)
+    }
+
     /// Turns a libpq result into a `PostgresResult` or a `PostgresError`.
     static func checked(_ result: OpaquePointer?, connection handle: OpaquePointer) throws(PostgresError) -> PostgresResult {
         guard let result else {

@@ -88,29 +88,44 @@ public final class PostgresCopyWriter {
 
     /// Appends one row; the values must match the COPY's column list in number and order.
     public func append<each Value: PostgresEncodable>(_ values: repeat each Value) async throws {
+        // Encode into a local buffer: appending to the stored property byte by byte would pay
+        // an exclusivity check per byte.
+        var output = [UInt8]()
+        swap(&output, &buffer)
+        defer { swap(&output, &buffer) }
         var first = true
         for value in repeat each values {
-            if !first { buffer.append(UInt8(ascii: "\t")) }
+            if !first { output.append(UInt8(ascii: "\t")) }
             first = false
-            try appendField(value)
+            try Self.appendField(value, to: &output)
         }
-        buffer.append(UInt8(ascii: "\n"))
+        output.append(UInt8(ascii: "\n"))
         rowCount += 1
-        if buffer.count >= chunkSize { try await flush() }
+        if output.count >= chunkSize {
+            try await connection.putCopyData(output)
+            output.removeAll(keepingCapacity: true)
+        }
     }
 
-    private func appendField(_ value: some PostgresEncodable) throws {
-        guard let text = try value.postgresText() else {
-            buffer.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
+    private static func appendField(_ value: some PostgresEncodable, to output: inout [UInt8]) throws {
+        guard var text = try value.postgresText() else {
+            output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "N")])
             return
         }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [92, 92])
-            case UInt8(ascii: "\t"): buffer.append(contentsOf: [92, UInt8(ascii: "t")])
-            case UInt8(ascii: "\n"): buffer.append(contentsOf: [92, UInt8(ascii: "n")])
-            case UInt8(ascii: "\r"): buffer.append(contentsOf: [92, UInt8(ascii: "r")])
-            default: buffer.append(byte)
+        text.withUTF8 { bytes in
+            // Most fields hold no tab, newline, return or backslash: copy those in one go.
+            guard bytes.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case 92: output.append(contentsOf: [92, 92])
+                case 9: output.append(contentsOf: [92, UInt8(ascii: "t")])
+                case 10: output.append(contentsOf: [92, UInt8(ascii: "n")])
+                case 13: output.append(contentsOf: [92, UInt8(ascii: "r")])
+                default: output.append(byte)
+                }
             }
         }
     }
@@ -118,8 +133,7 @@ public final class PostgresCopyWriter {
     /// Sends what is buffered.
     func flush() async throws {
         guard !buffer.isEmpty else { return }
-        let chunk = buffer
+        try await connection.putCopyData(buffer)
         buffer.removeAll(keepingCapacity: true)
-        try await connection.putCopyData(chunk)
     }
 }

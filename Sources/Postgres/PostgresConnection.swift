@@ -15,6 +15,8 @@ public final class PostgresConnection: @unchecked Sendable {
     public let logger: Logger
     private var closed = false
     private var ownsThreadPool = false
+    /// Statements with binds are prepared once per connection and then only executed.
+    private var statements = PreparedStatements()
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
@@ -70,6 +72,9 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(handle)
             throw PostgresError(.connectionFailed, serverMessage: message)
         }
+        // Server notices (e.g. "relation already exists, skipping") are not errors; libpq would
+        // print them on stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let setup = "SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres'"
         do {
             _ = try checked(PQexec(handle, setup), connection: handle)
@@ -88,9 +93,25 @@ public final class PostgresConnection: @unchecked Sendable {
         values.reserveCapacity(query.binds.count)
         for bind in query.binds { values.append(try bind.postgresText()) }
         let parameters = values
-        let result = try await run { handle throws(PostgresError) in
-            try Self.blockingExecute(handle, sql: sql, types: types, values: parameters)
+        let statement = statements.lookup(sql: sql, types: types)
+        let result: PostgresResult
+        do {
+            result = try await run { handle throws(PostgresError) in
+                switch statement {
+                case .unprepared:
+                    return try Self.blockingExecute(handle, sql: sql, types: types, values: parameters)
+                case .prepared(let name):
+                    return try Self.blockingExecutePrepared(handle, name: name, values: parameters)
+                case .prepare(let name):
+                    try Self.blockingPrepare(handle, name: name, sql: sql, types: types)
+                    return try Self.blockingExecutePrepared(handle, name: name, values: parameters)
+                }
+            }
+        } catch let error as PostgresError {
+            statements.failed(statement, sql: sql, types: types, error: error)
+            throw error
         }
+        statements.succeeded(statement, sql: sql, types: types)
         return PostgresRows(result: result)
     }
 
