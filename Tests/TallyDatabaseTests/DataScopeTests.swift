@@ -1,0 +1,73 @@
+import Foundation
+import Postgres
+import TallyDatabase
+import TallyTestSupport
+import Testing
+
+@Suite("Data scopes and row-level security")
+struct DataScopeTests {
+    /// A tenant table made the way migrations make them.
+    func makeNotes(_ database: TestDatabase) async throws {
+        let owner = try await database.connect(as: .owner)
+        defer { owner.close() }
+        try await owner.unsafeExecuteScript(
+            """
+            CREATE TABLE notes (account_id bigint NOT NULL, id bigint NOT NULL, body text, PRIMARY KEY (account_id, id));
+            ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE notes FORCE ROW LEVEL SECURITY;
+            CREATE POLICY account_isolation ON notes
+                USING (app_can_see_account(account_id)) WITH CHECK (app_can_see_account(account_id));
+            """)
+    }
+
+    @Test("an account scope sees and writes only its own rows, even with no filter")
+    func accountScope() async throws {
+        try await TestDatabase.with { database in
+            try await makeNotes(database)
+            let pool = database.makePool()
+            try await pool.withTransaction(scope: .service) { connection in
+                try await connection.execute("INSERT INTO notes VALUES (1, 1, 'a1'), (1, 2, 'a2'), (2, 1, 'b1')")
+            }
+            let visible = try await pool.withTransaction(scope: .account(1)) { connection in
+                try await connection.query("SELECT body FROM notes ORDER BY body").map { try $0.decode(String.self, at: 0) }
+            }
+            #expect(visible == ["a1", "a2"])
+            do {
+                try await pool.withTransaction(scope: .account(1)) { connection in
+                    try await connection.execute("INSERT INTO notes VALUES (2, 9, 'sneaky')")
+                }
+                Issue.record("writing another account's row should fail")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+            let staff = try await pool.withTransaction(scope: .staff) { connection in
+                try await connection.query("SELECT count(*)::int8 FROM notes").first!.decode(Int.self, at: 0)
+            }
+            #expect(staff == 3)
+            await pool.shutdown()
+        }
+    }
+
+    @Test("with no scope set, a query on account data errors instead of returning rows")
+    func noScopeFailsClosed() async throws {
+        try await TestDatabase.with { database in
+            try await makeNotes(database)
+            let pool = database.makePool(maxConnections: 1)
+            try await pool.withTransaction(scope: .service) { try await $0.execute("INSERT INTO notes VALUES (1, 1, 'a1')") }
+            do {
+                _ = try await pool.query("SELECT * FROM notes")
+                Issue.record("an unscoped query should fail")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+            // The scope ended with its transaction: the same pooled connection is unscoped again.
+            do {
+                _ = try await pool.withConnection { try await $0.query("SELECT * FROM notes") }
+                Issue.record("the scope leaked to the next use of the connection")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+            await pool.shutdown()
+        }
+    }
+}
