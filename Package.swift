@@ -86,6 +86,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Money, credits, model prices, billing periods and the entitlement decision: pure rules, Foundation only.
+        .target(name: "Metering", swiftSettings: swiftSettings),
         // The Mustache template engine.
         .target(name: "Templating", swiftSettings: swiftSettings),
         // The web application.
@@ -134,6 +136,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"], swiftSettings: swiftSettings),
+        .testTarget(name: "MeteringTests", dependencies: ["Metering"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TallyWebTests",
             dependencies: [

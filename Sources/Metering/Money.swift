@@ -1,0 +1,74 @@
+/// An exact amount of US dollars, counted in nano-USD (1 USD = 1,000,000,000 nano-USD).
+///
+/// Never a `Double`. Arithmetic that could leave 64 bits (about ±9.2 billion USD) throws
+/// `AmountError.overflow` instead of trapping or wrapping.
+public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Nano-USD per USD.
+    public static let nanosPerDollar: Int64 = 1_000_000_000
+    /// Decimal places a `Money` holds exactly.
+    public static let scale = 9
+    /// Zero dollars.
+    public static let zero = Money(nanos: 0)
+
+    /// The amount in nano-USD; negative for refunds, credits notes and differences.
+    public let nanos: Int64
+
+    /// An amount of `nanos` nano-USD.
+    public init(nanos: Int64) {
+        self.nanos = nanos
+    }
+
+    /// Whole dollars; throws when `dollars` × 10⁹ leaves 64 bits.
+    public init(dollars: Int64) throws(AmountError) {
+        nanos = try FixedPoint.narrow(Int128(dollars) * Int128(Self.nanosPerDollar), "\(dollars) dollars")
+    }
+
+    /// Parses a plain decimal number of dollars: `"12"`, `"0.000123"`, `"-3.5"`.
+    ///
+    /// Refused: exponents (`"1e-3"`), a leading `+`, `$`, spaces, thousands separators, `"."`
+    /// alone or at either end. More than 9 decimals throw `tooManyDecimals` unless `excess` is
+    /// `.roundHalfEven`.
+    public init(parsing text: String, excess: ExcessPrecision = .refuse) throws(AmountError) {
+        nanos = try FixedPoint.parse(text, scale: Self.scale, excess: excess)
+    }
+
+    /// The exact decimal text, e.g. `"0.000123"` or `"-12"`: what `init(parsing:)` reads back.
+    public var decimalString: String {
+        let (sign, digits) = FixedPoint.format(nanos, scale: Self.scale, fractionDigits: Self.scale, minimumFractionDigits: 0)
+        return sign + digits.filter { $0 != "," }
+    }
+
+    /// The exact decimal text (see `decimalString`).
+    public var description: String { decimalString }
+
+    /// Orders amounts by value.
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.nanos < rhs.nanos }
+
+    /// `self + other`, or `overflow`.
+    public func adding(_ other: Money) throws(AmountError) -> Money {
+        let (sum, overflow) = nanos.addingReportingOverflow(other.nanos)
+        guard !overflow else { throw .overflow("\(self) + \(other) USD") }
+        return Money(nanos: sum)
+    }
+
+    /// `self - other`, or `overflow`.
+    public func subtracting(_ other: Money) throws(AmountError) -> Money {
+        let (difference, overflow) = nanos.subtractingReportingOverflow(other.nanos)
+        guard !overflow else { throw .overflow("\(self) - \(other) USD") }
+        return Money(nanos: difference)
+    }
+
+    /// `self × factor` exactly (e.g. a per-request fee times the request count), or `overflow`.
+    public func multiplied(by factor: Int64) throws(AmountError) -> Money {
+        let (product, overflow) = nanos.multipliedReportingOverflow(by: factor)
+        guard !overflow else { throw .overflow("\(self) USD × \(factor)") }
+        return Money(nanos: product)
+    }
+
+    /// The exact sum of `amounts` (a page total is always such a sum of stored per-event values).
+    public static func sum(_ amounts: some Sequence<Money>) throws(AmountError) -> Money {
+        var total = Money.zero
+        for amount in amounts { total = try total.adding(amount) }
+        return total
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// What one event cost the operator, rounded once, when the event is stored.
+///
+/// - `providerCost`: what the model provider charges. From the price table it is
+///   round-half-even((input × input price + cached × cached price + output × output price) / 10⁶)
+///   nano-USD, computed exactly in 128 bits, plus requests × the per-request fee (exact).
+///   A provider-reported `cost_usd` replaces it (parsed with half-even rounding to the nano-USD).
+/// - `overhead`: round-half-even(providerCost × overhead bp / 10,000) nano-USD.
+/// - `total`: providerCost + overhead, exactly; the sum of stored totals is every page's total.
+public struct UsageCost: Hashable, Sendable {
+    /// Where the provider cost came from.
+    public enum Source: Hashable, Sendable {
+        /// Costed from this price version (stored with the event).
+        case priceTable(ModelPriceID)
+        /// The event carried the provider's exact `cost_usd`.
+        case providerReported
+        /// No price applied: stored at zero and flagged, never silently.
+        case unpriced
+    }
+
+    /// Where the provider cost came from.
+    public let source: Source
+    /// What the model provider charges for the event.
+    public let providerCost: Money
+    /// The infra overhead on top of `providerCost`.
+    public let overhead: Money
+    /// `providerCost + overhead`.
+    public let total: Money
+
+    /// Whether the event must be flagged unpriced.
+    public var isUnpriced: Bool { source == .unpriced }
+
+    /// An unpriced event: zero cost, flagged.
+    public static let unpriced = UsageCost(source: .unpriced, providerCost: .zero, overhead: .zero, total: .zero)
+
+    private init(source: Source, providerCost: Money, overhead: Money, total: Money) {
+        self.source = source
+        self.providerCost = providerCost
+        self.overhead = overhead
+        self.total = total
+    }
+
+    /// Costs `usage` and `requests` model calls at `price`, plus `infraOverhead`.
+    public static func compute(
+        usage: TokenUsage, requests: Int64 = 1, price: ModelPrice, infraOverhead: BasisPoints = .zero
+    ) throws(AmountError) -> UsageCost {
+        guard requests >= 0 else { throw .negative("the request count (\(requests))") }
+        let exact = Int128(usage.input) * Int128(price.input.perMillion.nanos)
+            + Int128(usage.cachedInput) * Int128(price.cachedInput.perMillion.nanos)
+            + Int128(usage.output) * Int128(price.output.perMillion.nanos)
+        let tokens = FixedPoint.divideHalfEven(exact, by: 1_000_000)
+        let fees = Int128(requests) * Int128(price.perRequest.nanos)
+        let provider = Money(nanos: try FixedPoint.narrow(tokens + fees, "the cost of the event"))
+        return try withOverhead(provider, source: .priceTable(price.id), infraOverhead: infraOverhead)
+    }
+
+    /// The same as `compute(usage:requests:price:infraOverhead:)` from separate token counts;
+    /// throws `UsageShapeError` for a negative count, `AmountError` as the other.
+    public static func compute(
+        input: Int64, cachedInput: Int64, output: Int64, requests: Int64 = 1,
+        price: ModelPrice, infraOverhead: BasisPoints = .zero
+    ) throws -> UsageCost {
+        let usage = try TokenUsage(input: input, cachedInput: cachedInput, output: output)
+        return try compute(usage: usage, requests: requests, price: price, infraOverhead: infraOverhead)
+    }
+
+    /// A provider-reported cost (the event's `cost_usd`), plus `infraOverhead`; negative refused.
+    public static func providerReported(_ cost: Money, infraOverhead: BasisPoints = .zero) throws(AmountError) -> UsageCost {
+        guard cost >= .zero else { throw .negative("cost_usd (\(cost))") }
+        return try withOverhead(cost, source: .providerReported, infraOverhead: infraOverhead)
+    }
+
+    /// The whole costing rule of an event: `cost_usd` when present, else the price in effect at
+    /// `occurredAt` for `model`, else unpriced (an event without a model is unpriced too).
+    public static func of(
+        model: String?, usage: TokenUsage, requests: Int64 = 1, occurredAt: Date,
+        providerReportedCost: Money?, prices: PriceTable, infraOverhead: BasisPoints = .zero
+    ) throws(AmountError) -> UsageCost {
+        if let reported = providerReportedCost { return try providerReported(reported, infraOverhead: infraOverhead) }
+        guard let model, let price = prices.price(for: model, at: occurredAt) else { return .unpriced }
+        return try compute(usage: usage, requests: requests, price: price, infraOverhead: infraOverhead)
+    }
+
+    private static func withOverhead(_ provider: Money, source: Source, infraOverhead: BasisPoints) throws(AmountError) -> UsageCost {
+        let overheadNanos = FixedPoint.divideHalfEven(Int128(provider.nanos) * Int128(infraOverhead.value), by: Int128(BasisPoints.perWhole))
+        let overhead = Money(nanos: try FixedPoint.narrow(overheadNanos, "the infra overhead"))
+        let total = try provider.adding(overhead)
+        return UsageCost(source: source, providerCost: provider, overhead: overhead, total: total)
+    }
+}
