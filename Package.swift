@@ -7,7 +7,7 @@ import PackageDescription
 //     → TallyDatabase (migrations, roles, database setup)
 //     → TallyWeb (the Hummingbird application)
 //     → tally (the command)
-// Templating depends on nothing but the standard library and Foundation.
+// Templating, SVGCharts and Metering depend on nothing but the standard library and Foundation.
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -88,6 +88,8 @@ let package = Package(
         ),
         // Money, credits, model prices, billing periods and the entitlement decision: pure rules, Foundation only.
         .target(name: "Metering", swiftSettings: swiftSettings),
+        // The SVG chart renderer: standard library and Foundation only.
+        .target(name: "SVGCharts", swiftSettings: swiftSettings),
         // The Mustache template engine.
         .target(name: "Templating", swiftSettings: swiftSettings),
         // The web application.
@@ -137,6 +139,7 @@ let package = Package(
         ),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"], swiftSettings: swiftSettings),
         .testTarget(name: "MeteringTests", dependencies: ["Metering"], swiftSettings: swiftSettings),
+        .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TallyWebTests",
             dependencies: [

@@ -1,0 +1,80 @@
+/// Builds SVG markup one element per line, escaping every attribute value and text node.
+///
+/// Coordinates are passed as `Double` and printed through `NumberText.coordinate`, so no
+/// attribute can hold `NaN` or `inf`. There is deliberately no way to write a `style` attribute.
+struct SVGWriter {
+    private var lines: [String] = []
+    private var depth = 0
+
+    /// An attribute: a name and an already-formatted value (escaped when written).
+    typealias Attribute = (name: String, value: String)
+
+    /// Escapes text for XML content and attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default:
+                // Control characters other than tab and newline are not allowed in XML 1.0.
+                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { out += " " } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+
+    /// A coordinate attribute.
+    static func number(_ name: String, _ value: Double) -> Attribute {
+        (name, NumberText.coordinate(value))
+    }
+
+    /// Opens an element that will hold children.
+    mutating func open(_ tag: String, _ attributes: [Attribute] = []) {
+        append("<\(tag)\(Self.format(attributes))>")
+        depth += 1
+    }
+
+    /// Closes the innermost open element.
+    mutating func close(_ tag: String) {
+        depth -= 1
+        append("</\(tag)>")
+    }
+
+    /// An element with an optional `<title>` tooltip child, or empty.
+    mutating func element(_ tag: String, _ attributes: [Attribute], tooltip: String? = nil) {
+        guard let tooltip else {
+            append("<\(tag)\(Self.format(attributes))/>")
+            return
+        }
+        append("<\(tag)\(Self.format(attributes))><title>\(Self.escape(tooltip))</title></\(tag)>")
+    }
+
+    /// An element holding escaped text, with an optional `<title>` (e.g. a truncated label's full text).
+    mutating func text(_ content: String, _ attributes: [Attribute], tooltip: String? = nil, tag: String = "text") {
+        let title = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
+        append("<\(tag)\(Self.format(attributes))>\(title)\(Self.escape(content))</\(tag)>")
+    }
+
+    /// A raw line of already-escaped markup.
+    mutating func raw(_ markup: String) {
+        append(markup)
+    }
+
+    /// The markup so far, newline-separated.
+    var markup: String { lines.joined(separator: "\n") }
+
+    private mutating func append(_ line: String) {
+        lines.append(String(repeating: "  ", count: max(depth, 0)) + line)
+    }
+
+    private static func format(_ attributes: [Attribute]) -> String {
+        attributes.map { " \($0.name)=\"\(escape($0.value))\"" }.joined()
+    }
+}
