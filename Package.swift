@@ -88,6 +88,15 @@ let package = Package(
         ),
         // Money, credits, model prices, billing periods and the entitlement decision: pure rules, Foundation only.
         .target(name: "Metering", swiftSettings: swiftSettings),
+        // Metering persistence and services: catalog, API keys, ingest, entitlement checks (the only metering SQL).
+        .target(
+            name: "MeteringStore",
+            dependencies: [
+                "Metering", "Postgres", "TallyDatabase", "TallyCrypto",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The SVG chart renderer: standard library and Foundation only.
         .target(name: "SVGCharts", swiftSettings: swiftSettings),
         // The Mustache template engine.
@@ -98,6 +107,7 @@ let package = Package(
             dependencies: [
                 "TallyDatabase", "Postgres", "Templating",
                 "TallyAccess", "Passwords",
+                "Metering", "MeteringStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -111,6 +121,7 @@ let package = Package(
             dependencies: [
                 "TallyWeb", "TallyDatabase", "Postgres",
                 "TallyAccess", "Passwords",
+                "Metering", "MeteringStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -145,6 +156,15 @@ let package = Package(
             dependencies: [
                 "TallyWeb", "TallyTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MeteringStoreTests",
+            dependencies: [
+                "MeteringStore", "Metering", "TallyWeb", "TallyTestSupport", "Postgres", "TallyDatabase", "TallyAccess",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

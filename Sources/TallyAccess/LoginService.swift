@@ -30,7 +30,7 @@ public struct LoginService: Sendable {
         self.users = users
         self.sessions = sessions
         self.hasher = hasher
-        self.throttle = LoginThrottle(pool: users.pool, settings: settings)
+        self.throttle = LoginThrottle(database: users.database, settings: settings)
         self.logger = logger
     }
 

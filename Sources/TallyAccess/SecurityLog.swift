@@ -15,6 +15,11 @@ public enum SecurityEvent: String, Sendable {
     case sessionExpired = "session.expired"
     /// A signed-in user asked for something their role may not have.
     case accessDenied = "access.denied"
+    /// A customer asked for an object id their account cannot see (missing or another account's);
+    /// answered 404 like any missing object.
+    case objectNotFound = "access.not_found"
+    /// A user's role was changed (no path changes roles yet; the admin issue's user pages will).
+    case roleChanged = "user.role_changed"
     /// A state-changing request had no valid CSRF token, or came cross-site.
     case csrfFailed = "csrf.failure"
     /// A user was created by an operator.

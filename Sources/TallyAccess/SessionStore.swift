@@ -4,13 +4,16 @@ import TallyCrypto
 
 /// Sessions in PostgreSQL: created at login, checked and touched on every request, deleted at
 /// logout, on expiry, and when the user is disabled or changes password.
+///
+/// Every query runs in the service scope: a session is resolved from its cookie before any
+/// account is known (row-level security on `sessions` follows the session's user).
 public struct SessionStore: Sendable {
-    let pool: PostgresPool
+    let database: any ScopedTransactions
     let settings: AccessSettings
 
-    /// Creates a store over `pool` with the timeouts in `settings`.
-    public init(pool: PostgresPool, settings: AccessSettings = .init()) {
-        self.pool = pool
+    /// Creates a store whose queries run through `database`, with the timeouts in `settings`.
+    public init(database: any ScopedTransactions, settings: AccessSettings = .init()) {
+        self.database = database
         self.settings = settings
     }
 
@@ -22,7 +25,7 @@ public struct SessionStore: Sendable {
     ) async throws -> (SessionToken, AuthenticatedSession) {
         let token = SessionToken.generate()
         let csrf = SecureRandom.token(bytes: 32)
-        try await pool.withTransaction { connection in
+        try await database.withTransaction(scope: .service) { connection in
             if let previous {
                 try await connection.execute("DELETE FROM sessions WHERE token_hash = \(Data(previous.hash))")
             }
@@ -39,50 +42,53 @@ public struct SessionStore: Sendable {
     }
 
     /// Resolves a cookie's token: a live session is touched (last seen = now); an expired one
-    /// is deleted. A disabled user's session is never valid.
+    /// is deleted. A disabled user's session is never valid. One service-scope transaction.
     public func validate(_ token: SessionToken, now: Date) async throws -> SessionLookup {
         let hash = Data(token.hash)
-        let rows = try await pool.query(
-            """
-            SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
-                   u.email, u.role, u.account_id, u.disabled_at
-              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = \(hash)
-            """)
-        guard let row = rows.first else { return .notFound }
-        let (userID, csrf, createdAt, lastSeen, email, roleName, accountID, disabledAt) =
-            try row.decode((Int64, String, Date, Date, String, String, Int64?, Date?).self)
-        guard disabledAt == nil, let role = UserRole(rawValue: roleName) else {
-            try await pool.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
-            return .notFound
+        return try await database.withTransaction(scope: .service) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
+                       u.email, u.role, u.account_id, u.disabled_at
+                  FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = \(hash)
+                """)
+            guard let row = rows.first else { return .notFound }
+            let (userID, csrf, createdAt, lastSeen, email, roleName, accountID, disabledAt) =
+                try row.decode((Int64, String, Date, Date, String, String, Int64?, Date?).self)
+            guard disabledAt == nil, let role = UserRole(rawValue: roleName) else {
+                try await connection.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
+                return .notFound
+            }
+            let idle = now.timeIntervalSince(lastSeen) > settings.idleTimeout.timeInterval
+            let old = now.timeIntervalSince(createdAt) > settings.absoluteTimeout.timeInterval
+            if idle || old {
+                try await connection.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
+                return .expired(userID: userID, accountID: accountID)
+            }
+            try await connection.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)")
+            return .valid(
+                AuthenticatedSession(
+                    userID: userID, email: email, role: role, accountID: accountID, csrfToken: csrf,
+                    createdAt: createdAt, tokenHash: token.hash))
         }
-        let idle = now.timeIntervalSince(lastSeen) > settings.idleTimeout.timeInterval
-        let old = now.timeIntervalSince(createdAt) > settings.absoluteTimeout.timeInterval
-        if idle || old {
-            try await pool.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
-            return .expired(userID: userID, accountID: accountID)
-        }
-        try await pool.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)")
-        return .valid(
-            AuthenticatedSession(
-                userID: userID, email: email, role: role, accountID: accountID, csrfToken: csrf,
-                createdAt: createdAt, tokenHash: token.hash))
     }
 
     /// Ends a session (logout). Returns whether a row was deleted.
     @discardableResult
     public func delete(_ session: AuthenticatedSession) async throws -> Bool {
-        try await pool.execute("DELETE FROM sessions WHERE token_hash = \(Data(session.tokenHash))") > 0
+        try await database.execute("DELETE FROM sessions WHERE token_hash = \(Data(session.tokenHash))", scope: .service) > 0
     }
 
     /// Whether a session row exists for this token (for tests and diagnostics).
     public func exists(_ token: SessionToken) async throws -> Bool {
-        let rows = try await pool.query("SELECT 1 FROM sessions WHERE token_hash = \(Data(token.hash))")
+        let rows = try await database.query("SELECT 1 FROM sessions WHERE token_hash = \(Data(token.hash))", scope: .service)
         return !rows.isEmpty
     }
 
     /// The number of sessions a user has.
     public func count(userID: Int64) async throws -> Int {
-        try await pool.query("SELECT count(*) FROM sessions WHERE user_id = \(userID)").first?.decode(Int.self, at: 0) ?? 0
+        try await database.query("SELECT count(*) FROM sessions WHERE user_id = \(userID)", scope: .service)
+            .first?.decode(Int.self, at: 0) ?? 0
     }
 }

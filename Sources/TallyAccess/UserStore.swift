@@ -3,12 +3,15 @@ import Postgres
 
 /// Reads and writes `users`. Disabling a user or setting a new password ends their sessions in
 /// the same transaction.
+///
+/// Login and the `tally user` commands run before any account is known, so their methods use
+/// the service scope; ``find(id:in:)`` takes the caller's scope.
 public struct UserStore: Sendable {
-    let pool: PostgresPool
+    let database: any ScopedTransactions
 
-    /// Creates a store over `pool`.
-    public init(pool: PostgresPool) {
-        self.pool = pool
+    /// Creates a store whose queries run through `database`.
+    public init(database: any ScopedTransactions) {
+        self.database = database
     }
 
     /// Inserts a user with an already computed password hash.
@@ -21,12 +24,12 @@ public struct UserStore: Sendable {
         guard email.contains("@"), email.count <= 320 else { throw AccessError.invalidEmail }
         guard role.needsAccount == (accountID != nil) else { throw AccessError.accountMismatch(role: role) }
         do {
-            let rows = try await pool.query(
+            let rows = try await database.query(
                 """
                 INSERT INTO users (email, password_hash, role, account_id, created_at, password_changed_at)
                 VALUES (\(email), \(passwordHash), \(role.rawValue), \(accountID), \(now), \(now))
                 RETURNING id
-                """)
+                """, scope: .service)
             let id = try rows.first?.decode(Int64.self, at: 0) ?? 0
             return User(id: id, email: email, role: role, accountID: accountID, disabledAt: nil, passwordHash: passwordHash)
         } catch let error as PostgresError where error.sqlState == "23505" {
@@ -35,19 +38,21 @@ public struct UserStore: Sendable {
     }
 
     /// The user with this email (case-insensitive), disabled or not; nil when there is none.
+    /// Service scope: login and the commands look users up before any account is known.
     public func find(email: String) async throws -> User? {
-        let rows = try await pool.query(
+        let rows = try await database.query(
             """
             SELECT id, email, role, account_id, disabled_at, password_hash
               FROM users WHERE lower(email) = lower(\(email))
-            """)
+            """, scope: .service)
         return try rows.first.map(Self.user)
     }
 
-    /// The user with this id, or nil.
-    public func find(id: Int64) async throws -> User? {
-        let rows = try await pool.query(
-            "SELECT id, email, role, account_id, disabled_at, password_hash FROM users WHERE id = \(id)")
+    /// The user with this id as `scope` sees it: nil when there is none, and for a customer
+    /// scope also when the user is staff or belongs to another account.
+    public func find(id: Int64, in scope: AccessScope) async throws -> User? {
+        let rows = try await database.query(
+            "SELECT id, email, role, account_id, disabled_at, password_hash FROM users WHERE id = \(id)", scope: scope)
         return try rows.first.map(Self.user)
     }
 
@@ -55,7 +60,7 @@ public struct UserStore: Sendable {
     /// this email. Disabling twice keeps the first time.
     @discardableResult
     public func disable(email: String, now: Date) async throws -> User? {
-        try await pool.withTransaction { connection in
+        try await database.withTransaction(scope: .service) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE users SET disabled_at = coalesce(disabled_at, \(now))
@@ -70,7 +75,7 @@ public struct UserStore: Sendable {
 
     /// Stores a new password hash chosen by a person and ends every session of the user.
     public func setPassword(userID: Int64, passwordHash: String, now: Date) async throws {
-        try await pool.withTransaction { connection in
+        try await database.withTransaction(scope: .service) { connection in
             try await connection.execute(
                 """
                 UPDATE users SET password_hash = \(passwordHash), password_changed_at = \(now)
@@ -84,16 +89,17 @@ public struct UserStore: Sendable {
     /// Sessions stay: the password did not change. Only replaces `oldHash`, so a password changed
     /// meanwhile is never overwritten.
     func upgradeHash(userID: Int64, from oldHash: String, to newHash: String) async throws {
-        try await pool.execute(
+        try await database.execute(
             """
             UPDATE users SET password_hash = \(newHash)
              WHERE id = \(userID) AND password_hash = \(oldHash)
-            """)
+            """, scope: .service)
     }
 
     /// The stored hash of a user, for tests and audits of the hash format.
     public func passwordHash(userID: Int64) async throws -> String? {
-        try await pool.query("SELECT password_hash FROM users WHERE id = \(userID)").first?.decode(String.self, at: 0)
+        try await database.query("SELECT password_hash FROM users WHERE id = \(userID)", scope: .service)
+            .first?.decode(String.self, at: 0)
     }
 
     private static func user(_ row: PostgresRow) throws -> User {

@@ -1,4 +1,5 @@
 import Hummingbird
+import MeteringStore
 import TallyAccess
 
 /// The context every request carries through Tally's middleware and handlers.
@@ -9,6 +10,8 @@ public struct AppRequestContext: RequestContext {
     public let peerAddress: String?
     /// The signed-in session, set by the session middleware; nil when anonymous.
     public var session: AuthenticatedSession?
+    /// The API key of an `/api/v1` request, set by the API key middleware; nil elsewhere.
+    public var apiKey: APIKeyIdentity?
 
     /// Creates the context for a new request.
     public init(source: ApplicationRequestContextSource) {

@@ -16,6 +16,8 @@ public struct AppServices: Sendable {
     public let metrics: AppMetrics
     /// Users, sessions and logins.
     public let access: AccessServices
+    /// API keys, the ingest and the entitlement check.
+    public let metering: MeteringServices
 
     /// Collects the services; `access` defaults to the standard settings and the system clock.
     public init(pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil) {
@@ -24,6 +26,7 @@ public struct AppServices: Sendable {
         self.pages = pages
         metrics = AppMetrics(pool: pool)
         self.access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
+        metering = MeteringServices(pool: pool)
     }
 }
 
@@ -33,7 +36,8 @@ public enum TallyApplication {
     ///
     /// Middleware order, outermost first: request log (X-Request-Id) → metrics → security
     /// headers → errors (pages and JSON; 503 when the database is unavailable) → static files
-    /// under `/static/` → session (resolves the cookie) → CSRF (403) → routes.
+    /// under `/static/` → session (resolves the cookie) → CSRF (403) → routes; `/api/v1` adds the
+    /// API key middleware (401) in front of its routes.
     public static func makeRouter(
         configuration: ServerConfiguration, services: AppServices, logger: Logger
     ) -> Router<AppRequestContext> {
@@ -57,6 +61,7 @@ public enum TallyApplication {
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
+        MeteringAPIRoutes(services: services.metering, clock: services.access.clock).register(on: router)
         return router
     }
 

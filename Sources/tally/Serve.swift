@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
                 acquireTimeout: configuration.database.acquireTimeout),
             logger: logger)
         do {
-            try await pool.withConnection { try await DatabaseRoles.verifyAppRole(on: $0) }
+            try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
             let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in

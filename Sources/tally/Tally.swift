@@ -13,7 +13,8 @@ struct Tally: AsyncParsableCommand {
             TALLY_DATA_DIR (default .tally/postgres).
             """,
         version: TallyVersion.current,
-        subcommands: [Serve.self, Migrate.self, Database.self, UserCommand.self, AccountCommand.self, Version.self]
+        subcommands: [Serve.self, Migrate.self, Database.self, UserCommand.self, AccountCommand.self, PlanCommand.self, FeatureCommand.self,
+                      PriceCommand.self, APIKeyCommand.self, Version.self]
     )
 }
 

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
 import Passwords
+import Postgres
+import MeteringStore
 import TallyAccess
+import TallyWeb
 
 /// `tally user …`.
 struct UserCommand: AsyncParsableCommand {
@@ -31,8 +34,7 @@ struct UserCreate: AsyncParsableCommand {
     func run() async throws {
         let (password, generated) = readOrGeneratePassword()
         let user = try await withAccessDatabase(database) { pool, logger in
-            let admin = UserAdministration(
-                users: UserStore(pool: pool), accounts: AccountStore(pool: pool), hasher: PasswordHasher())
+            let admin = administration(pool)
             let user = try await admin.createUser(
                 email: email, password: password, role: role, accountExternalID: account, now: Date())
             SecurityLog(logger: logger).record(.userCreated, outcome: .success, userID: user.id, accountID: user.accountID, details: ["role": role.rawValue])
@@ -53,8 +55,7 @@ struct UserDisable: AsyncParsableCommand {
 
     func run() async throws {
         let user = try await withAccessDatabase(database) { pool, logger in
-            let admin = UserAdministration(
-                users: UserStore(pool: pool), accounts: AccountStore(pool: pool), hasher: PasswordHasher())
+            let admin = administration(pool)
             let user = try await admin.disableUser(email: email, now: Date())
             SecurityLog(logger: logger).record(.userDisabled, outcome: .success, userID: user.id, accountID: user.accountID)
             return user
@@ -75,8 +76,7 @@ struct UserResetPassword: AsyncParsableCommand {
     func run() async throws {
         let (password, generated) = readOrGeneratePassword()
         let user = try await withAccessDatabase(database) { pool, logger in
-            let admin = UserAdministration(
-                users: UserStore(pool: pool), accounts: AccountStore(pool: pool), hasher: PasswordHasher())
+            let admin = administration(pool)
             let user = try await admin.resetPassword(email: email, newPassword: password, now: Date())
             SecurityLog(logger: logger).record(.passwordReset, outcome: .success, userID: user.id, accountID: user.accountID)
             return user
@@ -96,16 +96,29 @@ struct AccountCommand: AsyncParsableCommand {
 /// `tally account create`.
 struct AccountCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "create", abstract: "Create a customer account (status active, time zone UTC).")
+        commandName: "create", abstract: "Create a customer account (status active) on a plan.",
+        discussion: "Without --plan the account has no plan yet: every entitlement check answers not_in_plan.")
 
     @Option(name: .customLong("external-id"), help: "Your own id for the account (unique).") var externalID: String
     @Option(help: "The account's display name.") var name: String
+    @Option(help: "The plan's code (see `tally plan create`).") var plan: String?
+    @Option(name: .customLong("time-zone"), help: "IANA time zone for days and billing periods.") var timeZone = "UTC"
+    @Option(name: .customLong("anchor-day"), help: "Day of the month billing periods start (1-31, clamped to the month's end).")
+    var anchorDay = 1
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let account = try await withAccessDatabase(database) { pool, _ in
-            try await AccountStore(pool: pool).create(externalID: externalID, name: name)
+        let id = try await withAccessDatabase(database) { pool, _ in
+            try await CatalogStore(pool: pool).createAccount(
+                externalID: externalID, name: name, planCode: plan, timeZone: timeZone, anchorDay: anchorDay)
         }
-        print("Created account \(account.externalID) (id \(account.id)).")
+        print("Created account \(externalID) (id \(id)).")
     }
+}
+
+/// The user commands' service over `pool`; its queries run in the service scope.
+private func administration(_ pool: PostgresPool) -> UserAdministration {
+    let database = ScopedPool(pool)
+    return UserAdministration(
+        users: UserStore(database: database), accounts: AccountStore(database: database), hasher: PasswordHasher())
 }

@@ -24,6 +24,19 @@ public struct CustomerRequestContext: ChildRequestContext {
         self.accountID = accountID
     }
 
+    /// The data scope of every query this request makes: the session's account only.
+    public var scope: AccessScope { .account(accountID) }
+
+    /// The 404 for an object id this account cannot see: missing, or another account's (row-level
+    /// security makes the two look the same, and so does the page). Logged as `access.not_found`
+    /// with the id asked for, so probing for other accounts' ids shows up in the security log.
+    public func objectNotFound(_ kind: String, objectID: String) -> AppError {
+        SecurityLog(logger: logger).record(
+            .objectNotFound, outcome: .denied, userID: session.userID, accountID: accountID, requestID: id,
+            details: ["object": kind, "object_id": String(objectID.prefix(40))])
+        return .notFound
+    }
+
     /// The same limit as the parent context.
     public var maxUploadSize: Int { 1024 * 1024 + 64 * 1024 }
 }
@@ -43,6 +56,9 @@ public struct StaffRequestContext: ChildRequestContext {
         coreContext = context.coreContext
         self.session = session
     }
+
+    /// The data scope of staff pages: every account (reads; changes need ``AdminRequestContext``).
+    public var scope: AccessScope { .staff }
 
     /// The same limit as the parent context.
     public var maxUploadSize: Int { 1024 * 1024 + 64 * 1024 }
@@ -64,6 +80,9 @@ public struct AdminRequestContext: ChildRequestContext {
         coreContext = context.coreContext
         self.session = session
     }
+
+    /// The data scope of admin routes: every account.
+    public var scope: AccessScope { .staff }
 
     /// The same limit as the parent context.
     public var maxUploadSize: Int { 1024 * 1024 + 64 * 1024 }

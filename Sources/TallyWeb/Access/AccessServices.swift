@@ -16,14 +16,15 @@ public struct AccessServices: Sendable {
     /// Where "now" comes from: the system clock, or a test's.
     public let clock: any WallClock
 
-    /// Builds the services over `pool`.
+    /// Builds the services over `pool`; every store query runs in an explicit data scope.
     public init(
         pool: PostgresPool, hasher: PasswordHasher = PasswordHasher(), settings: AccessSettings = .init(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
-        users = UserStore(pool: pool)
-        accounts = AccountStore(pool: pool)
-        sessions = SessionStore(pool: pool, settings: settings)
+        let database = ScopedPool(pool)
+        users = UserStore(database: database)
+        accounts = AccountStore(database: database)
+        sessions = SessionStore(database: database, settings: settings)
         login = LoginService(users: users, sessions: sessions, hasher: hasher, settings: settings, logger: logger)
         self.clock = clock
     }

@@ -19,7 +19,9 @@ struct HomeRoutes {
     }
 
     private func customerHome(_ context: CustomerRequestContext) async throws -> Response {
-        guard let account = try await access.accounts.find(id: context.accountID) else { throw AppError.notFound }
+        guard let account = try await access.accounts.find(id: context.accountID, in: context.scope) else {
+            throw context.objectNotFound("account", objectID: String(context.accountID))
+        }
         let view = CustomerHomeView(
             email: context.session.email, role: context.session.role.rawValue, accountName: account.name,
             accountExternalID: account.externalID, csrfToken: context.session.csrfToken)

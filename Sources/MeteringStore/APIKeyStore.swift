@@ -1,0 +1,96 @@
+import Foundation
+import Postgres
+import TallyCrypto
+
+/// What an API key may do.
+public enum APIKeyScope: String, Sendable, Hashable, CaseIterable {
+    /// Send usage events (and ask entitlement questions).
+    case ingest
+    /// Read usage and entitlements.
+    case read
+}
+
+/// An authenticated API key: never the key itself.
+public struct APIKeyIdentity: Sendable, Hashable {
+    /// Database id.
+    public let id: Int64
+    /// The key's name.
+    public let name: String
+    /// The recognisable start of the key, e.g. `tly_AbC12xYz`.
+    public let prefix: String
+    /// What it may do.
+    public let scope: APIKeyScope
+}
+
+/// A freshly created key: `secret` is shown once and never stored.
+public struct CreatedAPIKey: Sendable {
+    /// The stored part.
+    public let identity: APIKeyIdentity
+    /// The whole key, `tly_` + 43 base64url characters (256 random bits).
+    public let secret: String
+}
+
+/// Creates, revokes and authenticates API keys. Only a key's SHA-256 is stored.
+public struct APIKeyStore: Sendable {
+    /// Every key starts with this, so it is recognisable in a config file or a leak scanner.
+    public static let keyPrefix = "tly_"
+    /// Characters of the key kept in clear to recognise it: the prefix and 8 more.
+    static let recognisableLength = 12
+
+    let pool: PostgresPool
+
+    /// A store over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Creates a key named `name` (unique among active keys).
+    public func create(name: String, scope: APIKeyScope, now: Date) async throws -> CreatedAPIKey {
+        guard (1...100).contains(name.count) else { throw CatalogError.invalid(field: "name", message: "must be 1 to 100 characters") }
+        let secret = Self.keyPrefix + Base64URL.encode(SecureRandom.bytes(count: 32))
+        let prefix = String(secret.prefix(Self.recognisableLength))
+        let hash = Data(SHA256.hash(secret))
+        do {
+            let rows = try await pool.query(
+                """
+                INSERT INTO api_keys (name, prefix, key_hash, scope, created_at)
+                VALUES (\(name), \(prefix), \(hash), \(scope.rawValue), \(now))
+                RETURNING id
+                """)
+            let id = try rows.first!.decode(Int64.self, at: 0)
+            return CreatedAPIKey(identity: APIKeyIdentity(id: id, name: name, prefix: prefix, scope: scope), secret: secret)
+        } catch let error as PostgresError where error.sqlState == "23505" {
+            throw CatalogError.taken("an active API key named '\(name)'")
+        }
+    }
+
+    /// Revokes the active key with this name or prefix; it fails on its next use.
+    public func revoke(nameOrPrefix: String, now: Date) async throws -> APIKeyIdentity {
+        let rows = try await pool.query(
+            """
+            UPDATE api_keys SET revoked_at = \(now)
+            WHERE revoked_at IS NULL AND (name = \(nameOrPrefix) OR prefix = \(nameOrPrefix))
+            RETURNING id, name, prefix, scope
+            """)
+        guard let row = rows.first else { throw CatalogError.apiKeyNotFound(nameOrPrefix) }
+        return try Self.identity(row)
+    }
+
+    /// The active key whose SHA-256 matches `secret`'s, or nil (unknown, malformed or revoked).
+    public func authenticate(_ secret: String) async throws -> APIKeyIdentity? {
+        guard secret.hasPrefix(Self.keyPrefix), secret.count <= 200 else { return nil }
+        let hash = SHA256.hash(secret)
+        let rows = try await pool.query(
+            "SELECT id, name, prefix, scope, key_hash FROM api_keys WHERE key_hash = \(Data(hash)) AND revoked_at IS NULL")
+        guard let row = rows.first else { return nil }
+        // The index finds the row; the comparison that decides is constant-time.
+        let stored = try row.decode(Data.self, at: 4)
+        guard ConstantTime.equals([UInt8](stored), hash) else { return nil }
+        return try Self.identity(row)
+    }
+
+    private static func identity(_ row: PostgresRow) throws -> APIKeyIdentity {
+        let (id, name, prefix, scope) = try row.decode((Int64, String, String, String).self)
+        return APIKeyIdentity(id: id, name: name, prefix: prefix, scope: APIKeyScope(rawValue: scope) ?? .read)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Metering
+
+/// A plan as an admin defines it.
+public struct PlanDraft: Sendable, Hashable {
+    /// Short unique code, e.g. `pro` (lowercase letters, digits, `_ . -`).
+    public var code: String
+    /// Display name.
+    public var name: String
+    /// The monthly fee.
+    public var monthlyFee: Money
+    /// Credits included per billing period.
+    public var includedCredits: CreditLimit
+    /// What happens when credits run out.
+    public var overage: OveragePolicy
+
+    /// A plan definition.
+    public init(code: String, name: String, monthlyFee: Money = .zero, includedCredits: CreditLimit, overage: OveragePolicy) {
+        self.code = code
+        self.name = name
+        self.monthlyFee = monthlyFee
+        self.includedCredits = includedCredits
+        self.overage = overage
+    }
+}
+
+/// A model price version as an admin enters it.
+public struct PriceDraft: Sendable, Hashable {
+    /// Exact model id, or a pattern with `*`.
+    public var model: String
+    /// USD per 1M uncached input tokens.
+    public var input: PricePerMillionTokens
+    /// USD per 1M cached input tokens.
+    public var cachedInput: PricePerMillionTokens
+    /// USD per 1M output tokens.
+    public var output: PricePerMillionTokens
+    /// Fee per request.
+    public var perRequest: Money
+    /// When this version starts to apply.
+    public var effectiveFrom: Date
+
+    /// A price version.
+    public init(
+        model: String, input: PricePerMillionTokens, cachedInput: PricePerMillionTokens,
+        output: PricePerMillionTokens, perRequest: Money = .zero, effectiveFrom: Date
+    ) {
+        self.model = model
+        self.input = input
+        self.cachedInput = cachedInput
+        self.output = output
+        self.perRequest = perRequest
+        self.effectiveFrom = effectiveFrom
+    }
+}
+
+/// A customer account as metering sees it.
+public struct MeteredAccount: Sendable, Hashable {
+    /// Database id.
+    public let id: Int64
+    /// The operator's own id for the account.
+    public let externalID: String
+    /// The plan's id; nil when the account has no plan (every feature is then `not_in_plan`).
+    public let planID: Int64?
+    /// active or paused.
+    public let status: AccountStatus
+    /// The account's IANA time zone.
+    public let timeZone: TimeZone
+    /// Billing anchor day, 1…31.
+    public let anchorDay: Int
+
+    /// The billing period that holds `instant`.
+    public func period(containing instant: Date) throws(BillingPeriodError) -> BillingPeriod {
+        try BillingPeriod.containing(instant, anchorDay: anchorDay, timeZone: timeZone)
+    }
+}
+
+/// Operator-wide settings.
+public struct MeteringSettings: Sendable, Hashable {
+    /// Infra overhead on provider cost.
+    public var infraOverhead: BasisPoints
+    /// Refuse events without a feature.
+    public var strictTagging: Bool
+    /// How old an event may be, in days.
+    public var lateWindowDays: Int
+
+    /// Settings.
+    public init(infraOverhead: BasisPoints = .zero, strictTagging: Bool = false, lateWindowDays: Int = 35) {
+        self.infraOverhead = infraOverhead
+        self.strictTagging = strictTagging
+        self.lateWindowDays = lateWindowDays
+    }
+}
+
+/// Validation helpers shared by the catalog.
+enum CatalogRules {
+    /// Codes and feature keys: `^[a-z0-9][a-z0-9_.-]{0,63}$`.
+    static func checkCode(_ text: String, field: String) throws(CatalogError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+        guard let first = text.first, (1...64).contains(text.count), first.isASCII, first.isLetter || first.isNumber,
+              text.allSatisfy({ allowed.contains($0) })
+        else {
+            throw .invalid(field: field, message: "use 1 to 64 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit")
+        }
+    }
+
+    /// Names: 1…200 characters.
+    static func checkName(_ text: String, field: String = "name") throws(CatalogError) {
+        guard (1...200).contains(text.count) else { throw .invalid(field: field, message: "must be 1 to 200 characters") }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Metering
+import TallyCrypto
+
+/// Reads one event object field by field, collecting every problem.
+struct EventReader {
+    static let knownFields: Set<String> = [
+        "id", "account", "feature", "model", "input_tokens", "cached_input_tokens", "output_tokens",
+        "output_units", "success", "duration_ms", "end_user", "occurred_at", "cost_usd", "metadata", "usage",
+    ]
+    static let tokenFields = ["input_tokens", "cached_input_tokens", "output_tokens"]
+
+    let index: Int
+    let value: JSONValue
+    private(set) var problems: [EventProblem] = []
+    private var id: String?
+    private var fields: [String: JSONValue] = [:]
+
+    init(index: Int, value: JSONValue) {
+        self.index = index
+        self.value = value
+    }
+
+    /// The normalised event, or nil when any field is wrong (see `problems`).
+    mutating func read(settings: MeteringSettings, now: Date) -> UsageEvent? {
+        guard case .object(let object) = value else {
+            fail("event", "must be a JSON object")
+            return nil
+        }
+        fields = object
+        id = string("id", max: 128, required: true)
+        for key in fields.keys.sorted() where !Self.knownFields.contains(key) { fail(key, "is not a known event field") }
+        let account = string("account", max: 200, required: true)
+        let feature = string("feature", max: 128)
+        if settings.strictTagging, feature == nil, !problems.contains(where: { $0.field == "feature" }) {
+            fail("feature", "is required: strict tagging is on")
+        }
+        let model = string("model", max: 200)
+        let usage = tokens()
+        let outputUnits = count("output_units") ?? 0
+        let success = bool("success") ?? true
+        let duration = count("duration_ms")
+        let endUser = string("end_user", max: 256)
+        let occurredAt = timestamp(now: now, lateWindowDays: settings.lateWindowDays)
+        let cost = reportedCost()
+        let metadata = metadataText()
+        guard problems.isEmpty, let id, let account, let usage else { return nil }
+        var normalised: [String: JSONValue] = [
+            "id": .string(id), "account": .string(account), "feature": feature.map(JSONValue.string) ?? .null,
+            "model": model.map(JSONValue.string) ?? .null, "input": .integer(usage.input),
+            "cached": .integer(usage.cachedInput), "output": .integer(usage.output), "units": .integer(outputUnits),
+            "success": .bool(success), "duration": duration.map(JSONValue.integer) ?? .null,
+            "end_user": endUser.map(JSONValue.string) ?? .null, "cost": cost.map { .integer($0.nanos) } ?? .null,
+            "metadata": metadata.map(JSONValue.string) ?? .null,
+        ]
+        // A defaulted occurred_at ("now") differs on every retry, so only a sent one is part of the payload.
+        if fields["occurred_at"] != nil { normalised["occurred_at"] = .number(occurredAt.timeIntervalSince1970) }
+        return UsageEvent(
+            index: index, id: id, account: account, feature: feature, model: model, usage: usage,
+            outputUnits: outputUnits, success: success, durationMS: duration, endUser: endUser,
+            occurredAt: occurredAt, reportedCost: cost, metadata: metadata,
+            fingerprint: SHA256.hash(JSONValue.object(normalised).canonical))
+    }
+
+    private mutating func fail(_ field: String, _ message: String) {
+        problems.append(EventProblem(index: index, id: id, field: field, message: message))
+    }
+
+    private mutating func string(_ key: String, max: Int, required: Bool = false) -> String? {
+        switch fields[key] {
+        case nil, .null?:
+            if required { fail(key, "is required") }
+            return nil
+        case .string(let text)?:
+            guard (1...max).contains(text.count) else { fail(key, "must be 1 to \(max) characters"); return nil }
+            guard !text.unicodeScalars.contains("\0") else { fail(key, "must not contain NUL characters"); return nil }
+            return text
+        default:
+            fail(key, "must be a string")
+            return nil
+        }
+    }
+
+    private mutating func count(_ key: String) -> Int64? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .integer(let value)? where value >= 0: return value
+        default:
+            fail(key, "must be a whole number, 0 or more")
+            return nil
+        }
+    }
+
+    private mutating func bool(_ key: String) -> Bool? {
+        switch fields[key] {
+        case nil, .null?: return nil
+        case .bool(let value)?: return value
+        default:
+            fail(key, "must be true or false")
+            return nil
+        }
+    }
+
+    /// The token fields, or the `usage` object in OpenAI's or Anthropic's shape.
+    private mutating func tokens() -> TokenUsage? {
+        let sentTokenFields = Self.tokenFields.filter { fields[$0] != nil }
+        guard let usage = fields["usage"], usage != .null else {
+            let counts = Self.tokenFields.map { count($0) }
+            return try? TokenUsage(input: counts[0] ?? 0, cachedInput: counts[1] ?? 0, output: counts[2] ?? 0)
+        }
+        guard sentTokenFields.isEmpty else {
+            fail("usage", "send either usage or \(sentTokenFields.joined(separator: ", ")), not both")
+            return nil
+        }
+        guard case .object = usage else { fail("usage", "must be an object"); return nil }
+        do {
+            let shape = try JSONDecoder().decode(ProviderUsage.self, from: Data(usage.canonical.utf8))
+            return try TokenUsage(shape)
+        } catch let error as UsageShapeError {
+            fail("usage", error.description)
+        } catch DecodingError.dataCorrupted(let context) {
+            fail("usage", context.debugDescription)
+        } catch {
+            fail("usage", "token counts must be whole numbers, 0 or more")
+        }
+        return nil
+    }
+
+    private mutating func timestamp(now: Date, lateWindowDays: Int) -> Date {
+        guard let sent = fields["occurred_at"], sent != .null else { return now }
+        guard case .string(let text) = sent, let date = RFC3339.parse(text) else {
+            fail("occurred_at", "must be an RFC 3339 timestamp such as 2027-01-15T10:30:00Z")
+            return now
+        }
+        if date > now.addingTimeInterval(EventValidator.maxFutureSkew) {
+            fail("occurred_at", "is more than 5 minutes in the future")
+        } else if date < now.addingTimeInterval(-Double(lateWindowDays) * 86_400) {
+            fail("occurred_at", "is older than the late-event window (\(lateWindowDays) days)")
+        }
+        return date
+    }
+
+    private mutating func reportedCost() -> Money? {
+        switch fields["cost_usd"] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            do throws(AmountError) {
+                let money = try Money(parsing: text, excess: .roundHalfEven)
+                guard money >= .zero else { fail("cost_usd", "must not be negative"); return nil }
+                return money
+            } catch {
+                fail("cost_usd", error.description)
+                return nil
+            }
+        default:
+            fail("cost_usd", "must be a decimal string such as \"0.0123\" (a string keeps it exact)")
+            return nil
+        }
+    }
+
+    private mutating func metadataText() -> String? {
+        switch fields["metadata"] {
+        case nil, .null?: return nil
+        case .object(let object)?:
+            let text = JSONValue.object(object).canonical
+            guard text.utf8.count <= EventValidator.maxMetadataBytes else { fail("metadata", "must be at most 4 KiB"); return nil }
+            guard !text.contains("\\u0000") else { fail("metadata", "must not contain NUL characters"); return nil }
+            return text
+        default:
+            fail("metadata", "must be a JSON object")
+            return nil
+        }
+    }
+}
+
+/// RFC 3339 timestamps, with or without fractional seconds; a zone offset is required.
+enum RFC3339 {
+    static func parse(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Metering
+import TallyCrypto
+
+/// The stored columns of a batch, one array per column, for a single `unnest` insert.
+struct EventRows {
+    var accountIDs: [Int64] = []
+    var eventIDs: [String] = []
+    var features: [String?] = []
+    var models: [String?] = []
+    var input: [Int64] = []
+    var cached: [Int64] = []
+    var output: [Int64] = []
+    var units: [Int64] = []
+    var success: [Bool] = []
+    var durations: [Int64?] = []
+    var endUserHashes: [String?] = []
+    var occurredAt: [Date] = []
+    var localDays: [String] = []
+    var periodStarts: [Date] = []
+    var costs: [Int64] = []
+    var priceIDs: [Int64?] = []
+    var unpriced: [Bool] = []
+    var credits: [Int64] = []
+    var metadata: [String?] = []
+    var fingerprints: [String] = []
+
+    /// The fingerprint of each (account id, event id) in the batch.
+    var fingerprintByKey: [EventKey: [UInt8]] = [:]
+
+    /// Costs and credits every event; returns the rows, or the problems (unknown accounts,
+    /// amounts out of range).
+    static func build(
+        _ events: [UsageEvent], catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8]
+    ) -> (EventRows, [EventProblem]) {
+        var rows = EventRows()
+        var problems: [EventProblem] = []
+        let sorted = events.compactMap { event in catalog.accounts[event.account].map { (event, $0) } }
+            .sorted { ($0.1.id, $0.0.id) < ($1.1.id, $1.0.id) }
+        for event in events where catalog.accounts[event.account] == nil {
+            problems.append(EventProblem(index: event.index, id: event.id, field: "account", message: "no account has this external id"))
+        }
+        for (event, account) in sorted {
+            do {
+                try rows.append(event, account: account, catalog: catalog, settings: settings, endUserKey: endUserKey)
+            } catch {
+                problems.append(EventProblem(index: event.index, id: event.id, field: "event", message: "\(error)"))
+            }
+        }
+        return (rows, problems)
+    }
+
+    private mutating func append(
+        _ event: UsageEvent, account: MeteredAccount, catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8]
+    ) throws {
+        let cost = try UsageCost.of(
+            model: event.model, usage: event.usage, occurredAt: event.occurredAt,
+            providerReportedCost: event.reportedCost, prices: catalog.prices, infraOverhead: settings.infraOverhead)
+        // Failed calls are costed (the provider may bill them) but earn no credits.
+        let rule = event.success ? catalog.rule(feature: event.feature, account: account) : nil
+        let earned = try rule?.credits(
+            for: CreditableEvent(usage: event.usage, outputUnits: event.outputUnits, cost: cost.total)) ?? .zero
+        let period = try account.period(containing: event.occurredAt)
+        accountIDs.append(account.id)
+        eventIDs.append(event.id)
+        features.append(event.feature)
+        models.append(event.model)
+        input.append(event.usage.input)
+        cached.append(event.usage.cachedInput)
+        output.append(event.usage.output)
+        units.append(event.outputUnits)
+        success.append(event.success)
+        durations.append(event.durationMS)
+        endUserHashes.append(event.endUser.map { Hex.encode(HMAC.sha256(key: endUserKey, message: $0)) })
+        occurredAt.append(event.occurredAt)
+        localDays.append(LocalDay(containing: event.occurredAt, in: account.timeZone).description)
+        periodStarts.append(period.start)
+        costs.append(cost.total.nanos)
+        if case .priceTable(let id) = cost.source { priceIDs.append(id.rawValue) } else { priceIDs.append(nil) }
+        unpriced.append(cost.isUnpriced)
+        credits.append(earned.millis)
+        metadata.append(event.metadata)
+        fingerprints.append(Hex.encode(event.fingerprint))
+        fingerprintByKey[EventKey(accountID: account.id, eventID: event.id)] = event.fingerprint
+    }
+}
+
+/// An event's primary key.
+struct EventKey: Hashable {
+    let accountID: Int64
+    let eventID: String
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Metering
+import Postgres
+import TallyCrypto
+
+/// Everything costing and crediting a batch needs, read in the batch's transaction.
+struct IngestCatalog {
+    let accounts: [String: MeteredAccount]
+    let prices: PriceTable
+    let featureRules: [String: CreditRule]
+    /// Plan overrides of feature rules, keyed by plan id and feature key.
+    let overrides: [Int64: [String: CreditRule]]
+
+    /// Loads the accounts, features and overrides named by `events`, and every price version.
+    static func load(for events: [UsageEvent], on connection: PostgresConnection) async throws -> IngestCatalog {
+        let accounts = try await loadAccounts(Array(Set(events.map(\.account))), on: connection)
+        let featureKeys = Array(Set(events.compactMap(\.feature)))
+        var rules: [String: CreditRule] = [:]
+        for row in try await connection.query(
+            "SELECT key, credit_rule_kind, credit_rule_rate FROM features WHERE key = ANY(\(featureKeys))") {
+            let (key, kind, rate) = try row.decode((String, String, Int64).self)
+            rules[key] = CreditRule(kind: kind, rate: Credits(millis: rate))
+        }
+        let planIDs = Array(Set(accounts.values.compactMap(\.planID)))
+        var overrides: [Int64: [String: CreditRule]] = [:]
+        for row in try await connection.query(
+            """
+            SELECT plan_id, feature_key, rule_override_kind, rule_override_rate FROM entitlements
+            WHERE plan_id = ANY(\(planIDs)) AND rule_override_kind IS NOT NULL
+            """) {
+            let (plan, key, kind, rate) = try row.decode((Int64, String, String, Int64).self)
+            overrides[plan, default: [:]][key] = CreditRule(kind: kind, rate: Credits(millis: rate))
+        }
+        return IngestCatalog(
+            accounts: accounts, prices: try await loadPrices(on: connection), featureRules: rules, overrides: overrides)
+    }
+
+    /// The credit rule for `feature` on the account's plan; nil for an unattributed event or an
+    /// unregistered feature key (such events earn no credits: see docs/api.md).
+    func rule(feature: String?, account: MeteredAccount) -> CreditRule? {
+        guard let feature, let rule = featureRules[feature] else { return nil }
+        let override = account.planID.flatMap { overrides[$0]?[feature] }
+        return CreditRule.effective(feature: rule, override: override)
+    }
+
+    static func loadAccounts(_ externalIDs: [String], on connection: PostgresConnection) async throws -> [String: MeteredAccount] {
+        var accounts: [String: MeteredAccount] = [:]
+        for row in try await connection.query(
+            """
+            SELECT id, external_id, plan_id, status, time_zone, anchor_day FROM accounts
+            WHERE external_id = ANY(\(externalIDs))
+            """) {
+            let account = try meteredAccount(row)
+            accounts[account.externalID] = account
+        }
+        return accounts
+    }
+
+    /// Decodes `id, external_id, plan_id, status, time_zone, anchor_day`.
+    static func meteredAccount(_ row: PostgresRow) throws -> MeteredAccount {
+        let (id, externalID, planID, status, zone, anchorDay) = try row.decode((Int64, String, Int64?, String, String, Int).self)
+        return MeteredAccount(
+            id: id, externalID: externalID, planID: planID, status: AccountStatus(rawValue: status) ?? .paused,
+            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay)
+    }
+
+    static func loadPrices(on connection: PostgresConnection) async throws -> PriceTable {
+        var prices: [ModelPrice] = []
+        for row in try await connection.query(
+            """
+            SELECT id, model, input_price, cached_price, output_price, per_request_fee, effective_from
+            FROM model_prices
+            """) {
+            let (id, model, input, cached, output, fee, from) = try row.decode((Int64, String, Int64, Int64, Int64, Int64, Date).self)
+            prices.append(try ModelPrice(
+                id: ModelPriceID(id), model: ModelMatcher(model),
+                input: PricePerMillionTokens(perMillion: Money(nanos: input)),
+                cachedInput: PricePerMillionTokens(perMillion: Money(nanos: cached)),
+                output: PricePerMillionTokens(perMillion: Money(nanos: output)),
+                perRequest: Money(nanos: fee), effectiveFrom: from))
+        }
+        return try PriceTable(prices)
+    }
+}
+
+/// Operator settings, read once per batch (validation needs them before the transaction).
+struct SettingsStore {
+    let pool: PostgresPool
+
+    /// The settings and the end-user hashing key (created on first use).
+    func load() async throws -> (MeteringSettings, [UInt8]) {
+        let row = try await pool.query(
+            "SELECT infra_overhead_bp, strict_tagging, late_window_days, end_user_key FROM settings").first!
+        let (overhead, strict, window, key) = try row.decode((Int64, Bool, Int, Data?).self)
+        let settings = MeteringSettings(infraOverhead: try BasisPoints(overhead), strictTagging: strict, lateWindowDays: window)
+        if let key { return (settings, [UInt8](key)) }
+        try await pool.execute(
+            "UPDATE settings SET end_user_key = \(Data(SecureRandom.bytes(count: 32))) WHERE end_user_key IS NULL")
+        let stored = try await pool.query("SELECT end_user_key FROM settings").first!.decode(Data.self, at: 0)
+        return (settings, [UInt8](stored))
+    }
+}

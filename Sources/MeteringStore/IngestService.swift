@@ -1,0 +1,108 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+/// The answer to an accepted batch.
+public struct IngestResult: Sendable, Hashable, Encodable {
+    /// Events stored by this batch.
+    public let accepted: Int
+    /// Events already stored (by an earlier batch, or earlier in this one), skipped.
+    public let duplicates: Int
+}
+
+/// `POST /api/v1/events`: validates a whole batch, then stores it in one transaction in which
+/// the new events, the daily rollup and the period counter change together.
+public struct IngestService: Sendable {
+    let pool: PostgresPool
+
+    /// A service over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Validates and stores `body` received at `now`. Nothing is stored unless every event is
+    /// valid; the result is returned after COMMIT.
+    ///
+    /// - Throws: `IngestError` for the client's mistakes; anything else is the server's.
+    public func ingest(_ body: Data, now: Date) async throws -> IngestResult {
+        let (settings, endUserKey) = try await SettingsStore(pool: pool).load()
+        let batch = try EventValidator(settings: settings, now: now).validate(body)
+        guard !batch.events.isEmpty else { return IngestResult(accepted: 0, duplicates: batch.repeats) }
+        let inserted = try await pool.withTransaction(scope: .service) { connection in
+            let catalog = try await IngestCatalog.load(for: batch.events, on: connection)
+            let (rows, problems) = EventRows.build(batch.events, catalog: catalog, settings: settings, endUserKey: endUserKey)
+            guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
+            let inserted = try await insert(rows, receivedAt: now, on: connection)
+            try await checkDuplicates(rows, inserted: inserted, events: batch.events, on: connection)
+            return inserted.count
+        }
+        return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
+    }
+
+    /// Events already stored under an id of this batch must carry the same payload; otherwise
+    /// the batch is refused (and rolled back) so the stored event never changes.
+    private func checkDuplicates(
+        _ rows: EventRows, inserted: Set<EventKey>, events: [UsageEvent], on connection: PostgresConnection
+    ) async throws {
+        let skipped = rows.fingerprintByKey.keys.filter { !inserted.contains($0) }
+        guard !skipped.isEmpty else { return }
+        let stored = try await connection.query(
+            """
+            SELECT u.account_id, u.event_id, u.fingerprint FROM usage_events u
+            JOIN unnest(\(skipped.map(\.accountID)), \(skipped.map(\.eventID))) AS k(account_id, event_id)
+              ON u.account_id = k.account_id AND u.event_id = k.event_id
+            """)
+        var conflicting: Set<EventKey> = []
+        for row in stored {
+            let (accountID, eventID, fingerprint) = try row.decode((Int64, String, Data).self)
+            let key = EventKey(accountID: accountID, eventID: eventID)
+            if rows.fingerprintByKey[key] != [UInt8](fingerprint) { conflicting.insert(key) }
+        }
+        guard !conflicting.isEmpty else { return }
+        let conflictIDs = Set(conflicting.map(\.eventID))
+        let problems = events.filter { conflictIDs.contains($0.id) }.map {
+            EventProblem(index: $0.index, id: $0.id, field: "id", message: "an event with this id is already stored with a different payload")
+        }
+        throw IngestError.invalidEvents(problems)
+    }
+
+    /// Inserts the new events and adds exactly those to `daily_usage` and `period_usage`, in one
+    /// statement; returns the keys that were new.
+    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> Set<EventKey> {
+        let result = try await connection.query(
+            """
+            WITH e AS (
+                SELECT * FROM unnest(\(rows.accountIDs), \(rows.eventIDs), \(rows.features), \(rows.models),
+                    \(rows.input), \(rows.cached), \(rows.output), \(rows.units), \(rows.success), \(rows.durations),
+                    \(rows.endUserHashes), \(rows.occurredAt), \(rows.localDays), \(rows.periodStarts), \(rows.costs),
+                    \(rows.priceIDs), \(rows.unpriced), \(rows.credits), \(rows.metadata), \(rows.fingerprints))
+                AS e(account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                     output_units, success, duration_ms, end_user_hash, occurred_at, local_day, period_start, cost,
+                     price_id, unpriced, credits, metadata, fingerprint)
+            ), ins AS (
+                INSERT INTO usage_events (account_id, event_id, feature_key, model, input_tokens, cached_input_tokens,
+                    output_tokens, output_units, success, duration_ms, end_user_hash, occurred_at, received_at,
+                    local_day, period_start, cost, price_id, unpriced, credits, metadata, fingerprint)
+                SELECT account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                    output_units, success, duration_ms, decode(end_user_hash, 'hex'), occurred_at, \(receivedAt),
+                    local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, decode(fingerprint, 'hex')
+                FROM e ORDER BY account_id, event_id
+                ON CONFLICT (account_id, event_id) DO NOTHING
+                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                    success, duration_ms, local_day, period_start, cost, credits
+            ), daily AS (
+                \(unsafeRaw: Rollups.dailyUpsert)
+            ), period AS (
+                \(unsafeRaw: Rollups.periodUpsert)
+            )
+            SELECT account_id, event_id FROM ins
+            """)
+        var keys: Set<EventKey> = []
+        for row in result {
+            let (accountID, eventID) = try row.decode((Int64, String).self)
+            keys.insert(EventKey(accountID: accountID, eventID: eventID))
+        }
+        return keys
+    }
+}

@@ -1,0 +1,45 @@
+/// The rollup statements of the ingest: constant SQL, fed by the `ins` CTE (the rows this batch
+/// inserted), so only new events are ever added.
+enum Rollups {
+    /// Buckets of the daily latency histogram: 0 is 0 ms, b in 1…19 is [2^(b-1), 2^b) ms, the
+    /// last also everything longer.
+    static let latencyBuckets = 20
+
+    /// The bucket of `durationMS` (the same rule as `bucketSQL`).
+    static func bucket(ofDurationMS duration: Int64) -> Int {
+        min(64 - duration.leadingZeroBitCount, latencyBuckets - 1)
+    }
+
+    /// The bucket in SQL: the bit length of duration_ms, at most 19.
+    static let bucketSQL = "least(length(ltrim(duration_ms::bit(64)::text, '0')), 19)"
+
+    /// `ARRAY[count of bucket 0, …, count of bucket 19]` over a group.
+    static let histogramSQL = "ARRAY[" + (0..<latencyBuckets).map {
+        "count(*) FILTER (WHERE bucket = \($0))"
+    }.joined(separator: ", ") + "]::bigint[]"
+
+    static let dailyUpsert = """
+        INSERT INTO daily_usage AS d (account_id, local_day, feature_key, model, events, failures, input_tokens,
+            cached_input_tokens, output_tokens, cost, credits, latency)
+        SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*),
+            count(*) FILTER (WHERE NOT success), sum(input_tokens)::bigint, sum(cached_input_tokens)::bigint,
+            sum(output_tokens)::bigint, sum(cost)::bigint, sum(credits)::bigint, \(histogramSQL)
+        FROM (SELECT *, CASE WHEN duration_ms IS NULL THEN NULL ELSE \(bucketSQL) END AS bucket FROM ins) i
+        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (account_id, local_day, feature_key, model) DO UPDATE SET
+            events = d.events + EXCLUDED.events, failures = d.failures + EXCLUDED.failures,
+            input_tokens = d.input_tokens + EXCLUDED.input_tokens,
+            cached_input_tokens = d.cached_input_tokens + EXCLUDED.cached_input_tokens,
+            output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+            cost = d.cost + EXCLUDED.cost, credits = d.credits + EXCLUDED.credits,
+            latency = (SELECT array_agg(a + b ORDER BY n) FROM unnest(d.latency, EXCLUDED.latency) WITH ORDINALITY AS x(a, b, n))
+        """
+
+    static let periodUpsert = """
+        INSERT INTO period_usage AS p (account_id, period_start, feature_key, events, credits, cost)
+        SELECT account_id, period_start, coalesce(feature_key, ''), count(*), sum(credits)::bigint, sum(cost)::bigint
+        FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (account_id, period_start, feature_key) DO UPDATE SET
+            events = p.events + EXCLUDED.events, credits = p.credits + EXCLUDED.credits, cost = p.cost + EXCLUDED.cost
+        """
+}

@@ -1,0 +1,19 @@
+import MeteringStore
+import Postgres
+
+/// The metering parts of the app: API keys, the ingest and the entitlement check.
+public struct MeteringServices: Sendable {
+    /// API keys.
+    public let keys: APIKeyStore
+    /// `POST /api/v1/events`.
+    public let ingest: IngestService
+    /// `GET /api/v1/accounts/{account}/entitlements/{feature}`.
+    public let entitlements: EntitlementService
+
+    /// Builds the services over `pool`.
+    public init(pool: PostgresPool) {
+        keys = APIKeyStore(pool: pool)
+        ingest = IngestService(pool: pool)
+        entitlements = EntitlementService(pool: pool)
+    }
+}

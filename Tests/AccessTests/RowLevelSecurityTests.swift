@@ -1,0 +1,117 @@
+import Foundation
+import Postgres
+import TallyAccess
+import TallyDatabase
+import TallyTestSupport
+import TallyWeb
+import Testing
+
+/// Row-level security, tested as the app role over every account-data table the catalogue has
+/// (`DatabaseRoles.accountDataTables`), so tables added by later migrations are covered too.
+@Suite("Row-level security on account data")
+struct RowLevelSecurityTests {
+    @Test("every account-data table has ENABLE and FORCE, and the start-up check passes")
+    func catalogueIsProtected() async throws {
+        try await TestDatabase.with { database in
+            let app = try await database.connect(as: .app)
+            defer { app.close() }
+            let tables = try await DatabaseRoles.accountDataTables(on: app)
+            #expect(Set(["accounts", "users", "sessions"]).isSubset(of: Set(tables.map(\.name))))
+            for table in tables { #expect(table.isProtected, "\(table.name) lacks ENABLE/FORCE ROW LEVEL SECURITY") }
+            try await DatabaseRoles.verifyServing(on: app)
+        }
+    }
+
+    @Test("with account A set, an unfiltered SELECT * on every account-data table shows none of B's rows")
+    func accountSeesOnlyItself() async throws {
+        try await AccessHarness.with { harness in
+            let (a, b, unseeded) = try await AccountDataSeeds.plant(harness)
+            #expect(unseeded.isEmpty, "add a seed in AccountDataSeeds for: \(unseeded)")
+            let database = ScopedPool(harness.pool)
+            let tables = try await accountDataTables(harness)
+            for table in tables {
+                let all = try await rowCount(table.name, database, .service)
+                let mine = try await rowCount(table.name, database, .account(a.id))
+                let owners = try await visibleAccounts(table, database, .account(a.id))
+                #expect(owners.allSatisfy { $0 == a.id }, "\(table.name): account A sees rows of \(Set(owners))")
+                #expect(mine > 0 && mine < all, "\(table.name): A sees \(mine) of \(all) rows; seeds for A and B expected")
+                let bravo = try await visibleAccounts(table, database, .account(b.id))
+                #expect(bravo.allSatisfy { $0 == b.id }, "\(table.name): account B sees rows of \(Set(bravo))")
+            }
+        }
+    }
+
+    @Test("with account A set, inserting a row for B fails with 42501 in every account-data table")
+    func insertForOtherAccountFails() async throws {
+        try await AccessHarness.with { harness in
+            let (a, b, _) = try await AccountDataSeeds.plant(harness)
+            let database = ScopedPool(harness.pool)
+            let bravoUser = try #require(try await harness.access.users.find(email: "bravo-owner@rls.test"))
+            for table in try await accountDataTables(harness) {
+                let insert: PostgresQuery
+                switch table.accountColumn {
+                case "id": insert = "INSERT INTO accounts (id, external_id, name) OVERRIDING SYSTEM VALUE VALUES (\(b.id), 'x', 'x')"
+                case let column?: insert = "INSERT INTO \(identifier: table.name) (\(identifier: column)) VALUES (\(b.id))"
+                case nil: insert = "INSERT INTO \(identifier: table.name) (user_id) VALUES (\(bravoUser.id))"
+                }
+                let state = try await sqlState(of: insert, database, .account(a.id))
+                #expect(state == "42501", "\(table.name): inserting B's row as A gave \(state ?? "success")")
+            }
+        }
+    }
+
+    @Test("with no scope set, a query on any account-data table errors instead of returning rows")
+    func noScopeFailsClosed() async throws {
+        try await AccessHarness.with { harness in
+            _ = try await AccountDataSeeds.plant(harness)
+            for table in try await accountDataTables(harness) {
+                do {
+                    let rows = try await harness.pool.query("SELECT * FROM \(identifier: table.name)")
+                    Issue.record("\(table.name): an unscoped query returned \(rows.count) row(s)")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == "42501", "\(table.name): \(error.sqlState ?? "-")")
+                }
+            }
+        }
+    }
+
+    // MARK: - Helpers (SQL over the catalogue, as the app role)
+
+    private func accountDataTables(_ harness: AccessHarness) async throws -> [AccountDataTable] {
+        let connection = try await harness.database.connect(as: .app)
+        defer { connection.close() }
+        return try await DatabaseRoles.accountDataTables(on: connection)
+    }
+
+    private func rowCount(_ table: String, _ database: ScopedPool, _ scope: AccessScope) async throws -> Int {
+        try await database.withTransaction(scope: scope) {
+            try await $0.query("SELECT count(*) FROM \(identifier: table)").first?.decode(Int.self, at: 0) ?? 0
+        }
+    }
+
+    /// The account of every row `scope` sees through an unfiltered `SELECT *` (sessions: their
+    /// user's account, looked up in the service scope).
+    private func visibleAccounts(_ table: AccountDataTable, _ database: ScopedPool, _ scope: AccessScope) async throws -> [Int64] {
+        let column = table.accountColumn ?? "user_id"
+        let values = try await database.withTransaction(scope: scope) { connection in
+            try await connection.query("SELECT * FROM \(identifier: table.name)").map {
+                try $0.decode(Int64.self, column: column)
+            }
+        }
+        guard table.accountColumn == nil else { return values }
+        return try await database.withTransaction(scope: .service) { connection in
+            try await connection.query("SELECT coalesce(account_id, 0) FROM users WHERE id = ANY(\(values))").map {
+                try $0.decode(Int64.self, at: 0)
+            }
+        }
+    }
+
+    private func sqlState(of query: PostgresQuery, _ database: ScopedPool, _ scope: AccessScope) async throws -> String? {
+        do {
+            try await database.withTransaction(scope: scope) { try await $0.execute(query) }
+            return nil
+        } catch let error as PostgresError {
+            return error.sqlState
+        }
+    }
+}

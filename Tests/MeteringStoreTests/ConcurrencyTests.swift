@@ -1,0 +1,56 @@
+import Foundation
+import MeteringStore
+import Postgres
+import TallyTestSupport
+import Testing
+
+@Suite("Ingest: concurrency")
+struct ConcurrencyTests {
+    /// 1,000 ids, each posted 4 times in 32 overlapping batches sent at once: each id is stored
+    /// once and the rollups are exact.
+    @Test func overlappingBatchesFromManyClientsStoreEachEventOnce() async throws {
+        try await MeteringHarness.with { harness in
+            var generator = SeededGenerator(seed: 42)
+            var batches: [[String]] = []
+            for _ in 0..<4 {
+                let ids = (0..<1_000).shuffled(using: &generator)
+                for start in stride(from: 0, to: 1_000, by: 125) {
+                    batches.append(ids[start..<start + 125].map {
+                        event("e\($0)", #""feature": "chat", "model": "gpt-4o", "input_tokens": \#($0), "duration_ms": \#($0)"#)
+                    })
+                }
+            }
+            let pool = harness.database.makePool(maxConnections: 16, acquireTimeout: .seconds(30))
+            let service = IngestService(pool: pool)
+            let now = harness.clock.now()
+            let results = try await withThrowingTaskGroup(of: IngestResult.self) { group in
+                for batch in batches {
+                    let body = Data(("{\"events\": [" + batch.joined(separator: ",") + "]}").utf8)
+                    group.addTask { try await service.ingest(body, now: now) }
+                }
+                return try await group.reduce(into: [IngestResult]()) { $0.append($1) }
+            }
+            await pool.shutdown()
+            #expect(batches.count == 32)
+            #expect(results.map(\.accepted).reduce(0, +) == 1_000)
+            #expect(results.map(\.duplicates).reduce(0, +) == 3_000)
+            #expect(try await harness.rows("SELECT count(*) FROM usage_events").first!.decode(Int.self, at: 0) == 1_000)
+            try await expectRollupsMatchEvents(harness)
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so the test's batches are the same every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

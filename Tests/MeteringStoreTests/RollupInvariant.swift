@@ -1,0 +1,58 @@
+import Foundation
+import Postgres
+import Testing
+
+/// The invariant every ingest test ends with: `daily_usage` and `period_usage` equal the sums
+/// over raw `usage_events`, exactly, row for row (latency histogram included, recomputed here
+/// in Swift from `duration_ms`).
+func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    struct Daily: Hashable {
+        var events = 0, failures = 0, input = 0, cached = 0, output = 0, cost = 0, credits = 0
+        var latency = [Int](repeating: 0, count: 20)
+    }
+    var expectedDaily: [String: Daily] = [:]
+    var expectedPeriod: [String: [Int]] = [:]
+    for row in try await harness.rows(
+        """
+        SELECT account_id, local_day::text, coalesce(feature_key, ''), coalesce(model, ''), success, input_tokens,
+               cached_input_tokens, output_tokens, cost, credits, duration_ms, period_start::text
+        FROM usage_events
+        """) {
+        let (account, day, feature, model, success, input, cached, output, cost, credits, duration, period) =
+            try row.decode((Int, String, String, String, Bool, Int, Int, Int, Int, Int, Int?, String).self)
+        let key = "\(account)|\(day)|\(feature)|\(model)"
+        var daily = expectedDaily[key] ?? Daily()
+        daily.events += 1
+        daily.failures += success ? 0 : 1
+        daily.input += input
+        daily.cached += cached
+        daily.output += output
+        daily.cost += cost
+        daily.credits += credits
+        if let duration { daily.latency[min(duration == 0 ? 0 : Int.bitWidth - duration.leadingZeroBitCount, 19)] += 1 }
+        expectedDaily[key] = daily
+        let periodKey = "\(account)|\(period)|\(feature)"
+        let sums = expectedPeriod[periodKey] ?? [0, 0, 0]
+        expectedPeriod[periodKey] = [sums[0] + 1, sums[1] + credits, sums[2] + cost]
+    }
+    var actualDaily: [String: Daily] = [:]
+    for row in try await harness.rows(
+        """
+        SELECT account_id, local_day::text, feature_key, model, events, failures, input_tokens, cached_input_tokens,
+               output_tokens, cost, credits, latency FROM daily_usage
+        """) {
+        let (account, day, feature, model, events, failures, input, cached, output, cost, credits, latency) =
+            try row.decode((Int, String, String, String, Int, Int, Int, Int, Int, Int, Int, [Int]).self)
+        actualDaily["\(account)|\(day)|\(feature)|\(model)"] = Daily(
+            events: events, failures: failures, input: input, cached: cached, output: output, cost: cost,
+            credits: credits, latency: latency)
+    }
+    var actualPeriod: [String: [Int]] = [:]
+    for row in try await harness.rows(
+        "SELECT account_id, period_start::text, feature_key, events, credits, cost FROM period_usage") {
+        let (account, period, feature, events, credits, cost) = try row.decode((Int, String, String, Int, Int, Int).self)
+        actualPeriod["\(account)|\(period)|\(feature)"] = [events, credits, cost]
+    }
+    #expect(actualDaily == expectedDaily, "daily_usage differs from the events", sourceLocation: sourceLocation)
+    #expect(actualPeriod == expectedPeriod, "period_usage differs from the events", sourceLocation: sourceLocation)
+}
