@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "TallyAccess",
             dependencies: [
-                "Postgres", "Passwords", "TallyCrypto",
+                "Postgres", "Passwords", "TallyCrypto", "TallyDatabase",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

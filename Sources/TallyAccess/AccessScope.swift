@@ -1,19 +1,9 @@
 import Postgres
+import TallyDatabase
 
-/// Whose rows a store call may see, enforced by row-level security (migration 0003).
-///
-/// The same three scopes as `TallyDatabase.DataScope`. TallyAccess does not depend on
-/// TallyDatabase, so it names the scope and leaves setting it to a ``ScopedTransactions``
-/// (TallyWeb's `ScopedPool`, which calls `PostgresPool.withTransaction(scope:)`): the SQL that
-/// sets a scope lives in one place only.
-public enum AccessScope: Sendable, Equatable {
-    /// A customer request: only rows of this account.
-    case account(Int64)
-    /// A staff request (admin or sales): every account.
-    case staff
-    /// Login, session lookup and the `tally` commands: before any account is known.
-    case service
-}
+/// Whose rows a store call may see, enforced by row-level security (migration 0003): the
+/// database's `DataScope` (`.account(id)`, `.staff`, `.service`).
+public typealias AccessScope = DataScope
 
 /// Runs a store's SQL in a transaction limited to a scope: COMMIT on return, ROLLBACK on throw.
 /// Every query of the access stores goes through this; none uses a bare pool.
@@ -23,6 +13,10 @@ public protocol ScopedTransactions: Sendable {
         scope: AccessScope, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result
 }
+
+/// The pool sets the scope itself (`TallyDatabase`), so the SQL that sets a scope lives in one
+/// place only.
+extension PostgresPool: ScopedTransactions {}
 
 extension ScopedTransactions {
     /// One statement in its own scoped transaction.

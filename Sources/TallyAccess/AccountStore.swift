@@ -1,4 +1,5 @@
 import Postgres
+import TallyDatabase
 
 /// Reads and writes `accounts`. Minimal: create and look up; the metering issue extends it.
 ///

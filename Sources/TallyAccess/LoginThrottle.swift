@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TallyDatabase
 
 /// Counts login attempts in `login_attempts` per key (`email:<lowercased>`, `ip:<address>`).
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import TallyCrypto
+import TallyDatabase
 
 /// Sessions in PostgreSQL: created at login, checked and touched on every request, deleted at
 /// logout, on expiry, and when the user is disabled or changes password.

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TallyDatabase
 
 /// Reads and writes `users`. Disabling a user or setting a new password ends their sessions in
 /// the same transaction.

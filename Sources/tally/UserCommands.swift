@@ -118,7 +118,7 @@ struct AccountCreate: AsyncParsableCommand {
 
 /// The user commands' service over `pool`; its queries run in the service scope.
 private func administration(_ pool: PostgresPool) -> UserAdministration {
-    let database = ScopedPool(pool)
+    let database = pool
     return UserAdministration(
         users: UserStore(database: database), accounts: AccountStore(database: database), hasher: PasswordHasher())
 }

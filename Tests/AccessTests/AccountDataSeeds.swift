@@ -48,7 +48,7 @@ enum AccountDataSeeds {
         _ = try await harness.access.sessions.create(for: staff, now: harness.clock.now())
         let a = try await requireAccount(harness, "rls-alpha")
         let b = try await requireAccount(harness, "rls-bravo")
-        let database = ScopedPool(harness.pool)
+        let database = harness.pool
         var unseeded: [String] = []
         let connection = try await harness.database.connect(as: .app)
         defer { connection.close() }

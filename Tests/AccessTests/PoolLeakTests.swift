@@ -18,11 +18,11 @@ enum LeakProbeRoutes {
     static func register(on router: Router<AppRequestContext>, pool: PostgresPool) {
         let group = router.group("/test-only/leak", context: CustomerRequestContext.self)
         group.get { _, context in
-            try await pool.withTransaction(scope: DataScope(context.scope)) { try await unfilteredNames($0) }
+            try await pool.withTransaction(scope: context.scope) { try await unfilteredNames($0) }
         }
         // Throws from Swift in the middle of the transaction (after reading): ROLLBACK path.
         group.get("throw") { _, context -> String in
-            try await pool.withTransaction(scope: DataScope(context.scope)) { connection in
+            try await pool.withTransaction(scope: context.scope) { connection in
                 _ = try await unfilteredNames(connection)
                 throw InjectedFailure()
             }
@@ -34,7 +34,7 @@ enum LeakProbeRoutes {
         }
         // A failing statement: the transaction is aborted on the server, then rolled back.
         group.get("sql-error") { _, context -> String in
-            try await pool.withTransaction(scope: DataScope(context.scope)) { connection in
+            try await pool.withTransaction(scope: context.scope) { connection in
                 _ = try await unfilteredNames(connection)
                 try await connection.execute("SELECT 1 / 0")
                 return "unreachable"

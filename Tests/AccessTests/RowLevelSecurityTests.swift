@@ -27,7 +27,7 @@ struct RowLevelSecurityTests {
         try await AccessHarness.with { harness in
             let (a, b, unseeded) = try await AccountDataSeeds.plant(harness)
             #expect(unseeded.isEmpty, "add a seed in AccountDataSeeds for: \(unseeded)")
-            let database = ScopedPool(harness.pool)
+            let database = harness.pool
             let tables = try await accountDataTables(harness)
             for table in tables {
                 let all = try await rowCount(table.name, database, .service)
@@ -45,7 +45,7 @@ struct RowLevelSecurityTests {
     func insertForOtherAccountFails() async throws {
         try await AccessHarness.with { harness in
             let (a, b, _) = try await AccountDataSeeds.plant(harness)
-            let database = ScopedPool(harness.pool)
+            let database = harness.pool
             let bravoUser = try #require(try await harness.access.users.find(email: "bravo-owner@rls.test"))
             for table in try await accountDataTables(harness) {
                 let insert: PostgresQuery
@@ -83,7 +83,7 @@ struct RowLevelSecurityTests {
         return try await DatabaseRoles.accountDataTables(on: connection)
     }
 
-    private func rowCount(_ table: String, _ database: ScopedPool, _ scope: AccessScope) async throws -> Int {
+    private func rowCount(_ table: String, _ database: PostgresPool, _ scope: AccessScope) async throws -> Int {
         try await database.withTransaction(scope: scope) {
             try await $0.query("SELECT count(*) FROM \(identifier: table)").first?.decode(Int.self, at: 0) ?? 0
         }
@@ -91,7 +91,7 @@ struct RowLevelSecurityTests {
 
     /// The account of every row `scope` sees through an unfiltered `SELECT *` (sessions: their
     /// user's account, looked up in the service scope).
-    private func visibleAccounts(_ table: AccountDataTable, _ database: ScopedPool, _ scope: AccessScope) async throws -> [Int64] {
+    private func visibleAccounts(_ table: AccountDataTable, _ database: PostgresPool, _ scope: AccessScope) async throws -> [Int64] {
         let column = table.accountColumn ?? "user_id"
         let values = try await database.withTransaction(scope: scope) { connection in
             try await connection.query("SELECT * FROM \(identifier: table.name)").map {
@@ -106,7 +106,7 @@ struct RowLevelSecurityTests {
         }
     }
 
-    private func sqlState(of query: PostgresQuery, _ database: ScopedPool, _ scope: AccessScope) async throws -> String? {
+    private func sqlState(of query: PostgresQuery, _ database: PostgresPool, _ scope: AccessScope) async throws -> String? {
         do {
             try await database.withTransaction(scope: scope) { try await $0.execute(query) }
             return nil

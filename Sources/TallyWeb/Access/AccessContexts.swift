@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import TallyAccess
+import TallyDatabase
 
 /// The context of customer routes: a signed-in `owner` or `member`, with the account taken from
 /// the session (never from the URL or a form). Building it throws ``AppError/signInRequired``

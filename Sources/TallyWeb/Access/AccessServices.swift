@@ -21,7 +21,7 @@ public struct AccessServices: Sendable {
         pool: PostgresPool, hasher: PasswordHasher = PasswordHasher(), settings: AccessSettings = .init(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
-        let database = ScopedPool(pool)
+        let database = pool
         users = UserStore(database: database)
         accounts = AccountStore(database: database)
         sessions = SessionStore(database: database, settings: settings)
