@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TallyDatabaseTests",
-            dependencies: ["TallyDatabase", "TallyTestSupport"],
+            dependencies: ["TallyDatabase", "EmbeddedPostgres", "TallyTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TemplatingTests", dependencies: ["Templating"], swiftSettings: swiftSettings),

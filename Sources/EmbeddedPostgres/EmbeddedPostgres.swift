@@ -88,6 +88,15 @@ public struct EmbeddedPostgres: Sendable {
         try await runOnDedicatedThread { [self] in try startBlocking() }
     }
 
+    /// The conninfo of this folder's cluster while another tally process holds it, so one-shot
+    /// commands can work beside a running `tally serve` without starting or stopping anything.
+    public func connectionStringWhileHeldElsewhere(database: String, user: String) throws -> String {
+        let layout = try ClusterLayout(dataDirectory: options.dataDirectory, port: options.port)
+        return [("host", layout.socketDirectory), ("port", String(layout.port)), ("user", user), ("dbname", database)]
+            .map { "\($0.0)=\(conninfoValue($0.1))" }
+            .joined(separator: " ")
+    }
+
     /// The whole start sequence; blocking.
     func startBlocking() throws -> RunningCluster {
         try validateOptions()

@@ -49,6 +49,13 @@ public struct UserStore: Sendable {
         return try rows.first.map(Self.user)
     }
 
+    /// How many users exist, disabled ones included (service scope): `tally serve` says how to
+    /// create the first one when there is none.
+    public func count() async throws -> Int {
+        let rows = try await database.query("SELECT count(*)::int8 FROM users", scope: .service)
+        return try rows.first?.decode(Int.self, at: 0) ?? 0
+    }
+
     /// The user with this id as `scope` sees it: nil when there is none, and for a customer
     /// scope also when the user is staff or belongs to another account.
     public func find(id: Int64, in scope: AccessScope) async throws -> User? {

@@ -30,7 +30,12 @@ public final class DatabaseHost: Sendable {
 
     /// Opens the configured database. With no app URL this starts the embedded cluster and creates
     /// the roles and the database. With `migrate`, pending migrations are applied as the owner.
-    public static func open(_ configuration: DatabaseConfiguration, migrate: Bool, logger: Logger) async throws -> DatabaseHost {
+    ///
+    /// With `shareRunningCluster`, an embedded cluster that another tally (a running `tally serve`)
+    /// holds is used through its socket instead of refused; the server must pass false.
+    public static func open(
+        _ configuration: DatabaseConfiguration, migrate: Bool, shareRunningCluster: Bool = false, logger: Logger
+    ) async throws -> DatabaseHost {
         let migrations = try MigrationSource.load(from: configuration.migrationsDirectory)
         guard configuration.isEmbedded else {
             let host = DatabaseHost(
@@ -39,7 +44,18 @@ public final class DatabaseHost: Sendable {
             if migrate { try await host.migrate() }
             return host
         }
-        let cluster = try await startCluster(configuration, logger: logger)
+        let cluster: RunningCluster
+        switch try await startCluster(configuration, shareRunningCluster: shareRunningCluster, logger: logger) {
+        case .started(let started):
+            cluster = started
+        case .heldElsewhere(let embedded):
+            let host = DatabaseHost(
+                appConninfo: try embedded.connectionStringWhileHeldElsewhere(database: embeddedDatabaseName, user: DatabaseRoles.app),
+                ownerConninfo: try embedded.connectionStringWhileHeldElsewhere(database: embeddedDatabaseName, user: DatabaseRoles.owner),
+                cluster: nil, migrations: migrations, logger: logger)
+            if migrate { try await host.migrate() }
+            return host
+        }
         do {
             let host = DatabaseHost(
                 appConninfo: cluster.connectionString(database: embeddedDatabaseName, user: DatabaseRoles.app),
@@ -54,12 +70,20 @@ public final class DatabaseHost: Sendable {
         }
     }
 
+    /// Whether this process started the cluster or another tally holds it.
+    private enum ClusterAccess {
+        case started(RunningCluster)
+        case heldElsewhere(EmbeddedPostgres)
+    }
+
     /// Starts the embedded cluster. As root, the server runs as the postgres user; when that user
     /// cannot reach the *default* folder (a clone under /root, say), a folder under
     /// /var/lib/tally named for the working directory is used instead, and the log says so.
-    private static func startCluster(_ configuration: DatabaseConfiguration, logger: Logger) async throws -> RunningCluster {
+    private static func startCluster(
+        _ configuration: DatabaseConfiguration, shareRunningCluster: Bool, logger: Logger
+    ) async throws -> ClusterAccess {
         do {
-            return try await EmbeddedPostgres(options: .init(dataDirectory: configuration.dataDirectory), logger: logger).start()
+            return try await start(configuration.dataDirectory, sharing: shareRunningCluster, logger: logger)
         } catch let error as EmbeddedPostgresError {
             guard case .folderNotReachable = error,
                 configuration.dataDirectory == DatabaseConfiguration.defaultDataDirectory
@@ -68,7 +92,17 @@ public final class DatabaseHost: Sendable {
             logger.notice(
                 "the postgres user cannot reach the default data folder; using another",
                 metadata: ["folder": "\(fallback)", "hint": "set TALLY_DATA_DIR to choose"])
-            return try await EmbeddedPostgres(options: .init(dataDirectory: fallback), logger: logger).start()
+            return try await start(fallback, sharing: shareRunningCluster, logger: logger)
+        }
+    }
+
+    private static func start(_ folder: String, sharing: Bool, logger: Logger) async throws -> ClusterAccess {
+        let embedded = EmbeddedPostgres(options: .init(dataDirectory: folder), logger: logger)
+        do {
+            return .started(try await embedded.start())
+        } catch let error as EmbeddedPostgresError {
+            guard sharing, case .inUse = error else { throw error }
+            return .heldElsewhere(embedded)
         }
     }
 

@@ -15,7 +15,8 @@ func withAccessDatabase<T: Sendable>(
     let logger = bootstrapLogging(level: configuration.logLevel)
     let host: DatabaseHost
     do {
-        host = try await DatabaseHost.open(configuration.database, migrate: configuration.database.isEmbedded, logger: logger)
+        host = try await DatabaseHost.open(
+            configuration.database, migrate: configuration.database.isEmbedded, shareRunningCluster: true, logger: logger)
     } catch {
         throw fail("\(error)")
     }

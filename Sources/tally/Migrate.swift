@@ -22,7 +22,7 @@ struct Migrate: AsyncParsableCommand {
         let logger = bootstrapLogging(level: configuration.logLevel)
         let host: DatabaseHost
         do {
-            host = try await DatabaseHost.open(configuration.database, migrate: false, logger: logger)
+            host = try await DatabaseHost.open(configuration.database, migrate: false, shareRunningCluster: true, logger: logger)
         } catch {
             throw fail("\(error)")
         }
@@ -61,7 +61,7 @@ struct DatabaseStatus: AsyncParsableCommand {
         let logger = bootstrapLogging(level: configuration.logLevel)
         let status: Migrator.Status
         do {
-            let host = try await DatabaseHost.open(configuration.database, migrate: false, logger: logger)
+            let host = try await DatabaseHost.open(configuration.database, migrate: false, shareRunningCluster: true, logger: logger)
             do {
                 status = try await host.status()
                 await host.close()

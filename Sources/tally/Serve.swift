@@ -66,8 +66,17 @@ struct Serve: AsyncParsableCommand {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
             let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
+            let firstRun = try await access.users.count() == 0
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
-                FileHandle.standardOutput.write(Data("Tally is running at http://\(configuration.server.host):\(port)\n".utf8))
+                var message = "Tally is running at http://\(configuration.server.host):\(port)\n"
+                if firstRun {
+                    message += """
+                        No users yet. Create the first admin (the password is generated and printed once):
+                          swift run tally user create --email you@example.com --role admin
+
+                        """
+                }
+                FileHandle.standardOutput.write(Data(message.utf8))
             }
             try await app.runService()
         } catch {

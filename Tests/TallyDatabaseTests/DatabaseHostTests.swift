@@ -1,4 +1,5 @@
 import Foundation
+import EmbeddedPostgres
 import Logging
 import TallyDatabase
 import Testing
@@ -36,6 +37,29 @@ struct DatabaseHostTests {
         #expect(after.pending.isEmpty)
         #expect(after.applied.count == first.migrations.count)
         await second.close()
+    }
+
+    @Test("a command can share a cluster another tally holds; the server may not")
+    func sharingARunningCluster() async throws {
+        let folder = "/tmp/tally-share-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let configuration = DatabaseConfiguration(dataDirectory: folder, migrationsDirectory: repositoryMigrations)
+        let server = try await DatabaseHost.open(configuration, migrate: true, logger: logger)
+        do {
+            await #expect(throws: EmbeddedPostgresError.self) {
+                _ = try await DatabaseHost.open(configuration, migrate: false, logger: logger)
+            }
+            let command = try await DatabaseHost.open(configuration, migrate: true, shareRunningCluster: true, logger: logger)
+            #expect(command.cluster == nil)
+            #expect(try await command.status().pending.isEmpty)
+            await command.close()
+            // Closing the command left the server's cluster running.
+            #expect(try await server.status().applied.count == server.migrations.count)
+        } catch {
+            await server.close()
+            throw error
+        }
+        await server.close()
     }
 
     @Test("migrating an external database without the owner URL says what to set")

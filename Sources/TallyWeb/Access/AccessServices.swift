@@ -21,10 +21,9 @@ public struct AccessServices: Sendable {
         pool: PostgresPool, hasher: PasswordHasher = PasswordHasher(), settings: AccessSettings = .init(),
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
-        let database = pool
-        users = UserStore(database: database)
-        accounts = AccountStore(database: database)
-        sessions = SessionStore(database: database, settings: settings)
+        users = UserStore(database: pool)
+        accounts = AccountStore(database: pool)
+        sessions = SessionStore(database: pool, settings: settings)
         login = LoginService(users: users, sessions: sessions, hasher: hasher, settings: settings, logger: logger)
         self.clock = clock
     }
