@@ -147,6 +147,7 @@ public struct CatalogStore: Sendable {
     }
 
     /// Runs `body`, turning a unique violation into `CatalogError.taken(what)`.
+    @discardableResult
     private func unique<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -53,6 +53,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
             sql += "$\(binds.count)"
         }
 
+        /// An optional value: the next `$n` placeholder, bound as NULL when nil.
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            binds.append(value)
+            sql += "$\(binds.count)"
+        }
+
         /// An identifier (table, column or role name), double-quoted with inner quotes doubled.
         /// For names that cannot be bound, such as a role in `GRANT … TO`.
         public mutating func appendInterpolation(identifier: String) {

@@ -15,6 +15,7 @@ public enum DataScope: Sendable, Equatable {
 
 extension PostgresPool {
     /// Runs `body` in a transaction limited to `scope`: COMMIT on return, ROLLBACK on throw.
+    @discardableResult
     public func withTransaction<Result: Sendable>(
         scope: DataScope, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {

@@ -84,6 +84,7 @@ actor TestCluster {
         }
     }
 
+    @discardableResult
     func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await PostgresConnection.connect(to: conninfo, logger: logger)
         defer { connection.close() }

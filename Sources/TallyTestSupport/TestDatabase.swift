@@ -27,6 +27,7 @@ public struct TestDatabase: Sendable {
 
     /// Creates a database copied from the migrated template (or an empty one, owned by the owner
     /// role, when `migrated` is false), runs `body`, and drops it, also when `body` throws.
+    @discardableResult
     public static func with<Result: Sendable>(
         migrated: Bool = true, _ body: (TestDatabase) async throws -> Result
     ) async throws -> Result {

@@ -44,7 +44,7 @@ public struct TallyConfiguration: Sendable, Equatable {
 
     /// Reads the configuration from environment variables; unset ones take their defaults.
     public static func load(environment: [String: String]) throws(ConfigurationError) -> TallyConfiguration {
-        var reader = EnvironmentReader(environment: environment)
+        let reader = EnvironmentReader(environment: environment)
         var configuration = TallyConfiguration()
         configuration.database.appURL = reader.string("DATABASE_URL")
         configuration.database.ownerURL = reader.string("TALLY_OWNER_DATABASE_URL")

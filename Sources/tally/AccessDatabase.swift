@@ -8,6 +8,7 @@ import TallyWeb
 
 /// Opens the database for a one-shot command (the embedded cluster is started and migrated,
 /// an external one is used as the app role), runs `body` with a small pool, and closes it all.
+@discardableResult
 func withAccessDatabase<T: Sendable>(
     _ options: DatabaseOptions, _ body: (PostgresPool, Logger) async throws -> T
 ) async throws -> T {
