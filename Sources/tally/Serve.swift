@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MeteringStore
 import Postgres
 import TallyAccess
 import TallyDatabase
@@ -25,6 +26,13 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Port to listen on (env TALLY_PORT; default 8080).")
     var port: Int?
+
+    @Flag(
+        name: .customLong("seed-demo"),
+        help: "When the database has no accounts, seed the demo (see `tally seed-demo`) before serving and print its logins.")
+    var seedDemo = false
+
+    @OptionGroup var demo: DemoSizeOptions
 
     @OptionGroup var database: DatabaseOptions
 
@@ -56,6 +64,16 @@ struct Serve: AsyncParsableCommand {
         await host.close()
     }
 
+    /// With `--seed-demo` and no account yet, seeds the demo; returns its logins (none otherwise).
+    private func seedDemoIfEmpty(pool: PostgresPool, logger: Logger) async throws -> [DemoLogin] {
+        guard seedDemo else { return [] }
+        guard try await DemoSeeder(pool: pool).accountCount() == 0 else {
+            logger.info("--seed-demo: the database already has accounts; nothing seeded")
+            return []
+        }
+        return try await runDemoSeeding(pool: pool, options: try demo.options()).1
+    }
+
     private func serve(configuration: TallyConfiguration, host: DatabaseHost, pages: Pages, logger: Logger) async throws {
         let pool = PostgresPool(
             configuration: .init(
@@ -66,13 +84,23 @@ struct Serve: AsyncParsableCommand {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
             let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
+            let demoLogins = try await seedDemoIfEmpty(pool: pool, logger: logger)
             let firstRun = try await access.users.count() == 0
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
                 var message = "Tally is running at http://\(configuration.server.host):\(port)\n"
-                if firstRun {
+                if !demoLogins.isEmpty {
+                    message += "Demo seeded. Sign in with one of these (passwords shown once):\n\n"
+                    message += DemoSetup.table(demoLogins) + "\n"
+                } else if firstRun {
                     message += """
                         No users yet. Create the first admin (the password is generated and printed once):
                           swift run tally user create --email you@example.com --role admin
+
+                        """
+                } else if seedDemo {
+                    message += """
+                        The demo was seeded on an earlier run, which printed its logins. To sign in again:
+                          swift run tally user reset-password --email admin@example.com
 
                         """
                 }
