@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var insecureCookies: Bool = false
     /// Proxy addresses whose `X-Forwarded-For` is believed (`TALLY_TRUSTED_PROXIES`).
     public var trustedProxies: [String] = []
+    /// The docs folder; `openapi.json` in it is read once at start-up and served at
+    /// `/api/v1/openapi.json` (`TALLY_DOCS_DIR`).
+    public var docsDirectory: String = "docs"
 
     /// The defaults: 127.0.0.1:8080, `public/` and `templates/` in the working directory.
     public init(

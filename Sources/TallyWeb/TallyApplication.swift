@@ -61,7 +61,10 @@ public enum TallyApplication {
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
-        MeteringAPIRoutes(services: services.metering, clock: services.access.clock).register(on: router)
+        MeteringAPIRoutes(
+            services: services.metering, clock: services.access.clock,
+            openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)
+        ).register(on: router)
         return router
     }
 

@@ -34,6 +34,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         ("TALLY_PORT", "listen port (default 8080)"),
         ("TALLY_PUBLIC_DIR", "static files (default public)"),
         ("TALLY_TEMPLATES_DIR", "templates (default templates)"),
+        ("TALLY_DOCS_DIR", "docs folder; its openapi.json is served at /api/v1/openapi.json (default docs)"),
         ("TALLY_RELOAD_TEMPLATES", "1 reloads changed templates: development only (default 0)"),
         ("TALLY_LOG_LEVEL", "trace, debug, info, notice, warning, error or critical (default info)"),
         ("TALLY_INSECURE_COOKIES", "1 drops Secure and the __Host- prefix: plain-HTTP localhost development only (default 0)"),
@@ -59,6 +60,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         configuration.server.publicDirectory = reader.string("TALLY_PUBLIC_DIR") ?? configuration.server.publicDirectory
         configuration.server.templatesDirectory =
             reader.string("TALLY_TEMPLATES_DIR") ?? configuration.server.templatesDirectory
+        configuration.server.docsDirectory = reader.string("TALLY_DOCS_DIR") ?? configuration.server.docsDirectory
         configuration.server.reloadTemplates = try reader.flag("TALLY_RELOAD_TEMPLATES") ?? false
         try loadAccess(&configuration, from: reader)
         if let level = reader.string("TALLY_LOG_LEVEL") {

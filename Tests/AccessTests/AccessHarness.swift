@@ -83,6 +83,7 @@ struct AccessHarness: Sendable {
         var configuration = ServerConfiguration(
             publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
         configuration.trustedProxies = ["unknown"]
+        configuration.docsDirectory = Self.repositoryRoot + "/docs"
         let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
         let logger = logger ?? database.logger
         return Application(

@@ -96,6 +96,7 @@ extension AccessHarness {
         var configuration = ServerConfiguration(
             publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
         configuration.trustedProxies = ["unknown"]
+        configuration.docsDirectory = Self.repositoryRoot + "/docs"
         let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
         return TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger ?? database.logger)
     }

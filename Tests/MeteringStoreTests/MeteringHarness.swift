@@ -81,14 +81,18 @@ struct MeteringHarness: Sendable {
     }
 
     func makeApp() throws -> some ApplicationProtocol {
-        let configuration = ServerConfiguration(
+        Application(router: try makeRouter(), logger: database.logger)
+    }
+
+    /// The production router over this harness's database.
+    func makeRouter() throws -> Router<AppRequestContext> {
+        var configuration = ServerConfiguration(
             publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
+        configuration.docsDirectory = Self.repositoryRoot + "/docs"
         let pages = try Pages(directory: Self.repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger)
         let access = AccessServices(pool: pool, clock: clock, logger: database.logger)
         let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
-        return Application(
-            router: TallyApplication.makeRouter(configuration: configuration, services: services, logger: database.logger),
-            logger: database.logger)
+        return TallyApplication.makeRouter(configuration: configuration, services: services, logger: database.logger)
     }
 
     /// Runs `body` with a test client of the app.

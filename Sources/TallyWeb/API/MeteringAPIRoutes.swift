@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Metering
 import MeteringStore
 import TallyAccess
@@ -11,16 +12,32 @@ import TallyAccess
 ///   400 malformed JSON, 413 over 1 MiB or 1,000 events, 415 not `application/json`,
 ///   422 `{"error", "events": [{"index", "id", "field", "message"}]}` with nothing stored.
 /// - `GET /api/v1/accounts/{account}/entitlements/{feature}[?credits=N]` (scope ingest or read).
+/// - `GET /api/v1/accounts/{account}/usage[.csv]?from=&to=&group_by=` (scope ingest or read):
+///   JSON, or CSV for `.csv` or `Accept: text/csv`; 400 bad parameters, 404 unknown account.
+/// - `GET /api/v1/openapi.json` (no key): the OpenAPI document, `docs/openapi.json`.
 struct MeteringAPIRoutes {
     let services: MeteringServices
     let clock: any WallClock
+    /// The OpenAPI document's bytes, read once at start-up; nil when the file was not found.
+    var openAPI: Data? = nil
 
     func register(on router: Router<AppRequestContext>) {
+        let document = openAPI
+        router.get("api/v1/openapi.json") { _, _ in
+            guard let document else {
+                throw AppError(.internalServerError, "The OpenAPI document was not found at start-up (TALLY_DOCS_DIR/openapi.json).")
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
+                body: .init(byteBuffer: ByteBuffer(bytes: document)))
+        }
         let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: services.keys))
         api.post("events") { request, context in try await ingest(request, context) }
         api.get("accounts/:account/entitlements/:feature") { request, context in
             try await entitlement(request, context)
         }
+        api.get("accounts/:account/usage") { request, context in try await usage(request, context, csv: nil) }
+        api.get("accounts/:account/usage.csv") { request, context in try await usage(request, context, csv: true) }
     }
 
     private func ingest(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -75,6 +92,70 @@ struct MeteringAPIRoutes {
             throw AppError(.notFound, "No account has this external id.")
         }
         return try APIJSON.response(.ok, EntitlementBody(answer))
+    }
+}
+
+extension MeteringAPIRoutes {
+    /// The usage report; `csv` true for the `.csv` path, nil to follow the `Accept` header.
+    fileprivate func usage(_ request: Request, _ context: AppRequestContext, csv: Bool?) async throws -> Response {
+        try APIErrors.require([.ingest, .read], context)
+        let account = try context.parameters.require("account")
+        let query = request.uri.queryParameters
+        let from = try Self.day(query.get("from"), name: "from")
+        let to = try Self.day(query.get("to"), name: "to")
+        var grouping = UsageGrouping.day
+        if let text = query.get("group_by") {
+            guard let parsed = UsageGrouping(rawValue: text) else {
+                throw AppError(.badRequest, "group_by must be day, feature or model.")
+            }
+            grouping = parsed
+        }
+        let report: UsageReport?
+        do {
+            report = try await services.usage.usage(account: account, from: from, to: to, groupBy: grouping, now: clock.now())
+        } catch let error as UsageQueryError {
+            throw AppError(.badRequest, error.message)
+        }
+        guard let report else { throw AppError(.notFound, "No account has this external id.") }
+        if csv ?? Self.acceptsCSV(request) {
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/csv; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: UsageCSV.text(report))))
+        }
+        return try APIJSON.response(.ok, UsageBody(report))
+    }
+
+    private static func day(_ text: String?, name: String) throws -> LocalDay? {
+        guard let text else { return nil }
+        guard let day = LocalDay(text) else {
+            throw AppError(.badRequest, "\(name) must be a date as YYYY-MM-DD (got '\(text)').")
+        }
+        return day
+    }
+
+    /// True when the `Accept` header names `text/csv` (and not JSON before it).
+    private static func acceptsCSV(_ request: Request) -> Bool {
+        let accept = request.headers[values: .accept].joined(separator: ",")
+        for item in accept.split(separator: ",") {
+            let type = item.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            if type == "text/csv" { return true }
+            if type == "application/json" { return false }
+        }
+        return false
+    }
+}
+
+/// The OpenAPI document of `/api/v1`.
+enum OpenAPIDocument {
+    /// Reads `openapi.json` from `directory` once; logs an error and returns nil when it cannot.
+    static func load(directory: String, logger: Logger) -> Data? {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("openapi.json").path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            logger.error("OpenAPI document not found; /api/v1/openapi.json will answer 500", metadata: ["path": .string(path)])
+            return nil
+        }
+        return data
     }
 }
 

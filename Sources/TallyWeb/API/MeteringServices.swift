@@ -9,11 +9,14 @@ public struct MeteringServices: Sendable {
     public let ingest: IngestService
     /// `GET /api/v1/accounts/{account}/entitlements/{feature}`.
     public let entitlements: EntitlementService
+    /// `GET /api/v1/accounts/{account}/usage`.
+    public let usage: UsageQueryService
 
     /// Builds the services over `pool`.
     public init(pool: PostgresPool) {
         keys = APIKeyStore(pool: pool)
         ingest = IngestService(pool: pool)
         entitlements = EntitlementService(pool: pool)
+        usage = UsageQueryService(pool: pool)
     }
 }

@@ -1,0 +1,169 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+/// How `GET /api/v1/accounts/{account}/usage` groups its rows.
+public enum UsageGrouping: String, Sendable, CaseIterable {
+    /// One row per local day that has usage (`key` = `YYYY-MM-DD`).
+    case day
+    /// One row per feature key (`''` = unattributed).
+    case feature
+    /// One row per model id (`''` = no model).
+    case model
+}
+
+/// Summed usage of one group (or of the whole range). Cost is deliberately absent: the usage
+/// read is customer-facing data and the operator's cost stays out of it.
+public struct UsageSums: Sendable, Hashable {
+    /// Events (successful and failed).
+    public var events: Int64 = 0
+    /// Failed events.
+    public var failures: Int64 = 0
+    /// Input tokens (not cached).
+    public var inputTokens: Int64 = 0
+    /// Cached input tokens.
+    public var cachedInputTokens: Int64 = 0
+    /// Output tokens.
+    public var outputTokens: Int64 = 0
+    /// Credits earned.
+    public var credits: Credits = .zero
+
+    /// Zero sums.
+    public init() {}
+
+    static func + (lhs: UsageSums, rhs: UsageSums) -> UsageSums {
+        var sum = lhs
+        sum.events += rhs.events
+        sum.failures += rhs.failures
+        sum.inputTokens += rhs.inputTokens
+        sum.cachedInputTokens += rhs.cachedInputTokens
+        sum.outputTokens += rhs.outputTokens
+        sum.credits = Credits(millis: lhs.credits.millis + rhs.credits.millis)
+        return sum
+    }
+}
+
+/// One row of the usage report.
+public struct UsageRow: Sendable, Hashable {
+    /// The group: a local day, a feature key or a model id.
+    public let key: String
+    /// Its sums.
+    public let sums: UsageSums
+}
+
+/// The usage report of one account over a range of local days.
+public struct UsageReport: Sendable, Hashable {
+    /// The account's external id.
+    public let account: String
+    /// First local day, inclusive.
+    public let from: LocalDay
+    /// Last local day, inclusive.
+    public let to: LocalDay
+    /// The grouping.
+    public let groupBy: UsageGrouping
+    /// The rows, ordered by key.
+    public let rows: [UsageRow]
+    /// The sums over all rows.
+    public let totals: UsageSums
+}
+
+/// A usage request that cannot be answered (400).
+public struct UsageQueryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, for the client.
+    public let message: String
+    public var description: String { message }
+}
+
+/// Reads an account's usage from `daily_usage` (never raw events) in the service scope.
+public struct UsageQueryService: Sendable {
+    /// The longest range, in local days (inclusive).
+    public static let maxDays = 366
+    /// The default range: this many local days, ending today (the account's zone).
+    public static let defaultDays = 30
+
+    let pool: PostgresPool
+
+    /// A service over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// The report for the account with `externalID`; nil when no account has that external id.
+    /// A missing `to` is the account's local today; a missing `from` is 29 days before `to`.
+    /// Throws `UsageQueryError` when `from` is after `to` or the range is longer than 366 days.
+    public func usage(
+        account externalID: String, from: LocalDay?, to: LocalDay?, groupBy: UsageGrouping, now: Date
+    ) async throws -> UsageReport? {
+        try await pool.withTransaction(scope: .service) { connection in
+            let accounts = try await connection.query(
+                "SELECT id, time_zone FROM accounts WHERE external_id = \(externalID)")
+            guard let account = accounts.first else { return nil }
+            let (accountID, zone) = try account.decode((Int64, String).self)
+            let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
+            let last = to ?? LocalDay(containing: now, in: timeZone)
+            let first = from ?? Self.day(Self.ordinal(last) - Int64(Self.defaultDays - 1))
+            guard first <= last else {
+                throw UsageQueryError(message: "from (\(first)) is after to (\(last)).")
+            }
+            guard Self.ordinal(last) - Self.ordinal(first) + 1 <= Int64(Self.maxDays) else {
+                throw UsageQueryError(message: "The range \(first)…\(last) is longer than \(Self.maxDays) days.")
+            }
+            let key: String = switch groupBy {
+            case .day: "to_char(local_day, 'YYYY-MM-DD')"
+            case .feature: "feature_key COLLATE \"C\""
+            case .model: "model COLLATE \"C\""
+            }
+            let query: PostgresQuery = """
+                SELECT \(unsafeRaw: key) AS k,
+                sum(events)::bigint, sum(failures)::bigint, sum(input_tokens)::bigint,
+                sum(cached_input_tokens)::bigint, sum(output_tokens)::bigint, sum(credits)::bigint
+                FROM daily_usage
+                WHERE account_id = \(accountID) AND local_day BETWEEN \(first.description)::date AND \(last.description)::date
+                GROUP BY 1 ORDER BY 1
+                """
+            var rows: [UsageRow] = []
+            var totals = UsageSums()
+            for row in try await connection.query(query) {
+                let (key, events, failures, input, cached, output, credits) =
+                    try row.decode((String, Int64, Int64, Int64, Int64, Int64, Int64).self)
+                var sums = UsageSums()
+                sums.events = events
+                sums.failures = failures
+                sums.inputTokens = input
+                sums.cachedInputTokens = cached
+                sums.outputTokens = output
+                sums.credits = Credits(millis: credits)
+                rows.append(UsageRow(key: key, sums: sums))
+                totals = totals + sums
+            }
+            return UsageReport(account: externalID, from: first, to: last, groupBy: groupBy, rows: rows, totals: totals)
+        }
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), for range arithmetic.
+    static func ordinal(_ day: LocalDay) -> Int64 {
+        // Howard Hinnant's days_from_civil.
+        let y = Int64(day.month <= 2 ? day.year - 1 : day.year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(day.month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day.day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The day `ordinal` days after 1970-01-01.
+    static func day(_ ordinal: Int64) -> LocalDay {
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return LocalDay(year: Int(y), month: Int(m), day: Int(d))!
+    }
+}

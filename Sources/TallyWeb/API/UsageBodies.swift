@@ -1,0 +1,93 @@
+import Foundation
+import Metering
+import MeteringStore
+
+/// The usage sums in JSON; credits as a decimal string (`"12.5"`). No cost, on purpose.
+struct UsageSumsBody: Encodable {
+    let events: Int64
+    let failures: Int64
+    let inputTokens: Int64
+    let cachedInputTokens: Int64
+    let outputTokens: Int64
+    let credits: String
+
+    init(_ sums: UsageSums) {
+        events = sums.events
+        failures = sums.failures
+        inputTokens = sums.inputTokens
+        cachedInputTokens = sums.cachedInputTokens
+        outputTokens = sums.outputTokens
+        credits = sums.credits.decimalString
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case events, failures, credits
+        case inputTokens = "input_tokens", cachedInputTokens = "cached_input_tokens", outputTokens = "output_tokens"
+    }
+}
+
+/// One row: the key and its sums, flat.
+struct UsageRowBody: Encodable {
+    let key: String
+    let sums: UsageSumsBody
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: UsageSumsBody.CodingKeys.self)
+        try container.encode(sums.events, forKey: .events)
+        try container.encode(sums.failures, forKey: .failures)
+        try container.encode(sums.inputTokens, forKey: .inputTokens)
+        try container.encode(sums.cachedInputTokens, forKey: .cachedInputTokens)
+        try container.encode(sums.outputTokens, forKey: .outputTokens)
+        try container.encode(sums.credits, forKey: .credits)
+        var keyed = encoder.container(keyedBy: KeyCodingKey.self)
+        try keyed.encode(key, forKey: .key)
+    }
+
+    enum KeyCodingKey: String, CodingKey { case key }
+}
+
+/// `GET /api/v1/accounts/{account}/usage` as JSON.
+struct UsageBody: Encodable {
+    let account: String
+    let from: String
+    let to: String
+    let groupBy: String
+    let rows: [UsageRowBody]
+    let totals: UsageSumsBody
+
+    init(_ report: UsageReport) {
+        account = report.account
+        from = report.from.description
+        to = report.to.description
+        groupBy = report.groupBy.rawValue
+        rows = report.rows.map { UsageRowBody(key: $0.key, sums: UsageSumsBody($0.sums)) }
+        totals = UsageSumsBody(report.totals)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case account, from, to, rows, totals, groupBy = "group_by"
+    }
+}
+
+/// The usage report as CSV (RFC 4180): a header line, one line per row, CRLF line ends, no totals.
+enum UsageCSV {
+    static let header = ["key", "events", "failures", "input_tokens", "cached_input_tokens", "output_tokens", "credits"]
+
+    static func text(_ report: UsageReport) -> String {
+        var lines = [header.joined(separator: ",")]
+        for row in report.rows {
+            let sums = row.sums
+            lines.append([
+                field(row.key), String(sums.events), String(sums.failures), String(sums.inputTokens),
+                String(sums.cachedInputTokens), String(sums.outputTokens), sums.credits.decimalString,
+            ].joined(separator: ","))
+        }
+        return lines.map { $0 + "\r\n" }.joined()
+    }
+
+    /// A field, quoted when it holds a comma, a quote, CR or LF (quotes doubled).
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
