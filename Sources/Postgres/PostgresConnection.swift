@@ -58,6 +58,17 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on a one-off connection (see `connect(to:logger:)`) and closes it afterwards,
+    /// whether `body` returns or throws.
+    @discardableResult
+    public static func withConnection<Result: Sendable>(
+        to conninfo: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await connect(to: conninfo, logger: logger)
+        defer { connection.close() }
+        return try await body(connection)
+    }
+
     private static func blockingConnect(_ conninfo: String) throws(PostgresError) -> OpaquePointer {
         // Order matters: later keywords override earlier ones, so defaults go before the caller's
         // conninfo and what the decoders need goes after it.

@@ -148,9 +148,7 @@ public final class DatabaseHost: Sendable {
 
     /// Runs `body` on a one-off connection.
     func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(to: conninfo, logger: logger)
-        defer { connection.close() }
-        return try await body(connection)
+        try await PostgresConnection.withConnection(to: conninfo, logger: logger, body)
     }
 }
 

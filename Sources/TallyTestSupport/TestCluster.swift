@@ -79,16 +79,15 @@ actor TestCluster {
         try await withConnection(info.conninfo(database: Self.templateName)) {
             try await DatabaseRoles.prepareSchema(superuser: $0)
         }
+        let migrator = Migrator(migrations: info.migrations, logger: logger)
         try await withConnection(info.conninfo(database: Self.templateName, user: DatabaseRoles.owner)) {
-            try await Migrator(migrations: info.migrations, logger: logger).migrate(on: $0)
+            try await migrator.migrate(on: $0)
         }
     }
 
     @discardableResult
-    func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await PostgresConnection.connect(to: conninfo, logger: logger)
-        defer { connection.close() }
-        return try await body(connection)
+    nonisolated func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await PostgresConnection.withConnection(to: conninfo, logger: logger, body)
     }
 }
 
