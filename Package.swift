@@ -4,7 +4,9 @@ import PackageDescription
 // Imports point one way:
 //   C shims (CLibPQ, CArgon2, COpenSSL)
 //     → TallyCrypto, Passwords, Postgres, EmbeddedPostgres
-//     → TallyDatabase (migrations, roles, database setup)
+//     → TallyDatabase (migrations, roles, database setup, the audit trail)
+//     → TallyAccess, MeteringStore (the domains and their SQL)
+//     → Reporting (read models for pages), Alerting (rules, the scheduler, webhooks)
 //     → TallyWeb (the Hummingbird application)
 //     → tally (the command)
 // Templating, SVGCharts and Metering depend on nothing but the standard library and Foundation.
@@ -97,6 +99,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Read models for the portal and admin pages: dashboards, usage, margins (SQL over rollups).
+        .target(
+            name: "Reporting",
+            dependencies: [
+                "Metering", "MeteringStore", "Postgres", "TallyDatabase",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Alerts: threshold crossings at ingest, the scheduled rules, webhook deliveries.
+        .target(
+            name: "Alerting",
+            dependencies: [
+                "Metering", "MeteringStore", "Postgres", "TallyDatabase", "TallyCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The SVG chart renderer: standard library and Foundation only.
         .target(name: "SVGCharts", swiftSettings: swiftSettings),
         // The Mustache template engine.
@@ -107,7 +128,7 @@ let package = Package(
             dependencies: [
                 "TallyDatabase", "Postgres", "Templating",
                 "TallyAccess", "Passwords",
-                "Metering", "MeteringStore",
+                "Metering", "MeteringStore", "Reporting", "Alerting", "SVGCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -132,6 +153,18 @@ let package = Package(
         .target(
             name: "TallyTestSupport",
             dependencies: ["TallyDatabase", "EmbeddedPostgres", "Postgres"],
+            swiftSettings: swiftSettings
+        ),
+
+        // A signed-in browser against the whole app, for web tests.
+        .target(
+            name: "TallyWebTestSupport",
+            dependencies: [
+                "TallyWeb", "TallyTestSupport", "TallyAccess", "Passwords", "Postgres", "TallyDatabase",
+                "Metering", "MeteringStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -171,11 +204,32 @@ let package = Package(
         .testTarget(
             name: "AccessTests",
             dependencies: [
-                "TallyAccess", "TallyWeb", "TallyTestSupport", "Passwords", "Postgres",
+                "TallyAccess", "TallyWeb", "TallyTestSupport", "TallyWebTestSupport", "Passwords", "Postgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
+        // The customer portal: dashboard, usage, billing, team, settings.
+        .testTarget(name: "PortalTests", dependencies: [
+                "TallyWeb", "TallyWebTestSupport", "TallyTestSupport", "TallyAccess", "TallyDatabase", "Postgres",
+                "Metering", "MeteringStore", "Reporting", "Alerting", "SVGCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+        // The admin area: overview, accounts, plans, features, prices, margins, staff, audit.
+        .testTarget(name: "AdminTests", dependencies: [
+                "TallyWeb", "TallyWebTestSupport", "TallyTestSupport", "TallyAccess", "TallyDatabase", "Postgres",
+                "Metering", "MeteringStore", "Reporting", "Alerting", "SVGCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
+        // Alerts, budgets and webhooks.
+        .testTarget(name: "AlertingTests", dependencies: [
+                "TallyWeb", "TallyWebTestSupport", "TallyTestSupport", "TallyAccess", "TallyDatabase", "Postgres",
+                "Metering", "MeteringStore", "Reporting", "Alerting", "SVGCharts",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )

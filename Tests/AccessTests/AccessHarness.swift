@@ -8,25 +8,11 @@ import Synchronization
 import TallyAccess
 import TallyTestSupport
 import TallyWeb
-
-/// A clock tests move by hand.
-final class TestClock: WallClock {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
-    }
-
-    func now() -> Date { current.withLock { $0 } }
-
-    func advance(seconds: Double) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-}
+import TallyWebTestSupport
 
 /// Light argon2 parameters so tests that hash many passwords stay fast. Tests about the stored
 /// format use `PasswordHasher()` with the real defaults.
-let lightParameters = Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1)
+let lightParameters = lightPasswordParameters
 
 /// A migrated database, a pool, a test clock and the app's services over them.
 struct AccessHarness: Sendable {

@@ -4,6 +4,7 @@ import TallyAccess
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 
 /// One row per account in every account-data table, so the catalogue-wide RLS tests never pass
 /// vacuously. A table that row-level security must cover and that has no seed here fails those
@@ -29,6 +30,9 @@ enum AccountDataSeeds {
         },
         "period_usage": { account in
             "INSERT INTO period_usage (account_id, period_start, feature_key, events, credits, cost) VALUES (\(account), now(), '', 0, 0, 0)"
+        },
+        "audit_log": { account in
+            "INSERT INTO audit_log (at, actor, action, object_kind, object_id, account_id) VALUES (now(), 'seed', 'account.seed', 'account', \(String(account)), \(account))"
         },
         "credit_grants": { account in
             "INSERT INTO credit_grants (account_id, kind, amount, granted_at) VALUES (\(account), 'top_up', 0, now())"

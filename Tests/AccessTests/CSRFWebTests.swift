@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import TallyAccess
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("CSRF")

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TallyAccess
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 /// How to probe one customer route that takes an object id: make an object in a given account

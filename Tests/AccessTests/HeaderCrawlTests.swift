@@ -5,6 +5,7 @@ import HummingbirdTesting
 import TallyAccess
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Security headers on every response")

@@ -2,6 +2,7 @@ import Foundation
 import Passwords
 import TallyAccess
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Stored passwords")

@@ -8,6 +8,7 @@ import TallyAccess
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 /// Test-only customer routes that read account data with no filter at all, so only the

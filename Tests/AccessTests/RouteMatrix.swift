@@ -7,6 +7,7 @@ import Synchronization
 import TallyAccess
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 
 /// The five kinds of visitor the route × role matrix has a column for.
 enum MatrixRole: String, CaseIterable, Sendable {
@@ -45,16 +46,31 @@ struct MatrixRow: Sendable {
     var isStateChanging: Bool { ![.get, .head, .options].contains(method) }
 }
 
-/// The route × role matrix as committed in docs/access.md, between `<!-- route-matrix -->` and
-/// `<!-- /route-matrix -->`. The test reads the document itself, so the two cannot drift.
+/// The route × role matrix as committed in the docs: every block between `<!-- route-matrix -->`
+/// and `<!-- /route-matrix -->` in any `docs/*.md` (docs/access.md holds the first; each area's
+/// document holds its own routes). The test reads the documents themselves, so they cannot drift.
 enum RouteMatrix {
     static func load() throws -> [MatrixRow] {
-        let text = try String(contentsOfFile: AccessHarness.repositoryRoot + "/docs/access.md", encoding: .utf8)
-        guard let start = text.range(of: "<!-- route-matrix -->"), let end = text.range(of: "<!-- /route-matrix -->") else {
-            throw MatrixError("docs/access.md has no <!-- route-matrix --> block")
+        let folder = AccessHarness.repositoryRoot + "/docs"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.sorted()
+        var rows: [MatrixRow] = []
+        for file in files {
+            var text = Substring(try String(contentsOfFile: folder + "/" + file, encoding: .utf8))
+            while let start = text.range(of: "<!-- route-matrix -->") {
+                guard let end = text.range(of: "<!-- /route-matrix -->", range: start.upperBound..<text.endIndex) else {
+                    throw MatrixError("docs/\(file): <!-- route-matrix --> without <!-- /route-matrix -->")
+                }
+                rows += try parse(text[start.upperBound..<end.lowerBound])
+                text = text[end.upperBound...]
+            }
         }
-        let lines = text[start.upperBound..<end.lowerBound].split(separator: "\n").filter { $0.hasPrefix("|") }
-        guard let header = lines.first else { throw MatrixError("the route matrix is empty") }
+        guard !rows.isEmpty else { throw MatrixError("no <!-- route-matrix --> block in docs/*.md") }
+        return rows
+    }
+
+    private static func parse(_ block: Substring) throws -> [MatrixRow] {
+        let lines = block.split(separator: "\n").filter { $0.hasPrefix("|") }
+        guard let header = lines.first else { throw MatrixError("a route matrix block is empty") }
         let roles = try cells(header).dropFirst().map { name in
             guard let role = MatrixRole(rawValue: name) else { throw MatrixError("unknown role column \(name)") }
             return role

@@ -4,6 +4,7 @@ import TallyAccess
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 /// Row-level security, tested as the app role over every account-data table the catalogue has

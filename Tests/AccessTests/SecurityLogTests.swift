@@ -6,6 +6,7 @@ import Logging
 import Synchronization
 import TallyAccess
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 /// Keeps every log line (message and metadata) in memory.

@@ -25,18 +25,12 @@ struct HomeRoutes {
         let view = CustomerHomeView(
             email: context.session.email, role: context.session.role.rawValue, accountName: account.name,
             accountExternalID: account.externalID, csrfToken: context.session.csrfToken)
-        return try html(pages.render("home", view))
+        return try pages.page("home", frame: .customer(context.session, accountName: account.name, current: .dashboard), view)
     }
 
     private func staffHome(_ context: StaffRequestContext) throws -> Response {
         let view = StaffHomeView(
             email: context.session.email, role: context.session.role.rawValue, csrfToken: context.session.csrfToken)
-        return try html(pages.render("admin-home", view))
-    }
-
-    private func html(_ text: String) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+        return try pages.page("admin-home", frame: .staff(context.session, current: .overview), view)
     }
 }

@@ -3,20 +3,23 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 
-let sessionCookie = "__Host-tally_session"
-let csrfCookie = "__Host-tally_csrf"
+public let sessionCookie = "__Host-tally_session"
+public let csrfCookie = "__Host-tally_csrf"
 
 /// What a browser would hold after the login form: its cookies and the form's CSRF token.
-struct BrowserState: Sendable {
-    var cookies: [String: String] = [:]
-    var csrf: String = ""
+public struct BrowserState: Sendable {
+    public var cookies: [String: String] = [:]
+    public var csrf: String = ""
 
-    var cookieHeader: String {
+    /// A browser with no cookies.
+    public init() {}
+
+    public var cookieHeader: String {
         cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
     }
 
     /// Applies the response's Set-Cookie headers (Max-Age=0 deletes).
-    mutating func absorb(_ response: TestResponse) {
+    public mutating func absorb(_ response: TestResponse) {
         for header in response.headers[values: .setCookie] {
             let pair = header.split(separator: ";", maxSplits: 1)[0].split(separator: "=", maxSplits: 1)
             let name = String(pair[0])
@@ -27,7 +30,7 @@ struct BrowserState: Sendable {
 }
 
 /// `application/x-www-form-urlencoded` with every non-unreserved byte percent-encoded.
-func formBody(_ fields: [(String, String)]) -> ByteBuffer {
+public func formBody(_ fields: [(String, String)]) -> ByteBuffer {
     let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     let text = fields.map { key, value in
         "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "")"
@@ -36,7 +39,7 @@ func formBody(_ fields: [(String, String)]) -> ByteBuffer {
 }
 
 /// The value of the first hidden `_csrf` field in a page.
-func csrfField(in body: ByteBuffer) -> String? {
+public func csrfField(in body: ByteBuffer) -> String? {
     let html = String(buffer: body)
     guard let range = html.range(of: #"name="_csrf" value=""#) else { return nil }
     let rest = html[range.upperBound...]
@@ -45,14 +48,14 @@ func csrfField(in body: ByteBuffer) -> String? {
 
 extension TestClientProtocol {
     /// GET /login: picks up the pre-session CSRF cookie and the form token.
-    func openLoginForm(_ state: inout BrowserState) async throws {
+    public func openLoginForm(_ state: inout BrowserState) async throws {
         let response = try await execute(uri: "/login", method: .get, headers: state.headers)
         state.absorb(response)
         state.csrf = csrfField(in: response.body) ?? ""
     }
 
     /// POST /login from `address` with the current state; returns the response.
-    func submitLogin(
+    public func submitLogin(
         _ state: inout BrowserState, email: String, password: String, address: String = "198.51.100.7"
     ) async throws -> TestResponse {
         var headers = state.headers
@@ -66,7 +69,7 @@ extension TestClientProtocol {
 
     /// Opens the form and signs in; returns the browser state with the session cookie and the
     /// session's CSRF token (read from the home page).
-    func signIn(email: String, password: String, address: String = "198.51.100.7") async throws -> (BrowserState, TestResponse) {
+    public func signIn(email: String, password: String, address: String = "198.51.100.7") async throws -> (BrowserState, TestResponse) {
         var state = BrowserState()
         try await openLoginForm(&state)
         let response = try await submitLogin(&state, email: email, password: password, address: address)
@@ -78,7 +81,7 @@ extension TestClientProtocol {
     }
 
     /// A POST with the state's cookies and an optional `_csrf` form field.
-    func post(_ uri: String, _ state: BrowserState, csrf: String?, extraHeaders: HTTPFields = [:]) async throws -> TestResponse {
+    public func post(_ uri: String, _ state: BrowserState, csrf: String?, extraHeaders: HTTPFields = [:]) async throws -> TestResponse {
         var headers = state.headers
         headers[.contentType] = "application/x-www-form-urlencoded"
         for field in extraHeaders { headers.append(field) }
@@ -87,8 +90,27 @@ extension TestClientProtocol {
     }
 }
 
+extension TestClientProtocol {
+    /// GET `uri` as this browser.
+    public func get(_ uri: String, as state: BrowserState) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: state.headers)
+    }
+
+    /// Submits a form to `uri` as this browser, with its session's CSRF token added.
+    public func submit(_ uri: String, as state: BrowserState, _ fields: [(String, String)]) async throws -> TestResponse {
+        var headers = state.headers
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        return try await execute(uri: uri, method: .post, headers: headers, body: formBody([("_csrf", state.csrf)] + fields))
+    }
+}
+
+extension TestResponse {
+    /// The body as text.
+    public var text: String { String(buffer: body) }
+}
+
 extension BrowserState {
-    var headers: HTTPFields {
+    public var headers: HTTPFields {
         var fields = HTTPFields()
         if !cookies.isEmpty { fields[.cookie] = cookieHeader }
         return fields

@@ -1,0 +1,160 @@
+import Hummingbird
+import TallyAccess
+import TallyDatabase
+import Templating
+
+/// The sections of the customer portal, in navigation order.
+enum CustomerSection: String, CaseIterable, Sendable {
+    case dashboard, usage, billing, team, settings
+
+    var label: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
+    var path: String { self == .dashboard ? "/" : "/" + rawValue }
+    /// Team is for owners only; members do not see the link (and get 403 on the page).
+    func isVisible(to role: UserRole) -> Bool { self != .team || role == .owner }
+}
+
+/// The sections of the admin area, in navigation order.
+enum StaffSection: String, CaseIterable, Sendable {
+    case overview, accounts, plans, features, prices, margins, topUps, alerts, audit, staff
+
+    var label: String {
+        switch self {
+        case .topUps: "Top-ups"
+        default: rawValue.prefix(1).uppercased() + rawValue.dropFirst()
+        }
+    }
+    var path: String {
+        switch self {
+        case .overview: "/admin"
+        case .topUps: "/admin/top-ups"
+        default: "/admin/" + rawValue
+        }
+    }
+    /// Staff users are managed by admins only; sales do not see the link.
+    func isVisible(to role: UserRole) -> Bool { self != .staff || role == .admin }
+}
+
+/// One link of the main navigation.
+struct NavigationLink: TemplateValue, Sendable {
+    let label: String
+    let href: String
+    let current: Bool
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "label": label
+        case "href": href
+        case "current": current
+        default: nil
+        }
+    }
+}
+
+/// A notice across the top of a page: credits running out, an alert, a saved change.
+struct PageBanner: TemplateValue, Sendable {
+    /// `info`, `warning` or `critical`: the CSS class `banner-<level>`.
+    enum Level: String, Sendable { case info, warning, critical }
+
+    let level: Level
+    let message: String
+    /// An optional link after the message.
+    var linkHref: String? = nil
+    var linkLabel: String? = nil
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "level": level.rawValue
+        case "message": message
+        case "linkHref": linkHref
+        case "linkLabel": linkLabel
+        case "isCritical": level == .critical
+        default: nil
+        }
+    }
+}
+
+/// What the layout of every signed-in page needs: who is signed in, the navigation, the CSRF
+/// token of the sign-out form, and banners. Pages get it under the key `frame`.
+struct PageFrame: TemplateValue, Sendable {
+    let email: String
+    let role: String
+    let csrfToken: String
+    /// The customer's account name; nil on staff pages.
+    let accountName: String?
+    let navigation: [NavigationLink]
+    var banners: [PageBanner] = []
+
+    /// The frame of a customer page in `current`.
+    static func customer(_ session: AuthenticatedSession, accountName: String, current: CustomerSection) -> PageFrame {
+        PageFrame(
+            email: session.email, role: session.role.rawValue, csrfToken: session.csrfToken, accountName: accountName,
+            navigation: CustomerSection.allCases.filter { $0.isVisible(to: session.role) }.map {
+                NavigationLink(label: $0.label, href: $0.path, current: $0 == current)
+            })
+    }
+
+    /// The frame of a staff page in `current`.
+    static func staff(_ session: AuthenticatedSession, current: StaffSection) -> PageFrame {
+        PageFrame(
+            email: session.email, role: session.role.rawValue, csrfToken: session.csrfToken, accountName: nil,
+            navigation: StaffSection.allCases.filter { $0.isVisible(to: session.role) }.map {
+                NavigationLink(label: $0.label, href: $0.path, current: $0 == current)
+            })
+    }
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "email": email
+        case "role": role
+        case "csrfToken": csrfToken
+        case "accountName": accountName
+        case "navigation": navigation
+        case "banners": banners
+        case "isAdmin": role == UserRole.admin.rawValue
+        case "isStaff": accountName == nil
+        default: nil
+        }
+    }
+}
+
+/// A page's view model: the frame under `frame` (and `csrfToken` for the page's own forms),
+/// then the page's own fields.
+struct FramedPage<Content: TemplateValue>: TemplateValue {
+    let frame: PageFrame
+    let content: Content
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "frame": frame
+        case "csrfToken": frame.csrfToken
+        default: content.templateValue(forKey: key)
+        }
+    }
+}
+
+extension Pages {
+    /// Renders the page template `name` inside `frame` as an HTML response (never cached: every
+    /// framed page is a signed-in page).
+    func page(
+        _ name: String, frame: PageFrame, _ content: some TemplateValue, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        htmlResponse(try render(name, FramedPage(frame: frame, content: content)), status: status)
+    }
+}
+
+/// An HTML response that no cache keeps.
+func htmlResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+        status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+        body: .init(byteBuffer: ByteBuffer(string: text)))
+}
+
+extension CustomerRequestContext {
+    /// The audit actor of a change this request makes.
+    var auditActor: AuditActor { .user(id: session.userID, email: session.email, requestID: id) }
+}
+
+extension AdminRequestContext {
+    /// The audit actor of a change this request makes.
+    var auditActor: AuditActor { .user(id: session.userID, email: session.email, requestID: id) }
+}
