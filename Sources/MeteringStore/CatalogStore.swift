@@ -112,6 +112,11 @@ public struct CatalogStore: Sendable {
         }
     }
 
+    /// The operator-wide settings.
+    public func settings() async throws -> MeteringSettings {
+        try await SettingsStore(pool: pool).load().0
+    }
+
     /// Changes the operator-wide settings.
     public func updateSettings(_ settings: MeteringSettings) async throws {
         guard (1...3650).contains(settings.lateWindowDays) else {

@@ -89,8 +89,8 @@ struct UserResetPassword: AsyncParsableCommand {
 /// `tally account …`: minimal until the metering issue extends it.
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "account", abstract: "Manage customer accounts (minimal: create).",
-        subcommands: [AccountCreate.self])
+        commandName: "account", abstract: "Create customer accounts and grant them credits.",
+        subcommands: [AccountCreate.self, AccountGrant.self])
 }
 
 /// `tally account create`.
