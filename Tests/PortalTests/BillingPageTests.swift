@@ -111,6 +111,8 @@ struct BillingPageTests {
     func emptyAccount() async throws {
         try await WebHarness.with { harness in
             try await harness.createUser("owner@acme.test", role: .owner)
+            // A new account: created in this period (the database stamps its own clock).
+            _ = try await harness.rows("UPDATE accounts SET created_at = \(harness.clock.now()) RETURNING 1")
             try await harness.withClient { client in
                 let response = try await client.get("/billing", as: try await harness.signIn(client, "owner@acme.test"))
                 #expect(response.status == .ok)
