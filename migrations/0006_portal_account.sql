@@ -79,3 +79,17 @@ ALTER TABLE api_keys ENABLE ROW LEVEL SECURITY;
 ALTER TABLE api_keys FORCE ROW LEVEL SECURITY;
 CREATE POLICY account_isolation ON api_keys
     USING (app_can_see_account(account_id)) WITH CHECK (app_can_see_account(account_id));
+
+-- The API's key check runs on every /api/v1 request, before any account is known. This function
+-- keeps it one statement: it sets the service scope with set_config(…, true), which ends with the
+-- calling statement's own transaction (the caller runs it outside any explicit transaction), then
+-- reads the key. Only APIKeyStore.authenticate calls it.
+CREATE FUNCTION api_key_by_hash(hash bytea)
+RETURNS TABLE (id bigint, name text, prefix text, scope text, key_hash bytea, account text)
+LANGUAGE sql VOLATILE
+AS $$
+    SELECT set_config('app.scope', 'service', true), set_config('app.account_id', '', true);
+    SELECT k.id, k.name, k.prefix, k.scope, k.key_hash, a.external_id
+      FROM api_keys k LEFT JOIN accounts a ON a.id = k.account_id
+     WHERE k.key_hash = hash AND k.revoked_at IS NULL;
+$$;

@@ -89,14 +89,10 @@ public struct APIKeyStore: Sendable {
     public func authenticate(_ secret: String) async throws -> APIKeyIdentity? {
         guard secret.hasPrefix(Self.keyPrefix), secret.count <= 200 else { return nil }
         let hash = SHA256.hash(secret)
-        // Service scope: api_keys has row-level security (operator keys have no account).
-        let rows = try await pool.withTransaction(scope: .service) {
-            try await $0.query(
-                """
-                SELECT id, name, prefix, scope, key_hash, (SELECT external_id FROM accounts WHERE id = api_keys.account_id)
-                FROM api_keys WHERE key_hash = \(Data(hash)) AND revoked_at IS NULL
-                """)
-        }
+        // One statement: api_keys has row-level security, and this function sets the service
+        // scope for its own statement only (migration 0006).
+        let rows = try await pool.query(
+            "SELECT id, name, prefix, scope, key_hash, account FROM api_key_by_hash(\(Data(hash)))")
         guard let row = rows.first else { return nil }
         // The index finds the row; the comparison that decides is constant-time.
         let stored = try row.decode(Data.self, at: 4)

@@ -108,4 +108,27 @@ struct AccountAPIKeyTests {
             }
         }
     }
+
+    @Test("the key check sets the service scope for its own statement only: the next statement on the connection has none")
+    func keyCheckScopeDoesNotLeak() async throws {
+        try await WebHarness.with { harness in
+            let key = try await APIKeyStore(pool: harness.pool).create(name: "ops", scope: .ingest, now: harness.clock.now())
+            let (found, after) = try await harness.pool.withConnection { connection in
+                let found = try await connection.query(
+                    "SELECT name FROM api_key_by_hash(sha256(convert_to(\(key.secret), 'UTF8')))"
+                ).first?.decode(String.self, at: 0)
+                let after = try await connection.query("SELECT coalesce(current_setting('app.scope', true), '')")
+                    .first?.decode(String.self, at: 0)
+                return (found, after)
+            }
+            #expect(found == "ops")
+            #expect(after == "")
+            do {
+                _ = try await harness.pool.query("SELECT count(*) FROM api_keys")
+                Issue.record("an unscoped query on api_keys returned rows")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ struct PortalAccountServices: Sendable {
     var now: Date { access.clock.now() }
 
     /// The account's name as its own scope sees it; a 404 if the session's account is gone.
-    func accountName(_ accountID: Int64, session: AuthenticatedSession) async throws -> String {
+    func accountName(_ accountID: Int64) async throws -> String {
         guard let account = try await access.accounts.find(id: accountID, in: .account(accountID)) else {
             throw AppError.notFound
         }

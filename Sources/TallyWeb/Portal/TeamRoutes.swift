@@ -120,8 +120,7 @@ struct TeamRoutes {
         return try await confirm(context, ConfirmPageView(
             heading: "Revoke the invitation?",
             message: "The link sent to \(invitation.email) stops working at once. You can invite them again later.",
-            action: "/team/invitations/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke invitation",
-            checkbox: ""))
+            action: "/team/invitations/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke invitation"))
     }
 
     private func revokeInvitation(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
@@ -196,8 +195,7 @@ struct TeamRoutes {
         return try await confirm(context, ConfirmPageView(
             heading: "Remove \(member.email)?",
             message: "They are signed out at once and can no longer sign in to this account. What they did stays in the history.",
-            action: "/team/members/remove", fieldName: "id", fieldValue: String(id), button: "Remove from the team",
-            checkbox: ""))
+            action: "/team/members/remove", fieldName: "id", fieldValue: String(id), button: "Remove from the team"))
     }
 
     private func remove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
@@ -268,7 +266,7 @@ struct TeamRoutes {
         return try await confirm(context, ConfirmPageView(
             heading: "Revoke the key “\(key.name)”?",
             message: "Programs using \(key.prefix)…\(key.lastFour) get 401 from their next request on. This cannot be undone.",
-            action: "/team/api-keys/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke key", checkbox: ""))
+            action: "/team/api-keys/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke key"))
     }
 
     private func revokeKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
@@ -292,7 +290,7 @@ struct TeamRoutes {
     // MARK: - Helpers
 
     private func confirm(_ context: OwnerRequestContext, _ view: ConfirmPageView) async throws -> Response {
-        let name = try await services.accountName(context.accountID, session: context.session)
+        let name = try await services.accountName(context.accountID)
         return try services.pages.page("portal/team-confirm", frame: .customer(context.session, accountName: name, current: .team), view)
     }
 

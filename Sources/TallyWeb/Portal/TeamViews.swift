@@ -109,7 +109,6 @@ struct ConfirmPageView: TemplateValue {
     let fieldName: String
     let fieldValue: String
     let button: String
-    let checkbox: String
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
@@ -119,7 +118,6 @@ struct ConfirmPageView: TemplateValue {
         case "fieldName": fieldName
         case "fieldValue": fieldValue
         case "button": button
-        case "checkbox": checkbox
         default: nil
         }
     }
