@@ -68,6 +68,8 @@ public struct BillingOverview: Sendable, Hashable {
     public let accountName: String
     /// The account's IANA time zone.
     public let timeZone: TimeZone
+    /// Its name as the operator set it (`UTC`, `Europe/Paris`): Foundation may name `UTC` `GMT`.
+    public let timeZoneName: String
     /// The day of the month its periods start on.
     public let anchorDay: Int
     /// Paused accounts are denied every entitlement check.

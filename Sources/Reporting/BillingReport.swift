@@ -45,7 +45,8 @@ public struct BillingReport: Sendable {
             let first = max(page - 1, 0) * perPage
             let shown = first < past.count ? past[first..<min(first + perPage, past.count)] : []
             return BillingOverview(
-                accountName: account.name, timeZone: account.timeZone, anchorDay: account.anchorDay,
+                accountName: account.name, timeZone: account.timeZone, timeZoneName: account.timeZoneName,
+                anchorDay: account.anchorDay,
                 status: account.status, plan: account.plan,
                 current: try calculator.figures(current, at: now),
                 grants: Array(grants.sorted { ($0.grantedAt, $0.id) > ($1.grantedAt, $1.id) }.prefix(Self.grantLimit)).map {
@@ -60,6 +61,7 @@ public struct BillingReport: Sendable {
     private struct AccountRow {
         let name: String
         let timeZone: TimeZone
+        let timeZoneName: String
         let anchorDay: Int
         let status: AccountStatus
         let createdAt: Date
@@ -88,7 +90,8 @@ public struct BillingReport: Sendable {
                 overage: policy == "charge" ? .charge(pricePerCredit: Money(nanos: price)) : .block(grace: try BasisPoints(grace)))
             : nil
         return AccountRow(
-            name: name, timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay,
+            name: name, timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, timeZoneName: zone,
+            anchorDay: anchorDay,
             status: AccountStatus(rawValue: status) ?? .paused, createdAt: createdAt, plan: plan)
     }
 

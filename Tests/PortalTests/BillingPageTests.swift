@@ -55,6 +55,7 @@ struct BillingPageTests {
                     let html = response.text
                     #expect(html.contains("<dd>Pro</dd>") && html.contains("<dd>$49.00</dd>") && html.contains("<dd>100 per period</dd>"))
                     #expect(html.contains("Usage is blocked at the limit"))
+                    #expect(html.contains("Periods run in UTC and reset on 1 Mar 2027 (in 8 days)."))
                     #expect(html.contains(#"aria-current="page">Billing</a>"#))
 
                     // This period: used equals the raw events of February.

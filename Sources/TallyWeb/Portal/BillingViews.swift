@@ -40,7 +40,7 @@ struct BillingPageView: TemplateValue {
         case "current": PeriodRowView(figures: overview.current, plan: overview.plan)
         case "resetsOn": AccountPageFormat.day(overview.current.period.resetsAt, in: zone)
         case "resetsIn": AccountPageFormat.remaining(until: overview.current.period.resetsAt, from: now)
-        case "timeZone": zone.identifier
+        case "timeZone": overview.timeZoneName
         case "grants": overview.grants.map { GrantRowView(grant: $0, zone: zone) }
         case "hasGrants": !overview.grants.isEmpty
         case "grantsTruncated": overview.grantCount > overview.grants.count

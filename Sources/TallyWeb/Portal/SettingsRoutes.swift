@@ -39,7 +39,7 @@ struct SettingsRoutes {
         let period = overview.current.period
         let view = SettingsPageView(
             email: context.session.email, role: context.session.role == .owner ? "Owner" : "Member",
-            accountName: overview.accountName, timeZone: overview.timeZone.identifier,
+            accountName: overview.accountName, timeZone: overview.timeZoneName,
             anchorDay: overview.anchorDay, currentPeriod: AccountPageFormat.period(period),
             resetsOn: AccountPageFormat.day(period.resetsAt, in: overview.timeZone), errors: errors,
             minimumLength: services.policy.minimumLength)
