@@ -155,4 +155,28 @@ struct InvitationTests {
             }
         }
     }
+
+    @Test("a removed member invited again gets their sign-in back with the new password and the invited role")
+    func removedMemberRejoins() async throws {
+        try await WebHarness.with { harness in
+            try await harness.createUser("owner@acme.test", role: .owner)
+            let member = try await harness.createUser("member@acme.test", role: .member)
+            try await harness.withClient { client in
+                let owner = try await harness.signIn(client, "owner@acme.test")
+                #expect(try await client.submit("/team/members/remove", as: owner, [("id", String(member.id))]).status == .seeOther)
+                let path = try await invite(client, owner, "member@acme.test", role: "owner")
+                let (visitor, _) = try await open(client, path)
+                let accepted = try await client.submit(path, as: visitor, [("password", "back again passphrase"), ("confirm", "back again passphrase")])
+                #expect(accepted.status == .seeOther)
+                let rows = try await harness.rows(
+                    "SELECT id, role, disabled_at IS NULL FROM users WHERE lower(email) = 'member@acme.test'"
+                ).map { try $0.decode((Int64, String, Bool).self) }
+                #expect(rows.count == 1 && rows[0] == (member.id, "owner", true))
+                let (_, old) = try await client.signIn(email: "member@acme.test", password: WebHarness.password)
+                #expect(old.status == .ok)
+                let (_, new) = try await client.signIn(email: "member@acme.test", password: "back again passphrase")
+                #expect(new.status == .seeOther)
+            }
+        }
+    }
 }
