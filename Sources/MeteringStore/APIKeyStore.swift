@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import TallyCrypto
+import TallyDatabase
 
 /// What an API key may do.
 public enum APIKeyScope: String, Sendable, Hashable, CaseIterable {
@@ -20,6 +21,9 @@ public struct APIKeyIdentity: Sendable, Hashable {
     public let prefix: String
     /// What it may do.
     public let scope: APIKeyScope
+    /// The external id of the account a customer's key is bound to (it reads only that
+    /// account's usage); nil for the operator's keys.
+    public var boundAccount: String?
 }
 
 /// A freshly created key: `secret` is shown once and never stored.
@@ -51,12 +55,14 @@ public struct APIKeyStore: Sendable {
         let prefix = String(secret.prefix(Self.recognisableLength))
         let hash = Data(SHA256.hash(secret))
         do {
-            let rows = try await pool.query(
+            let rows = try await pool.withTransaction(scope: .service) {
+                try await $0.query(
                 """
                 INSERT INTO api_keys (name, prefix, key_hash, scope, created_at)
                 VALUES (\(name), \(prefix), \(hash), \(scope.rawValue), \(now))
                 RETURNING id
                 """)
+            }
             let id = try rows.first!.decode(Int64.self, at: 0)
             return CreatedAPIKey(identity: APIKeyIdentity(id: id, name: name, prefix: prefix, scope: scope), secret: secret)
         } catch let error as PostgresError where error.sqlState == "23505" {
@@ -64,14 +70,17 @@ public struct APIKeyStore: Sendable {
         }
     }
 
-    /// Revokes the active key with this name or prefix; it fails on its next use.
+    /// Revokes the operator's active key with this name or prefix; it fails on its next use.
+    /// Keys of customer accounts are theirs to revoke (`AccountAPIKeys`).
     public func revoke(nameOrPrefix: String, now: Date) async throws -> APIKeyIdentity {
-        let rows = try await pool.query(
+        let rows = try await pool.withTransaction(scope: .service) {
+            try await $0.query(
             """
             UPDATE api_keys SET revoked_at = \(now)
-            WHERE revoked_at IS NULL AND (name = \(nameOrPrefix) OR prefix = \(nameOrPrefix))
+            WHERE revoked_at IS NULL AND account_id IS NULL AND (name = \(nameOrPrefix) OR prefix = \(nameOrPrefix))
             RETURNING id, name, prefix, scope
             """)
+        }
         guard let row = rows.first else { throw CatalogError.apiKeyNotFound(nameOrPrefix) }
         return try Self.identity(row)
     }
@@ -80,13 +89,17 @@ public struct APIKeyStore: Sendable {
     public func authenticate(_ secret: String) async throws -> APIKeyIdentity? {
         guard secret.hasPrefix(Self.keyPrefix), secret.count <= 200 else { return nil }
         let hash = SHA256.hash(secret)
+        // One statement: api_keys has row-level security, and this function sets the service
+        // scope for its own statement only (migration 0006).
         let rows = try await pool.query(
-            "SELECT id, name, prefix, scope, key_hash FROM api_keys WHERE key_hash = \(Data(hash)) AND revoked_at IS NULL")
+            "SELECT id, name, prefix, scope, key_hash, account FROM api_key_by_hash(\(Data(hash)))")
         guard let row = rows.first else { return nil }
         // The index finds the row; the comparison that decides is constant-time.
         let stored = try row.decode(Data.self, at: 4)
         guard ConstantTime.equals([UInt8](stored), hash) else { return nil }
-        return try Self.identity(row)
+        var identity = try Self.identity(row)
+        identity.boundAccount = try row.decode(String?.self, at: 5)
+        return identity
     }
 
     private static func identity(_ row: PostgresRow) throws -> APIKeyIdentity {

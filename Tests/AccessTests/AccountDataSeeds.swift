@@ -37,6 +37,22 @@ enum AccountDataSeeds {
         "credit_grants": { account in
             "INSERT INTO credit_grants (account_id, kind, amount, granted_at) VALUES (\(account), 'top_up', 0, now())"
         },
+        "top_up_requests": { account in
+            "INSERT INTO top_up_requests (account_id, credits, requested_at) VALUES (\(account), 1000, now())"
+        },
+        "invitations": { account in
+            """
+            INSERT INTO invitations (account_id, email, role, token_hash, created_at, expires_at)
+            VALUES (\(account), 'seed@rls.test', 'member', sha256(convert_to(\("invitation \(account)"), 'UTF8')), now(),
+                    now() + interval '7 days')
+            """
+        },
+        "api_keys": { account in
+            """
+            INSERT INTO api_keys (name, prefix, key_hash, scope, created_at, account_id)
+            VALUES ('seed', \("tly_seed\(account)"), sha256(convert_to(\("key \(account)"), 'UTF8')), 'read', now(), \(account))
+            """
+        },
     ]
 
     /// Two accounts, A and B, each with an owner, a member and a session, plus a staff user, and

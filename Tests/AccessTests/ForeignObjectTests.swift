@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Postgres
 import TallyAccess
+import TallyDatabase
 import TallyTestSupport
 import TallyWeb
 import TallyWebTestSupport
@@ -24,7 +26,33 @@ enum ForeignObjectProbes {
         ForeignObjectProbe(route: "GET /test-only/users/{id}") { harness, account in
             let user = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", account: account)
             return String(user.id)
-        }
+        },
+        // Portal team pages (docs/portal-account.md): the confirmation pages of remove and revoke.
+        ForeignObjectProbe(route: "GET /team/members/{id}/remove") { harness, account in
+            let user = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", account: account)
+            return String(user.id)
+        },
+        ForeignObjectProbe(route: "GET /team/invitations/{id}/revoke") { harness, account in
+            let owner = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", role: .owner, account: account)
+            let (invitation, _) = try await Invitations(login: harness.access.login).invite(
+                email: "invitee-\(UUID().uuidString.prefix(8))@probe.test", role: .member, accountID: owner.accountID ?? 0,
+                by: owner.id, now: harness.clock.now()) { _, _ in }
+            return String(invitation.id)
+        },
+        ForeignObjectProbe(route: "GET /team/api-keys/{id}/revoke") { harness, account in
+            let owner = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", role: .owner, account: account)
+            let tag = UUID().uuidString.prefix(8)
+            let rows = try await harness.pool.withTransaction(scope: .service) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO api_keys (name, prefix, key_hash, scope, created_at, account_id, last_four)
+                    VALUES (\("probe \(tag)"), \("tly_\(tag)"), sha256(convert_to(\(String(tag)), 'UTF8')), 'read', \(harness.clock.now()),
+                            \(owner.accountID), 'abcd')
+                    RETURNING id
+                    """)
+            }
+            return String(try rows.first?.decode(Int64.self, at: 0) ?? 0)
+        },
     ]
 
     /// A customer route that shows a user of the customer's own account by id: written the way
@@ -43,7 +71,8 @@ enum ForeignObjectProbes {
 @Suite("Another account's object ids")
 struct ForeignObjectTests {
     /// Paths of routes that are not customer routes (they take no customer object ids).
-    static let nonCustomerPrefixes = ["/admin", "/api/", "/static/", "/login", "/logout"]
+    /// `/invitations/{token}` is anonymous and takes a token, not an account's object id.
+    static let nonCustomerPrefixes = ["/admin", "/api/", "/static/", "/login", "/logout", "/invitations/"]
 
     @Test("every customer route taking an id answers another account's id with 404, the page of a missing id, logged")
     func foreignIDsAre404() async throws {
@@ -57,7 +86,8 @@ struct ForeignObjectTests {
             let probes = ForeignObjectProbes.all.filter { parameterised.contains($0.route) }
             #expect(probes.contains { $0.route.hasPrefix("GET /test-only/") }, "the test-only probe did not match its route")
             #expect(Set(parameterised).subtracting(probes.map(\.route)).isEmpty, "add a ForeignObjectProbe for each of \(parameterised)")
-            try await harness.createUser("viewer@alpha.test", password: "right password", account: "alpha")
+            // An owner, so owner-only pages (the Team page's) can be probed too.
+            try await harness.createUser("viewer@alpha.test", password: "right password", role: .owner, account: "alpha")
             try await Application(router: router, logger: capture.logger).test(.router) { client in
                 let (viewer, _) = try await client.signIn(email: "viewer@alpha.test", password: "right password")
                 for probe in probes {

@@ -22,6 +22,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard let key = try await keys.authenticate(secret) else {
             throw APIErrors.unauthorized("The API key is unknown or revoked.")
         }
+        try APIKeyAccountBinding.check(key, request, context: context)
         var context = context
         context.apiKey = key
         context.logger[metadataKey: "api_key.prefix"] = .string(key.prefix)

@@ -1,0 +1,129 @@
+import Foundation
+import Hummingbird
+import TallyAccess
+import Passwords
+import TallyCrypto
+import Templating
+
+/// `GET /invitations/{token}` shows who is invited where and a set-password form;
+/// `POST /invitations/{token}` creates the user in the inviting account, signs them in and uses
+/// the link up. An unknown, used, revoked or expired link gets one and the same 404 page.
+///
+/// The visitor has no session, so CSRF works as for the login form: the GET sets the
+/// pre-session cookie and puts the same value in the form (double submit). A signed-in visitor
+/// is asked to sign out first, so nobody accepts an invitation into the wrong browser session.
+struct InvitationRoutes {
+    let services: PortalAccountServices
+
+    private struct AcceptForm: Decodable {
+        let password: String?
+        let confirm: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/invitations/:token") { request, context in try await show(request, context) }
+        router.post("/invitations/:token") { request, context in try await accept(request, context) }
+    }
+
+    private func show(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        guard let details = try await services.invitations.details(token: token, now: services.now) else {
+            return try invalid()
+        }
+        if let session = context.session { return try signedIn(session, details, status: .ok) }
+        let existing = request.cookies[services.cookies.csrfName]?.value
+        let csrf = existing.flatMap { Base64URL.decode($0)?.count == 32 ? $0 : nil } ?? SecureRandom.token(bytes: 32)
+        var response = try form(details, token: token, csrf: csrf, errors: FormErrors(), status: .ok)
+        if csrf != existing { response.setCookie(services.cookies.csrf(csrf)) }
+        return response
+    }
+
+    private func accept(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        let now = services.now
+        guard let details = try await services.invitations.details(token: token, now: now) else { return try invalid() }
+        if let session = context.session { return try signedIn(session, details, status: .conflict) }
+        var request = request
+        let form = try await FormBody.decode(AcceptForm.self, from: &request, context: context)
+        let password = form?.password ?? ""
+        // The CSRF middleware has checked this cookie against the form's token.
+        let csrf = request.cookies[services.cookies.csrfName]?.value ?? ""
+        var errors = FormErrors()
+        if let violation = services.policy.violation(for: password) {
+            errors.fields["password"] = violation.message
+        } else if password != (form?.confirm ?? "") {
+            errors.fields["confirm"] = "The two passwords differ."
+        }
+        guard errors.isEmpty else { return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent) }
+        let previous = request.cookies[services.cookies.sessionName].flatMap { SessionToken(cookieValue: $0.value) }
+        do {
+            let (sessionToken, session) = try await services.invitations.accept(
+                token: token, password: password, replacing: previous, now: now)
+            SecurityLog(logger: context.logger).record(
+                .loginSucceeded, outcome: .success, userID: session.userID, accountID: session.accountID,
+                requestID: context.id, at: now, details: ["via": "invitation"])
+            var response = redirect(to: "/")
+            response.setCookie(services.cookies.session(sessionToken.value))
+            return response
+        } catch InvitationError.notValid {
+            return try invalid()
+        } catch let error as InvitationError {
+            errors.fields[error == .emailTaken ? "form" : "password"] = error.message
+            return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent)
+        }
+    }
+
+    private func form(
+        _ details: InvitationDetails, token: String, csrf: String, errors: FormErrors, status: HTTPResponse.Status
+    ) throws -> Response {
+        let view = InvitationPageView(
+            details: details, token: token, csrfToken: csrf, errors: errors, minimumLength: services.policy.minimumLength,
+            signedInEmail: nil)
+        return htmlResponse(try services.pages.render("portal/invitation", view), status: status)
+    }
+
+    private func signedIn(_ session: AuthenticatedSession, _ details: InvitationDetails, status: HTTPResponse.Status) throws -> Response {
+        let view = InvitationPageView(
+            details: details, token: "", csrfToken: session.csrfToken, errors: FormErrors(),
+            minimumLength: services.policy.minimumLength, signedInEmail: session.email)
+        return htmlResponse(try services.pages.render("portal/invitation", view), status: status)
+    }
+
+    /// The one page for an unknown, used, revoked or expired link.
+    private func invalid() throws -> Response {
+        htmlResponse(try services.pages.render("portal/invitation-invalid", InvitationInvalidView()), status: .notFound)
+    }
+}
+
+/// The invitation page: the account, the email, and the set-password form (or, for a
+/// signed-in visitor, a note to sign out first).
+struct InvitationPageView: TemplateValue {
+    let details: InvitationDetails
+    let token: String
+    let csrfToken: String
+    let errors: FormErrors
+    let minimumLength: Int
+    let signedInEmail: String?
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "accountName": details.accountName
+        case "email": details.invitation.email
+        case "role": details.invitation.role == .owner ? "an owner" : "a member"
+        case "expiresAt": AccountPageFormat.dateTime(details.invitation.expiresAt, in: AccountPageFormat.utc) + " UTC"
+        case "action": "/invitations/\(token)"
+        case "csrfToken": csrfToken
+        case "errors": errors
+        case "minimumLength": minimumLength
+        case "signedInEmail": signedInEmail
+        default: nil
+        }
+    }
+}
+
+/// The page for a link that does not work (the same whatever the reason).
+struct InvitationInvalidView: TemplateValue {
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        key == "message" ? InvitationError.notValid.message : nil
+    }
+}

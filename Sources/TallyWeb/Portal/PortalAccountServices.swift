@@ -1,0 +1,63 @@
+import Hummingbird
+import Foundation
+import MeteringStore
+import Passwords
+import Postgres
+import Reporting
+import TallyAccess
+import TallyDatabase
+
+/// What the billing, team, settings, invitation and top-up pages use.
+struct PortalAccountServices: Sendable {
+    let access: AccessServices
+    let pages: Pages
+    let billing: BillingReport
+    let topUps: TopUpRequests
+    let team: TeamMembers
+    let invitations: Invitations
+    let apiKeys: AccountAPIKeys
+    let cookies: AccessCookies
+    /// The policy for passwords people choose here (invitations, password changes).
+    let policy = PasswordPolicy.standard
+
+    init(services: AppServices, cookies: AccessCookies) {
+        access = services.access
+        pages = services.pages
+        billing = BillingReport(pool: services.pool)
+        topUps = TopUpRequests(pool: services.pool)
+        team = TeamMembers(users: services.access.users)
+        invitations = Invitations(login: services.access.login)
+        apiKeys = AccountAPIKeys(pool: services.pool)
+        self.cookies = cookies
+    }
+
+    var now: Date { access.clock.now() }
+
+    /// The account's name as its own scope sees it; a 404 if the session's account is gone.
+    func accountName(_ accountID: Int64) async throws -> String {
+        guard let account = try await access.accounts.find(id: accountID, in: .account(accountID)) else {
+            throw AppError.notFound
+        }
+        return account.name
+    }
+}
+
+extension Request {
+    /// The 1-based `?page=` of a list (1 when absent or not a positive number).
+    var pageNumber: Int {
+        uri.queryParameters.get("page").flatMap(Int.init).map { max($0, 1) } ?? 1
+    }
+}
+
+/// The billing, team, settings and invitation pages, and the admin's top-up requests.
+struct PortalAccountRoutes {
+    let services: PortalAccountServices
+
+    func register(on router: Router<AppRequestContext>) {
+        BillingRoutes(services: services).register(on: router)
+        TeamRoutes(services: services).register(on: router)
+        SettingsRoutes(services: services).register(on: router)
+        InvitationRoutes(services: services).register(on: router)
+        TopUpRoutes(services: services).register(on: router)
+    }
+}

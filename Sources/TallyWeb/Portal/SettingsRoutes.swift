@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import Metering
+import Passwords
+import Reporting
+import TallyAccess
+import Templating
+
+/// `GET /settings` (owners and members): who you are, the account's time zone and billing
+/// anchor (read-only: the operator sets them), and `POST /settings/password`.
+struct SettingsRoutes {
+    let services: PortalAccountServices
+
+    private struct PasswordForm: Decodable {
+        let current: String?
+        let new: String?
+        let confirm: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        let settings = router.group("/settings", context: CustomerRequestContext.self)
+        settings.get { request, context in
+            let changed = request.uri.queryParameters.get("done") == "password"
+            return try await page(context, errors: FormErrors(), status: .ok,
+                banner: changed ? PageBanner(level: .info, message: "Your password was changed. Your other sessions were signed out.") : nil)
+        }
+        settings.post("password") { request, context in try await changePassword(request, context) }
+    }
+
+    private func page(
+        _ context: CustomerRequestContext, errors: FormErrors, status: HTTPResponse.Status, banner: PageBanner? = nil
+    ) async throws -> Response {
+        let now = services.now
+        guard let overview = try await services.billing.overview(accountID: context.accountID, now: now, page: 1, perPage: 0) else {
+            throw AppError.notFound
+        }
+        var frame = PageFrame.customer(context.session, accountName: overview.accountName, current: .settings)
+        if let banner { frame.banners.append(banner) }
+        let period = overview.current.period
+        let view = SettingsPageView(
+            email: context.session.email, role: context.session.role == .owner ? "Owner" : "Member",
+            accountName: overview.accountName, timeZone: overview.timeZoneName,
+            anchorDay: overview.anchorDay, currentPeriod: AccountPageFormat.period(period),
+            resetsOn: AccountPageFormat.day(period.resetsAt, in: overview.timeZone), errors: errors,
+            minimumLength: services.policy.minimumLength)
+        return try services.pages.page("portal/settings", frame: frame, view, status: status)
+    }
+
+    private func changePassword(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
+        var request = request
+        let form = try await FormBody.decode(PasswordForm.self, from: &request, context: context)
+        do {
+            try await services.access.login.changePassword(
+                for: context.session, current: form?.current ?? "", new: form?.new ?? "", confirmation: form?.confirm ?? "",
+                policy: services.policy, now: services.now)
+        } catch let error as PasswordChangeError {
+            var errors = FormErrors()
+            errors.fields[error.field] = error.message
+            return try await page(context, errors: errors, status: .unprocessableContent)
+        }
+        return redirect(to: "/settings?done=password")
+    }
+}
+
+/// The settings page. Password fields are never filled back in.
+struct SettingsPageView: TemplateValue {
+    let email: String
+    let role: String
+    let accountName: String
+    let timeZone: String
+    let anchorDay: Int
+    let currentPeriod: String
+    let resetsOn: String
+    let errors: FormErrors
+    let minimumLength: Int
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "email": email
+        case "role": role
+        case "accountName": accountName
+        case "timeZone": timeZone
+        case "anchorDay": anchorDay
+        case "currentPeriod": currentPeriod
+        case "resetsOn": resetsOn
+        case "errors": errors
+        case "minimumLength": minimumLength
+        default: nil
+        }
+    }
+}

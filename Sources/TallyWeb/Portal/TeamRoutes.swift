@@ -1,0 +1,310 @@
+import Foundation
+import Hummingbird
+import MeteringStore
+import TallyAccess
+import TallyDatabase
+
+/// `/team` (owners only; members get 403): the people of the account, invitations and the
+/// account's read-only API keys. Destructive actions go through a confirmation page
+/// (`GET …/{id}/remove|revoke`) whose form posts the id.
+struct TeamRoutes {
+    let services: PortalAccountServices
+
+    private struct InviteForm: Decodable { let email: String?; let role: String? }
+    private struct KeyForm: Decodable { let name: String? }
+    private struct RoleForm: Decodable { let user: String?; let role: String? }
+    private struct IDForm: Decodable { let id: String? }
+
+    func register(on router: Router<AppRequestContext>) {
+        let team = router.group("/team", context: OwnerRequestContext.self)
+        team.get { request, context in
+            try await page(request, context, banner: Self.banner(request)) { $0 }
+        }
+        team.post("invitations") { request, context in try await invite(request, context) }
+        team.get("invitations/:id/revoke") { _, context in try await confirmRevokeInvitation(context) }
+        team.post("invitations/revoke") { request, context in try await revokeInvitation(request, context) }
+        team.post("members/role") { request, context in try await changeRole(request, context) }
+        team.get("members/:id/remove") { request, context in try await confirmRemove(request, context) }
+        team.post("members/remove") { request, context in try await remove(request, context) }
+        team.post("api-keys") { request, context in try await createKey(request, context) }
+        team.get("api-keys/:id/revoke") { _, context in try await confirmRevokeKey(context) }
+        team.post("api-keys/revoke") { request, context in try await revokeKey(request, context) }
+    }
+
+    // MARK: - The page
+
+    private func page(
+        _ request: Request, _ context: OwnerRequestContext, status: HTTPResponse.Status = .ok, banner: PageBanner? = nil,
+        _ adjust: (TeamPageView) -> TeamPageView
+    ) async throws -> Response {
+        guard let account = try await services.access.accounts.find(id: context.accountID, in: context.scope) else {
+            throw AppError.notFound
+        }
+        let now = services.now
+        let view = adjust(TeamPageView(
+            accountExternalID: account.externalID,
+            members: try await services.team.list(accountID: context.accountID),
+            invitations: try await services.invitations.open(accountID: context.accountID, now: now),
+            keys: try await services.apiKeys.list(accountID: context.accountID),
+            you: context.session.userID, now: now, baseURL: baseURL(request)))
+        var frame = PageFrame.customer(context.session, accountName: account.name, current: .team)
+        if let banner { frame.banners.append(banner) }
+        return try services.pages.page("portal/team", frame: frame, view, status: status)
+    }
+
+    private static func banner(_ request: Request) -> PageBanner? {
+        switch request.uri.queryParameters.get("done") {
+        case "removed": PageBanner(level: .info, message: "The member was removed and signed out.")
+        case "role": PageBanner(level: .info, message: "The role was changed.")
+        case "invitation-revoked": PageBanner(level: .info, message: "The invitation was revoked; its link no longer works.")
+        case "key-revoked": PageBanner(level: .info, message: "The API key was revoked; it no longer works.")
+        default: nil
+        }
+    }
+
+    /// `https://host` as the owner's browser reached Tally, for the links shown once.
+    private func baseURL(_ request: Request) -> String {
+        let scheme = services.cookies.insecure ? "http" : "https"
+        let host = request.head.authority ?? ""
+        let plausible = !host.isEmpty && host.count <= 255
+            && host.unicodeScalars.allSatisfy { $0.properties.isASCIIHexDigit || CharacterSet.hostCharacters.contains($0) }
+        return "\(scheme)://\(plausible ? host : "localhost")"
+    }
+
+    // MARK: - Invitations
+
+    private func invite(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        var request = request
+        let form = try await FormBody.decode(InviteForm.self, from: &request, context: context)
+        let email = (form?.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let roleName = form?.role ?? "member"
+        let now = services.now
+        do {
+            guard let role = UserRole(rawValue: roleName), role.needsAccount else { throw InvitationError.invalidRole }
+            let actor = context.auditActor
+            let (invitation, token) = try await services.invitations.invite(
+                email: email, role: role, accountID: context.accountID, by: context.session.userID, now: now
+            ) { invitation, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "invitation.create", objectKind: "invitation", objectID: String(invitation.id),
+                        accountID: context.accountID, before: nil,
+                        after: ["email": invitation.email, "role": invitation.role.rawValue]),
+                    by: actor, at: now, on: connection)
+            }
+            let link = "\(baseURL(request))/invitations/\(token)"
+            return try await page(request, context) {
+                var view = $0
+                view.createdInvitation = (invitation.email, link)
+                return view
+            }
+        } catch let error as InvitationError {
+            var errors = FormErrors()
+            errors.fields[error == .invalidRole ? "role" : "email"] = error.message
+            return try await page(request, context, status: .unprocessableContent) {
+                var view = $0
+                view.inviteEmail = email
+                view.inviteRole = roleName
+                view.inviteErrors = errors
+                return view
+            }
+        }
+    }
+
+    private func confirmRevokeInvitation(_ context: OwnerRequestContext) async throws -> Response {
+        let raw = context.parameters.get("id") ?? ""
+        let now = services.now
+        guard let id = Int64(raw),
+            let invitation = try await services.invitations.open(accountID: context.accountID, now: now).first(where: { $0.id == id })
+        else { throw context.objectNotFound("invitation", objectID: raw) }
+        return try await confirm(context, ConfirmPageView(
+            heading: "Revoke the invitation?",
+            message: "The link sent to \(invitation.email) stops working at once. You can invite them again later.",
+            action: "/team/invitations/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke invitation"))
+    }
+
+    private func revokeInvitation(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        let id = try await Self.id(request, context)
+        let now = services.now
+        let actor = context.auditActor
+        do {
+            _ = try await services.invitations.revoke(id: id, accountID: context.accountID, now: now) { invitation, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "invitation.revoke", objectKind: "invitation", objectID: String(invitation.id),
+                        accountID: context.accountID, before: ["email": invitation.email, "state": "open"],
+                        after: ["email": invitation.email, "state": "revoked"]),
+                    by: actor, at: now, on: connection)
+            }
+        } catch InvitationError.notFound {
+            throw context.objectNotFound("invitation", objectID: String(id))
+        }
+        return redirect(to: "/team?done=invitation-revoked")
+    }
+
+    // MARK: - Members
+
+    private func changeRole(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        var request = request
+        let form = try await FormBody.decode(RoleForm.self, from: &request, context: context)
+        guard let raw = form?.user, let userID = Int64(raw) else { throw AppError.badForm }
+        let actor = context.auditActor
+        let now = services.now
+        do {
+            guard let role = form?.role.flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
+            let before = try await services.team.changeRole(userID: userID, to: role, accountID: context.accountID) { member, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "user.role_change", objectKind: "user", objectID: String(member.id), accountID: context.accountID,
+                        before: ["email": member.email, "role": member.role.rawValue],
+                        after: ["email": member.email, "role": role.rawValue]),
+                    by: actor, at: now, on: connection)
+            }
+            if let before {
+                SecurityLog(logger: context.logger).record(
+                    .roleChanged, outcome: .success, userID: context.session.userID, accountID: context.accountID,
+                    requestID: context.id, at: now,
+                    details: ["target": String(before.id), "from": before.role.rawValue, "to": role.rawValue])
+            }
+            // Owners who made themselves members can no longer see this page.
+            if userID == context.session.userID, role == .member { return redirect(to: "/") }
+            return redirect(to: "/team?done=role")
+        } catch TeamError.memberNotFound {
+            throw context.objectNotFound("user", objectID: raw)
+        } catch let error as TeamError {
+            return try await page(request, context, status: .unprocessableContent) {
+                var view = $0
+                view.memberError = error.message
+                return view
+            }
+        }
+    }
+
+    private func confirmRemove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = Int64(raw), let member = try await services.team.find(userID: id, accountID: context.accountID) else {
+            throw context.objectNotFound("user", objectID: raw)
+        }
+        if member.id == context.session.userID {
+            return try await page(request, context, status: .unprocessableContent) {
+                var view = $0
+                view.memberError = TeamError.cannotRemoveYourself.message
+                return view
+            }
+        }
+        return try await confirm(context, ConfirmPageView(
+            heading: "Remove \(member.email)?",
+            message: "They are signed out at once and can no longer sign in to this account. What they did stays in the history.",
+            action: "/team/members/remove", fieldName: "id", fieldValue: String(id), button: "Remove from the team"))
+    }
+
+    private func remove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        let id = try await Self.id(request, context)
+        let actor = context.auditActor
+        let now = services.now
+        do {
+            _ = try await services.team.remove(
+                userID: id, accountID: context.accountID, by: context.session.userID, now: now
+            ) { member, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "user.remove", objectKind: "user", objectID: String(member.id), accountID: context.accountID,
+                        before: ["email": member.email, "role": member.role.rawValue, "state": "active"],
+                        after: ["email": member.email, "role": member.role.rawValue, "state": "removed"]),
+                    by: actor, at: now, on: connection)
+            }
+        } catch TeamError.memberNotFound {
+            throw context.objectNotFound("user", objectID: String(id))
+        } catch let error as TeamError {
+            return try await page(request, context, status: .unprocessableContent) {
+                var view = $0
+                view.memberError = error.message
+                return view
+            }
+        }
+        return redirect(to: "/team?done=removed")
+    }
+
+    // MARK: - API keys
+
+    private func createKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        var request = request
+        let form = try await FormBody.decode(KeyForm.self, from: &request, context: context)
+        let name = (form?.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let actor = context.auditActor
+        let now = services.now
+        do {
+            let created = try await services.apiKeys.create(name: name, accountID: context.accountID, now: now) { key, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "api_key.create", objectKind: "api_key", objectID: String(key.id), accountID: context.accountID,
+                        before: nil, after: ["name": key.name, "prefix": key.prefix, "scope": "read"]),
+                    by: actor, at: now, on: connection)
+            }
+            return try await page(request, context) {
+                var view = $0
+                view.createdKey = (created.identity.name, created.secret)
+                return view
+            }
+        } catch let error as AccountAPIKeyError {
+            var errors = FormErrors()
+            errors.fields["name"] = error.message
+            return try await page(request, context, status: .unprocessableContent) {
+                var view = $0
+                view.keyName = name
+                view.keyErrors = errors
+                return view
+            }
+        }
+    }
+
+    private func confirmRevokeKey(_ context: OwnerRequestContext) async throws -> Response {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = Int64(raw), let key = try await services.apiKeys.find(id: id, accountID: context.accountID) else {
+            throw context.objectNotFound("api_key", objectID: raw)
+        }
+        return try await confirm(context, ConfirmPageView(
+            heading: "Revoke the key “\(key.name)”?",
+            message: "Programs using \(key.prefix)…\(key.lastFour) get 401 from their next request on. This cannot be undone.",
+            action: "/team/api-keys/revoke", fieldName: "id", fieldValue: String(id), button: "Revoke key"))
+    }
+
+    private func revokeKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
+        let id = try await Self.id(request, context)
+        let actor = context.auditActor
+        let now = services.now
+        do {
+            _ = try await services.apiKeys.revoke(id: id, accountID: context.accountID, now: now) { key, connection in
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "api_key.revoke", objectKind: "api_key", objectID: String(key.id), accountID: context.accountID,
+                        before: ["name": key.name, "state": "active"], after: ["name": key.name, "state": "revoked"]),
+                    by: actor, at: now, on: connection)
+            }
+        } catch AccountAPIKeyError.notFound {
+            throw context.objectNotFound("api_key", objectID: String(id))
+        }
+        return redirect(to: "/team?done=key-revoked")
+    }
+
+    // MARK: - Helpers
+
+    private func confirm(_ context: OwnerRequestContext, _ view: ConfirmPageView) async throws -> Response {
+        let name = try await services.accountName(context.accountID)
+        return try services.pages.page("portal/team-confirm", frame: .customer(context.session, accountName: name, current: .team), view)
+    }
+
+    /// The `id` field of a confirmation form; 400 when it is missing or not a number.
+    private static func id(_ request: Request, _ context: OwnerRequestContext) async throws -> Int64 {
+        var request = request
+        guard let raw = try await FormBody.decode(IDForm.self, from: &request, context: context)?.id, let id = Int64(raw) else {
+            throw AppError.badForm
+        }
+        return id
+    }
+}
+
+extension CharacterSet {
+    /// Letters, digits and the punctuation of a host and port (`[::1]:8080` included).
+    static let hostCharacters = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+}
