@@ -61,6 +61,7 @@ public enum TallyApplication {
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
+        AdminRoutes(services: services).register(on: router)
         MeteringAPIRoutes(
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)
