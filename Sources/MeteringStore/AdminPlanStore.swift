@@ -212,8 +212,8 @@ public struct AdminPlanStore: Sendable {
         guard let row = rows.first else { throw AdminChangeError.notFound }
         let (code, name, fee, included, policy, grace, price, archived) =
             try row.decode((String, String, Int64, Int64?, String, Int64, Int64, Bool).self)
-        let overage: OveragePolicy = policy == "charge"
-            ? .charge(pricePerCredit: Money(nanos: price)) : .block(grace: try BasisPoints(grace))
+        let overage: OveragePolicy = try policy == "charge"
+            ? .charge(pricePerCredit: Money(nanos: price)) : .block(grace: BasisPoints(grace))
         return [
             "code": code, "name": name, "monthly_fee": AuditText.usd(Money(nanos: fee)),
             "included_credits": AuditText.credits(included.map { .limited(Credits(millis: $0)) } ?? .unlimited),

@@ -105,8 +105,10 @@ public struct AccountDetailReport: Sendable {
                 try row.decode((Int64, String, String, String, String, Int, Date, Int64?, Int64?, Date?).self)
             let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
             let period = try BillingPeriod.containing(now, anchorDay: anchor, timeZone: timeZone)
-            let plan = try await planID.asyncMap { try await PlanCatalogReport.summary($0, on: connection) } ?? nil
-            let nextPlan = try await nextPlanID.asyncMap { try await PlanCatalogReport.summary($0, on: connection) } ?? nil
+            var plan: PlanSummary?
+            if let planID { plan = try await PlanCatalogReport.summary(planID, on: connection) }
+            var nextPlan: PlanSummary?
+            if let nextPlanID { nextPlan = try await PlanCatalogReport.summary(nextPlanID, on: connection) }
             let totals = try await connection.query(
                 """
                 SELECT coalesce(sum(credits), 0)::bigint, coalesce(sum(cost), 0)::bigint, coalesce(sum(events), 0)::bigint
@@ -162,7 +164,8 @@ public struct AccountDetailReport: Sendable {
         return try rows.map { row in
             let (key, name, events, credits, cost) = try row.decode((String, String?, Int64, Int64, Int64).self)
             return AccountDetail.Usage(
-                key: key, name: name, events: events, credits: Credits(millis: credits), cost: Money(nanos: cost))
+                key: key, name: column == "feature_key" ? name : nil, events: events, credits: Credits(millis: credits),
+                cost: Money(nanos: cost))
         }
     }
 
@@ -189,13 +192,5 @@ public struct AccountDetailReport: Sendable {
                 expiresAt: expiresAt, price: price.map(Money.init(nanos:)))
             return AccountDetail.Grant(id: grantID, grant: grant, note: note)
         }
-    }
-}
-
-fileprivate extension Optional {
-    /// `map` with an async transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -91,9 +91,9 @@ public struct PlanCatalogReport: Sendable {
                 return PlanFeatureRow(
                     featureKey: key, featureName: name,
                     featureRule: CreditRule(kind: kind, rate: Credits(millis: rate)) ?? .perEvent(.zero),
-                    entitlement: enabled.map {
+                    entitlement: enabled.map { isOn in
                         Entitlement(
-                            enabled: $0, creditRuleOverride: override,
+                            enabled: isOn, creditRuleOverride: override,
                             periodLimit: limit.map { .limited(Credits(millis: $0)) } ?? .unlimited)
                     })
             }
@@ -146,11 +146,11 @@ public struct PlanCatalogReport: Sendable {
     static func plan(_ row: PostgresRow) throws -> PlanSummary {
         let (id, code, name, fee, included, policy, grace, price, archived) =
             try row.decode((Int64, String, String, Int64, Int64?, String, Int64, Int64, Bool).self)
+        let overage: OveragePolicy = try policy == "charge"
+            ? .charge(pricePerCredit: Money(nanos: price)) : .block(grace: BasisPoints(grace))
         return PlanSummary(
             id: id, code: code, name: name, monthlyFee: Money(nanos: fee),
-            included: included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
-            overage: policy == "charge" ? .charge(pricePerCredit: Money(nanos: price)) : .block(grace: try BasisPoints(grace)),
-            archived: archived)
+            included: included.map { .limited(Credits(millis: $0)) } ?? .unlimited, overage: overage, archived: archived)
     }
 
     /// One plan by id, in a caller's transaction.

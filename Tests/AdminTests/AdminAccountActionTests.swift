@@ -49,7 +49,8 @@ struct AdminAccountActionTests {
                 #expect(credits == ["before": 1_000, "at": 5_000, "late": 1_000])
                 let answer = try #require(try await EntitlementService(pool: harness.pool).check(
                     account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now()))
-                #expect(answer.ledger.included == .limited(try Credits(credits: 1_000)))
+                let thousand = try Credits(credits: 1_000)
+                #expect(answer.ledger.included == .limited(thousand))
                 let page = try await client.get("/admin/accounts/\(id)", as: browsers.admin).text
                 #expect(page.contains("Pro Plus (pro-plus)"))
             }

@@ -89,7 +89,7 @@ struct AdminAccountsTests {
             try await harness.seedBasicCatalog()
             for number in 1...55 {
                 try await harness.catalog.createAccount(
-                    externalID: String(format: "cust-%02d", number), name: String(format: "Customer %02d", number), planCode: "pro")
+                    externalID: String(format: "cust-%02ld", number), name: String(format: "Customer %02ld", number), planCode: "pro")
             }
             try await harness.catalog.createAccount(externalID: "zeta-x", name: "Needle Industries", planCode: "payg")
             // Cost: cust-07 spends more than cust-03; both more than anyone else.

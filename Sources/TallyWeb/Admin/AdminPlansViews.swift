@@ -18,6 +18,8 @@ struct PlanListView: TemplateValue {
     struct PlanRow: TemplateValue {
         let row: PlanListRow
 
+        private var scheduled: String? { row.scheduled > 0 ? "+\(row.scheduled) next period" : nil }
+
         func templateValue(forKey key: String) -> (any TemplateValue)? {
             switch key {
             case "href": "/admin/plans/\(row.plan.id)"
@@ -28,7 +30,7 @@ struct PlanListView: TemplateValue {
             case "overage": AdminText.overage(row.plan.overage)
             case "archived": row.plan.archived
             case "accounts": AdminText.count(row.accounts)
-            case "scheduled": row.scheduled > 0 ? "+\(row.scheduled) next period" : nil
+            case "scheduled": scheduled
             default: nil
             }
         }
