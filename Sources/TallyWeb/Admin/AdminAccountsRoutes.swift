@@ -3,6 +3,7 @@ import Hummingbird
 import Metering
 import MeteringStore
 import Reporting
+import TallyAccess
 import TallyDatabase
 
 /// `/admin/accounts`: the list (search, sort, pages), create and edit.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Metering
 import Reporting
+import TallyAccess
 import Templating
 
 /// `/admin/audit`: every staff change, newest first, filtered by the query string.
