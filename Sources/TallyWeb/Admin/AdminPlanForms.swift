@@ -31,9 +31,13 @@ enum PlanForm {
         default:
             errors["overage_policy"] = "Choose block or charge."
         }
-        guard let fee, let included, let overage else { return nil }
-        let draft = PlanDraft(code: form["code"], name: form["name"], monthlyFee: fee, includedCredits: included, overage: overage)
+        // Code and name are checked even when an amount did not parse, so every message shows at
+        // once (placeholders stand in for the amounts already refused; their messages win).
+        let draft = PlanDraft(
+            code: form["code"], name: form["name"], monthlyFee: fee ?? .zero, includedCredits: included ?? .unlimited,
+            overage: overage ?? .block(grace: .zero))
         errors.merge(AdminPlanStore.problems(draft)) { old, _ in old }
+        guard fee != nil, included != nil, overage != nil else { return nil }
         return draft
     }
 
