@@ -46,7 +46,7 @@ struct AdminAccountsTests {
                 let after = audit.after ?? ""
                 #expect(after.contains(#""plan": "pro""#) || after.contains(#""plan":"pro""#))
 
-                let page = try await client.get("/admin/accounts/\(id)", as: browsers.admin)
+                let page = try await client.get(try #require(created.headers[.location]), as: browsers.admin)
                 #expect(page.status == .ok && page.text.contains("Account created."))
                 let salesPage = try await client.get("/admin/accounts/\(id)", as: browsers.sales)
                 #expect(salesPage.status == .ok && !salesPage.text.contains("action=\"/admin/accounts/\(id)/grants\""))
