@@ -37,6 +37,8 @@ public struct AdminAccountStore: Sendable {
     }
 
     /// Edits an account. A different plan takes effect at once (and replaces any scheduled change).
+    /// A new zone or anchor day moves a scheduled change to the start of the next period as the
+    /// account now counts it, so it still takes effect exactly at a period start.
     public func update(_ id: Int64, _ draft: AccountDraft, by actor: AuditActor, now: Date) async throws {
         try AdminRules.check(draft)
         try await pool.withTransaction(scope: .staff) { connection in
@@ -46,13 +48,15 @@ public struct AdminAccountStore: Sendable {
                 if let planID = draft.planID { try await AdminRules.requireChoosablePlan(planID, on: connection) }
             }
             let planChanged = draft.planID != current.planID
+            let zone = TimeZone(identifier: draft.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+            let nextPeriodStart = try BillingPeriod.containing(now, anchorDay: draft.anchorDay, timeZone: zone).end
             try await AdminRules.unique(field: "external_id", "Another account already has this external id.") {
                 try await connection.execute(
                     """
                     UPDATE accounts SET external_id = \(draft.externalID), name = \(draft.name), plan_id = \(draft.planID),
                         time_zone = \(draft.timeZone), anchor_day = \(draft.anchorDay),
                         next_plan_id = CASE WHEN \(planChanged) THEN NULL ELSE next_plan_id END,
-                        next_plan_from = CASE WHEN \(planChanged) THEN NULL ELSE next_plan_from END
+                        next_plan_from = CASE WHEN \(planChanged) OR next_plan_id IS NULL THEN NULL ELSE \(nextPeriodStart) END
                     WHERE id = \(id)
                     """)
             }

@@ -60,6 +60,31 @@ struct AdminAccountActionTests {
         }
     }
 
+    @Test("editing the zone or anchor day moves a scheduled plan change to the next period start as then counted")
+    func scheduledChangeFollowsZone() async throws {
+        try await WebHarness.with(start: instant("2027-02-20T12:00:00Z")) { harness in
+            try await harness.seedBasicCatalog()
+            let id = try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
+            let (proID, paygID) = try await harness.rows(
+                "SELECT (SELECT id FROM plans WHERE code = 'pro'), (SELECT id FROM plans WHERE code = 'payg')"
+            ).first!.decode((Int64, Int64).self)
+            try await harness.withClient { client in
+                let browsers = try await harness.staffBrowsers(client)
+                let scheduled = try await client.submit(
+                    "/admin/accounts/\(id)/plan", as: browsers.admin, [("plan", String(paygID)), ("timing", "next_period")])
+                #expect(scheduled.status == .seeOther)
+                let edited = try await client.submit("/admin/accounts/\(id)", as: browsers.admin, [
+                    ("name", "Acme"), ("external_id", "acme"), ("plan", String(proID)), ("time_zone", "Asia/Tokyo"), ("anchor_day", "25"),
+                ])
+                #expect(edited.status == .seeOther)
+                let (nextID, from) = try await harness.rows("SELECT next_plan_id, next_plan_from FROM accounts WHERE id = \(id)")
+                    .first!.decode((Int64?, Date?).self)
+                // Tokyo is UTC+9: the period from 25 February starts at 2027-02-24T15:00:00Z.
+                #expect(nextID == paygID && from == instant("2027-02-24T15:00:00Z"))
+            }
+        }
+    }
+
     @Test("grant credits: valid → grant and audit row; too many decimals and a past expiry → 422 with messages")
     func grant() async throws {
         try await WebHarness.with { harness in
