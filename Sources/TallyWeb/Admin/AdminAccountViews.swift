@@ -30,7 +30,9 @@ struct AccountDetailView: TemplateValue {
         case "creditsTable": creditsChart.table().html()
         case "costChart": costChart.svg()
         case "costTable": costChart.table().html()
-        case "hasUsage": account.events > 0
+        // The period's counter or its days: after a zone or anchor change the stored events keep
+        // the period they were counted in, while their local days still fall in this one.
+        case "hasUsage": account.events > 0 || !account.byFeature.isEmpty
         case "byFeature": account.byFeature.map { UsageRow(usage: $0, unnamed: "Unattributed") }
         case "byModel": account.byModel.map { UsageRow(usage: $0, unnamed: "No model") }
         case "members": account.members.map(MemberRow.init)

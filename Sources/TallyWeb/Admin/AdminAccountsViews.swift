@@ -12,6 +12,7 @@ struct AccountListView: TemplateValue {
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
         case "search": query.search
+        case "hasSearch": !query.search.isEmpty
         case "rows": page.rows.map(Row.init)
         case "hasRows": !page.rows.isEmpty
         case "hasAccounts": page.total > 0 || !query.search.isEmpty
@@ -74,7 +75,8 @@ struct AccountListView: TemplateValue {
             case "externalID": row.externalID
             case "plan": row.planName ?? "No plan"
             case "paused": row.status == .paused
-            case "used": "\(row.used.formatted) of \(AdminText.credits(row.granted))"
+            case "used": row.used.formatted
+            case "granted": AdminText.credits(row.granted)
             case "usedPercent": row.usedBasisPoints.map(AdminText.percent)
             case "over": (row.usedBasisPoints ?? 0) >= 10_000
             case "cost": AdminText.cost(row.cost)
