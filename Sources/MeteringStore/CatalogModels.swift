@@ -67,10 +67,33 @@ public struct MeteredAccount: Sendable, Hashable {
     public let timeZone: TimeZone
     /// Billing anchor day, 1…31.
     public let anchorDay: Int
+    /// A plan change scheduled for the start of a later period (`next_plan_id`, `next_plan_from`).
+    public var scheduledPlan: ScheduledPlanChange? = nil
+
+    /// The plan in effect at `instant`: the scheduled plan from its start, else `planID` (the
+    /// same rule as SQL's `plan_in_effect`).
+    public func planID(at instant: Date) -> Int64? {
+        if let scheduledPlan, instant >= scheduledPlan.from { return scheduledPlan.planID }
+        return planID
+    }
 
     /// The billing period that holds `instant`.
     public func period(containing instant: Date) throws(BillingPeriodError) -> BillingPeriod {
         try BillingPeriod.containing(instant, anchorDay: anchorDay, timeZone: timeZone)
+    }
+}
+
+/// A plan an account moves to at a given instant (the start of a billing period).
+public struct ScheduledPlanChange: Sendable, Hashable {
+    /// The plan from `from` on.
+    public let planID: Int64
+    /// When the plan takes effect.
+    public let from: Date
+
+    /// A scheduled change.
+    public init(planID: Int64, from: Date) {
+        self.planID = planID
+        self.from = from
     }
 }
 

@@ -30,12 +30,12 @@ public struct EntitlementService: Sendable {
         try await pool.withTransaction(scope: .service) { connection in
             let rows = try await connection.query(
                 """
-                SELECT a.id, a.external_id, a.plan_id, a.status, a.time_zone, a.anchor_day,
+                SELECT a.id, a.external_id, plan_in_effect(a, \(now)), a.status, a.time_zone, a.anchor_day,
                        p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit,
                        e.enabled, e.period_limit
                 FROM accounts a
-                LEFT JOIN plans p ON p.id = a.plan_id
-                LEFT JOIN entitlements e ON e.plan_id = a.plan_id AND e.feature_key = \(feature)
+                LEFT JOIN plans p ON p.id = plan_in_effect(a, \(now))
+                LEFT JOIN entitlements e ON e.plan_id = plan_in_effect(a, \(now)) AND e.feature_key = \(feature)
                 WHERE a.external_id = \(externalID)
                 """)
             guard let row = rows.first else { return nil }

@@ -57,7 +57,7 @@ struct EventRows {
             model: event.model, usage: event.usage, occurredAt: event.occurredAt,
             providerReportedCost: event.reportedCost, prices: catalog.prices, infraOverhead: settings.infraOverhead)
         // Failed calls are costed (the provider may bill them) but earn no credits.
-        let rule = event.success ? catalog.rule(feature: event.feature, account: account) : nil
+        let rule = event.success ? catalog.rule(feature: event.feature, account: account, at: event.occurredAt) : nil
         let earned = try rule?.credits(
             for: CreditableEvent(usage: event.usage, outputUnits: event.outputUnits, cost: cost.total)) ?? .zero
         let period = try account.period(containing: event.occurredAt)

@@ -21,7 +21,7 @@ struct IngestCatalog {
             let (key, kind, rate) = try row.decode((String, String, Int64).self)
             rules[key] = CreditRule(kind: kind, rate: Credits(millis: rate))
         }
-        let planIDs = Array(Set(accounts.values.compactMap(\.planID)))
+        let planIDs = Array(Set(accounts.values.flatMap { [$0.planID, $0.scheduledPlan?.planID].compactMap { $0 } }))
         var overrides: [Int64: [String: CreditRule]] = [:]
         for row in try await connection.query(
             """
@@ -35,11 +35,12 @@ struct IngestCatalog {
             accounts: accounts, prices: try await loadPrices(on: connection), featureRules: rules, overrides: overrides)
     }
 
-    /// The credit rule for `feature` on the account's plan; nil for an unattributed event or an
-    /// unregistered feature key (such events earn no credits: see docs/api.md).
-    func rule(feature: String?, account: MeteredAccount) -> CreditRule? {
+    /// The credit rule for `feature` on the account's plan in effect at `instant` (nil: the
+    /// current `plan_id`); nil for an unattributed event or an unregistered feature key (such
+    /// events earn no credits: see docs/api.md).
+    func rule(feature: String?, account: MeteredAccount, at instant: Date? = nil) -> CreditRule? {
         guard let feature, let rule = featureRules[feature] else { return nil }
-        let override = account.planID.flatMap { overrides[$0]?[feature] }
+        let override = (instant.map(account.planID(at:)) ?? account.planID).flatMap { overrides[$0]?[feature] }
         return CreditRule.effective(feature: rule, override: override)
     }
 
@@ -47,10 +48,13 @@ struct IngestCatalog {
         var accounts: [String: MeteredAccount] = [:]
         for row in try await connection.query(
             """
-            SELECT id, external_id, plan_id, status, time_zone, anchor_day FROM accounts
+            SELECT id, external_id, plan_id, status, time_zone, anchor_day, next_plan_id, next_plan_from FROM accounts
             WHERE external_id = ANY(\(externalIDs))
             """) {
-            let account = try meteredAccount(row)
+            var account = try meteredAccount(row)
+            if let next = try row.decode(Int64?.self, at: 6), let from = try row.decode(Date?.self, at: 7) {
+                account.scheduledPlan = ScheduledPlanChange(planID: next, from: from)
+            }
             accounts[account.externalID] = account
         }
         return accounts

@@ -62,6 +62,7 @@ public enum TallyApplication {
         ).register(on: router)
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
         PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies)).register(on: router)
+        AdminRoutes(services: services).register(on: router)
         MeteringAPIRoutes(
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)

@@ -15,6 +15,8 @@ public struct AccessServices: Sendable {
     public let login: LoginService
     /// Where "now" comes from: the system clock, or a test's.
     public let clock: any WallClock
+    /// The password hasher (one thread pool for logins and the admin pages).
+    public let hasher: PasswordHasher
 
     /// Builds the services over `pool`; every store query runs in an explicit data scope.
     public init(
@@ -26,5 +28,6 @@ public struct AccessServices: Sendable {
         sessions = SessionStore(database: pool, settings: settings)
         login = LoginService(users: users, sessions: sessions, hasher: hasher, settings: settings, logger: logger)
         self.clock = clock
+        self.hasher = hasher
     }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+/// Admin changes to accounts: create, edit, change plan (now or at the next period), grant
+/// credits, pause and unpause. Each change and its audit row commit in one staff-scope
+/// transaction; a refused change writes neither.
+public struct AdminAccountStore: Sendable {
+    let pool: PostgresPool
+
+    /// A store over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// Creates an account; returns its id.
+    public func create(_ draft: AccountDraft, by actor: AuditActor, now: Date) async throws -> Int64 {
+        try AdminRules.check(draft)
+        return try await pool.withTransaction(scope: .staff) { connection in
+            if let planID = draft.planID { try await AdminRules.requireChoosablePlan(planID, on: connection) }
+            let rows = try await AdminRules.unique(field: "external_id", "Another account already has this external id.") {
+                try await connection.query(
+                    """
+                    INSERT INTO accounts (external_id, name, plan_id, time_zone, anchor_day, created_at)
+                    VALUES (\(draft.externalID), \(draft.name), \(draft.planID), \(draft.timeZone), \(draft.anchorDay), \(now))
+                    RETURNING id
+                    """)
+            }
+            let id = try rows.first!.decode(Int64.self, at: 0)
+            let after = try await snapshot(id, now: now, on: connection)
+            try await AuditTrail.record(
+                AuditChange(action: "account.create", objectKind: "account", objectID: String(id), accountID: id, before: nil, after: after),
+                by: actor, at: now, on: connection)
+            return id
+        }
+    }
+
+    /// Edits an account. A different plan takes effect at once (and replaces any scheduled change).
+    /// A new zone or anchor day moves a scheduled change to the start of the next period as the
+    /// account now counts it, so it still takes effect exactly at a period start.
+    public func update(_ id: Int64, _ draft: AccountDraft, by actor: AuditActor, now: Date) async throws {
+        try AdminRules.check(draft)
+        try await pool.withTransaction(scope: .staff) { connection in
+            let current = try await AdminRules.lockAndFold(id, now: now, on: connection)
+            let before = try await snapshot(id, now: now, on: connection)
+            if draft.planID != current.planID {
+                if let planID = draft.planID { try await AdminRules.requireChoosablePlan(planID, on: connection) }
+            }
+            let planChanged = draft.planID != current.planID
+            let zone = TimeZone(identifier: draft.timeZone) ?? TimeZone(secondsFromGMT: 0)!
+            let nextPeriodStart = try BillingPeriod.containing(now, anchorDay: draft.anchorDay, timeZone: zone).end
+            try await AdminRules.unique(field: "external_id", "Another account already has this external id.") {
+                try await connection.execute(
+                    """
+                    UPDATE accounts SET external_id = \(draft.externalID), name = \(draft.name), plan_id = \(draft.planID),
+                        time_zone = \(draft.timeZone), anchor_day = \(draft.anchorDay),
+                        next_plan_id = CASE WHEN \(planChanged) THEN NULL ELSE next_plan_id END,
+                        next_plan_from = CASE WHEN \(planChanged) OR next_plan_id IS NULL THEN NULL ELSE \(nextPeriodStart) END
+                    WHERE id = \(id)
+                    """)
+            }
+            try await record("account.update", id, before: before, now: now, by: actor, on: connection)
+        }
+    }
+
+    /// Moves the account to `planID` now, or from the start of its next billing period.
+    public func changePlan(_ id: Int64, to planID: Int64, timing: PlanChangeTiming, by actor: AuditActor, now: Date) async throws {
+        try await pool.withTransaction(scope: .staff) { connection in
+            let current = try await AdminRules.lockAndFold(id, now: now, on: connection)
+            let before = try await snapshot(id, now: now, on: connection)
+            try await AdminRules.requireChoosablePlan(planID, on: connection)
+            switch timing {
+            case .now:
+                guard planID != current.planID else {
+                    throw AdminChangeError.invalid(field: "plan", message: "The account is already on this plan.")
+                }
+                try await connection.execute(
+                    "UPDATE accounts SET plan_id = \(planID), next_plan_id = NULL, next_plan_from = NULL WHERE id = \(id)")
+            case .nextPeriod:
+                let period = try current.account.period(containing: now)
+                try await connection.execute(
+                    """
+                    UPDATE accounts SET next_plan_id = \(planID), next_plan_from = \(period.end) WHERE id = \(id)
+                    """)
+            }
+            try await record("account.plan_change", id, before: before, now: now, by: actor, on: connection)
+        }
+    }
+
+    /// Cancels a plan change scheduled for the next period.
+    public func cancelScheduledPlan(_ id: Int64, by actor: AuditActor, now: Date) async throws {
+        try await pool.withTransaction(scope: .staff) { connection in
+            _ = try await AdminRules.lockAndFold(id, now: now, on: connection)
+            let before = try await snapshot(id, now: now, on: connection)
+            try await connection.execute("UPDATE accounts SET next_plan_id = NULL, next_plan_from = NULL WHERE id = \(id)")
+            try await record("account.plan_change", id, before: before, now: now, by: actor, on: connection)
+        }
+    }
+
+    /// Grants credits; returns the grant's id.
+    @discardableResult
+    public func grant(_ id: Int64, _ draft: GrantDraft, by actor: AuditActor, now: Date) async throws -> Int64 {
+        guard draft.kind != .included else { throw AdminChangeError.invalid(field: "kind", message: "Choose a top-up or an adjustment.") }
+        guard draft.kind == .adjustment || draft.amount > .zero else {
+            throw AdminChangeError.invalid(field: "amount", message: "A top-up must be more than 0 credits.")
+        }
+        guard draft.amount != .zero else { throw AdminChangeError.invalid(field: "amount", message: "Enter an amount other than 0.") }
+        if let expiresAt = draft.expiresAt, expiresAt <= now {
+            throw AdminChangeError.invalid(field: "expires", message: "The expiry must be in the future.")
+        }
+        guard draft.note.count <= 500 else { throw AdminChangeError.invalid(field: "note", message: "Use at most 500 characters.") }
+        return try await pool.withTransaction(scope: .staff) { connection in
+            _ = try await AdminRules.lockAndFold(id, now: now, on: connection)
+            let rows = try await connection.query(
+                """
+                INSERT INTO credit_grants (account_id, kind, amount, granted_at, expires_at, price, note)
+                VALUES (\(id), \(draft.kind.rawValue), \(draft.amount.millis), \(now), \(draft.expiresAt), \(draft.price?.nanos), \(draft.note))
+                RETURNING id
+                """)
+            let grantID = try rows.first!.decode(Int64.self, at: 0)
+            let after: AuditSnapshot = [
+                "kind": draft.kind.rawValue, "amount": draft.amount.formatted, "note": draft.note,
+                "price": draft.price.map(AuditText.usd) ?? "none", "expires_at": AuditText.instant(draft.expiresAt),
+            ]
+            try await AuditTrail.record(
+                AuditChange(action: "account.grant", objectKind: "credit_grant", objectID: String(grantID), accountID: id, before: nil, after: after),
+                by: actor, at: now, on: connection)
+            return grantID
+        }
+    }
+
+    /// Pauses (every entitlement check is then denied with `paused`) or unpauses the account.
+    public func setStatus(_ id: Int64, _ status: AccountStatus, by actor: AuditActor, now: Date) async throws {
+        try await pool.withTransaction(scope: .staff) { connection in
+            _ = try await AdminRules.lockAndFold(id, now: now, on: connection)
+            let before = try await snapshot(id, now: now, on: connection)
+            guard before["status"] != status.rawValue else {
+                throw AdminChangeError.invalid(field: "status", message: "The account is already \(status.rawValue).")
+            }
+            try await connection.execute("UPDATE accounts SET status = \(status.rawValue) WHERE id = \(id)")
+            try await record(status == .paused ? "account.pause" : "account.unpause", id, before: before, now: now, by: actor, on: connection)
+        }
+    }
+
+    private func record(
+        _ action: String, _ id: Int64, before: AuditSnapshot, now: Date, by actor: AuditActor, on connection: PostgresConnection
+    ) async throws {
+        let after = try await snapshot(id, now: now, on: connection)
+        try await AuditTrail.record(
+            AuditChange(action: action, objectKind: "account", objectID: String(id), accountID: id, before: before, after: after),
+            by: actor, at: now, on: connection)
+    }
+
+    /// The account's fields as the audit log shows them.
+    private func snapshot(_ id: Int64, now: Date, on connection: PostgresConnection) async throws -> AuditSnapshot {
+        let rows = try await connection.query(
+            """
+            SELECT a.external_id, a.name, a.status, a.time_zone, a.anchor_day, p.code, n.code, a.next_plan_from
+            FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id LEFT JOIN plans n ON n.id = a.next_plan_id
+            WHERE a.id = \(id)
+            """)
+        guard let row = rows.first else { throw AdminChangeError.notFound }
+        let (externalID, name, status, zone, anchor, plan, nextPlan, nextFrom) =
+            try row.decode((String, String, String, String, Int, String?, String?, Date?).self)
+        var snapshot: AuditSnapshot = [
+            "external_id": externalID, "name": name, "status": status, "time_zone": zone, "anchor_day": String(anchor),
+            "plan": plan ?? "none",
+        ]
+        if let nextPlan, let nextFrom {
+            snapshot["next_plan"] = "\(nextPlan) from \(AuditText.instant(nextFrom))"
+        }
+        return snapshot
+    }
+}

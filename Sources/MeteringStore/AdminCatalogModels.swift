@@ -1,0 +1,137 @@
+import Foundation
+import Metering
+
+/// Why an admin change was refused: a field's value (named as the form names it) or a missing
+/// object. Nothing is written, the audit row included.
+public enum AdminChangeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The value of `field` cannot be used; `message` says why, fit for the page.
+    case invalid(field: String, message: String)
+    /// The object does not exist (or no longer does).
+    case notFound
+
+    /// A sentence for the page.
+    public var description: String {
+        switch self {
+        case .invalid(let field, let message): "\(field): \(message)"
+        case .notFound: "not found"
+        }
+    }
+}
+
+/// An account as an admin creates or edits it.
+public struct AccountDraft: Sendable, Hashable {
+    /// The operator's own id, unique.
+    public var externalID: String
+    /// Display name.
+    public var name: String
+    /// The plan; nil: none (every feature is then `not_in_plan`).
+    public var planID: Int64?
+    /// IANA time zone, e.g. `Europe/Paris`.
+    public var timeZone: String
+    /// Billing anchor day, 1…31.
+    public var anchorDay: Int
+
+    /// An account definition.
+    public init(externalID: String, name: String, planID: Int64?, timeZone: String, anchorDay: Int) {
+        self.externalID = externalID
+        self.name = name
+        self.planID = planID
+        self.timeZone = timeZone
+        self.anchorDay = anchorDay
+    }
+}
+
+extension AccountDraft {
+    /// What is wrong with the draft, by form field (`name`, `external_id`, `time_zone`,
+    /// `anchor_day`); empty when it can be saved (uniqueness and the plan are checked on save).
+    public func problems() -> [String: String] {
+        var problems: [String: String] = [:]
+        if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) {
+            problems["name"] = "Enter a name of 1 to 200 characters."
+        }
+        if !(1...200).contains(externalID.count) || externalID.contains(where: \.isWhitespace) {
+            problems["external_id"] = "Enter an external id of 1 to 200 characters, without spaces."
+        }
+        if !Self.isTimeZone(timeZone) {
+            problems["time_zone"] = "'\(timeZone)' is not an IANA time zone (like Europe/Paris or UTC)."
+        }
+        if !(1...31).contains(anchorDay) {
+            problems["anchor_day"] = "Enter a day of the month from 1 to 31."
+        }
+        return problems
+    }
+
+    /// Whether `identifier` is in the IANA time zone list (or `UTC`).
+    public static func isTimeZone(_ identifier: String) -> Bool {
+        identifier == "UTC" || TimeZone.knownTimeZoneIdentifiers.contains(identifier)
+    }
+}
+
+/// When a plan change takes effect.
+public enum PlanChangeTiming: String, Sendable, Hashable, CaseIterable {
+    /// At once: the current period is counted under the new plan from now on.
+    case now
+    /// At the start of the account's next billing period.
+    case nextPeriod = "next_period"
+}
+
+/// Credits an admin grants to an account.
+public struct GrantDraft: Sendable, Hashable {
+    /// Milli-credits; only adjustments may be negative.
+    public var amount: Credits
+    /// `top_up` (sold or given) or `adjustment` (a correction).
+    public var kind: GrantKind
+    /// Why; shown in the account's grants.
+    public var note: String
+    /// What a sold top-up earned (revenue); nil when given away.
+    public var price: Money?
+    /// When the grant stops counting; nil: never.
+    public var expiresAt: Date?
+
+    /// A grant.
+    public init(amount: Credits, kind: GrantKind, note: String, price: Money?, expiresAt: Date?) {
+        self.amount = amount
+        self.kind = kind
+        self.note = note
+        self.price = price
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Display strings for audit snapshots, shared by the admin stores.
+enum AuditText {
+    static func credits(_ limit: CreditLimit) -> String {
+        switch limit {
+        case .unlimited: "unlimited"
+        case .limited(let credits): credits.formatted
+        }
+    }
+
+    static func usd(_ money: Money) -> String { "$" + money.decimalString }
+
+    static func overage(_ policy: OveragePolicy) -> String {
+        switch policy {
+        case .block(let grace): "block, grace \(grace)"
+        case .charge(let price): "charge \(usd(price)) per credit"
+        }
+    }
+
+    static func rule(_ rule: CreditRule?) -> String {
+        guard let rule else { return "feature's own" }
+        return "\(rule.rate.formatted) \(rule.rate == Credits(millis: 1_000) ? "credit" : "credits") \(ruleUnit(rule))"
+    }
+
+    static func ruleUnit(_ rule: CreditRule) -> String {
+        switch rule {
+        case .perEvent: "per event"
+        case .perOutputUnit: "per output unit"
+        case .perThousandTokens: "per 1k tokens"
+        case .perDollarOfCost: "per USD of cost"
+        }
+    }
+
+    static func instant(_ date: Date?) -> String {
+        guard let date else { return "never" }
+        return date.formatted(Date.ISO8601FormatStyle())
+    }
+}

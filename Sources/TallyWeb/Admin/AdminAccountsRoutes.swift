@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import Metering
+import MeteringStore
+import Reporting
+import TallyAccess
+import TallyDatabase
+
+/// `/admin/accounts`: the list (search, sort, pages), create and edit.
+struct AdminAccountsRoutes {
+    let admin: AdminPages
+
+    func register(on router: Router<AppRequestContext>) {
+        let read = router.group("/admin/accounts", context: StaffRequestContext.self)
+        read.get { request, context in try await list(request, context) }
+        let write = router.group("/admin/accounts", context: AdminRequestContext.self)
+        write.get("{id}/edit") { _, context in
+            let id = try pathID(context)
+            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
+            return try await form(context.session, account: account, state: FormState(Self.values(account)))
+        }
+        write.get("new") { _, context in
+            try await form(context.session, account: nil, state: FormState(["time_zone": "UTC", "anchor_day": "1"]))
+        }
+        write.post { request, context in
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            return try await save(form, account: nil, context: context)
+        }
+        write.post("{id}") { request, context in
+            let id = try pathID(context)
+            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            return try await save(form, account: account, context: context)
+        }
+    }
+
+    private func list(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let query = AdminAccountListQuery(
+            search: String(parameters.get("q") ?? "").trimmingCharacters(in: .whitespaces),
+            sort: parameters.get("sort").flatMap { AdminAccountSort(rawValue: String($0)) } ?? .name,
+            descending: parameters.get("dir") == "desc",
+            page: parameters.get("page").flatMap { Int(String($0)) } ?? 1)
+        let page = try await admin.accountList.load(query, now: admin.clock.now())
+        return try admin.pages.page(
+            "admin/accounts", frame: .staff(context.session, current: .accounts), AccountListView(page: page))
+    }
+
+    private func form(_ session: AuthenticatedSession, account: AccountDetail?, state: FormState, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let plans = try await admin.catalog.choosablePlans()
+        var choices = [("", "No plan (every feature is refused)")] + plans.map { (String($0.id), "\($0.name) (\($0.code))") }
+        if let current = account?.plan, current.archived {
+            choices.append((String(current.id), "\(current.name) (\(current.code), archived)"))
+        }
+        let view = AccountFormView(
+            accountID: account?.id, accountName: account?.name, form: state,
+            plans: SelectOption.list(choices, current: state.values["plan"] ?? ""),
+            timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
+        return try admin.pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
+    }
+
+    private func save(_ form: RawForm, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
+        var errors: [String: String] = [:]
+        let anchor = Int(form["anchor_day"])
+        var planID: Int64?
+        if !form["plan"].isEmpty {
+            planID = Int64(form["plan"])
+            if planID == nil { errors["plan"] = "Choose a plan from the list." }
+        }
+        let draft = AccountDraft(
+            externalID: form["external_id"], name: form["name"], planID: planID,
+            timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: anchor ?? 0)
+        errors.merge(draft.problems()) { old, _ in old }
+        if errors.isEmpty {
+            do {
+                if let account {
+                    try await admin.accounts.update(account.id, draft, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
+                }
+                let id = try await admin.accounts.create(draft, by: context.auditActor, now: admin.clock.now())
+                return redirect(to: "/admin/accounts/\(id)?notice=created")
+            } catch AdminChangeError.invalid(let field, let message) {
+                errors[field] = message
+            } catch AdminChangeError.notFound {
+                throw AppError.notFound
+            }
+        }
+        return try await self.form(context.session, account: account, state: FormState(form, errors: errors), status: .unprocessableContent)
+    }
+
+    static func values(_ account: AccountDetail) -> [String: String] {
+        [
+            "name": account.name, "external_id": account.externalID, "plan": account.plan.map { String($0.id) } ?? "",
+            "time_zone": account.timeZone, "anchor_day": String(account.anchorDay),
+        ]
+    }
+}

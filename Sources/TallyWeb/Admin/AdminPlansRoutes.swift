@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import Metering
+import MeteringStore
+import Reporting
+import TallyAccess
+
+/// `/admin/plans`: the list with accounts per plan, create, edit, archive / unarchive, and each
+/// plan's per-feature entitlements.
+struct AdminPlansRoutes {
+    let admin: AdminPages
+
+    static let notices = [
+        "created": "Plan created.", "saved": "Plan saved.", "archived": "Plan archived: its accounts keep it; it is no longer offered.",
+        "unarchived": "Plan unarchived.", "entitlement": "Entitlement saved.",
+    ]
+
+    func register(on router: Router<AppRequestContext>) {
+        let read = router.group("/admin/plans", context: StaffRequestContext.self)
+        read.get { _, context in
+            let plans = try await admin.catalog.plans(now: admin.clock.now())
+            return try admin.pages.page("admin/plans", frame: .staff(context.session, current: .plans), PlanListView(plans: plans))
+        }
+        read.get("{id}") { request, context in
+            let notice = request.uri.queryParameters.get("notice").flatMap { Self.notices[String($0)] }
+            return try await page(try pathID(context), session: context.session, notice: notice)
+        }
+        let write = router.group("/admin/plans", context: AdminRequestContext.self)
+        write.get("new") { _, context in
+            try newForm(context.session, FormState(["overage_policy": "block", "grace": "0", "monthly_fee": "0"]))
+        }
+        write.post { request, context in
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
+                do {
+                    let id = try await admin.plans.create(draft, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/plans/\(id)?notice=created")
+                } catch AdminChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                }
+            }
+            return try newForm(context.session, FormState(form, errors: errors), status: .unprocessableContent)
+        }
+        write.post("{id}") { request, context in
+            let id = try pathID(context)
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
+                do {
+                    try await admin.plans.update(id, draft, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/plans/\(id)?notice=saved")
+                } catch AdminChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                } catch AdminChangeError.notFound {
+                    throw AppError.notFound
+                }
+            }
+            return try await page(id, session: context.session, edit: FormState(form, errors: errors), status: .unprocessableContent)
+        }
+        write.post("{id}/archive") { request, context in
+            let id = try pathID(context)
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            let archive = form["archived"] == "yes"
+            if form["archived"] != "yes" && form["archived"] != "no" { errors["archived"] = "Choose archive or unarchive." }
+            if archive, !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm archiving." }
+            if errors.isEmpty {
+                do {
+                    try await admin.plans.setArchived(id, archive, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/plans/\(id)?notice=\(archive ? "archived" : "unarchived")")
+                } catch AdminChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                } catch AdminChangeError.notFound {
+                    throw AppError.notFound
+                }
+            }
+            return try await page(id, session: context.session, archive: FormState(form, errors: errors), status: .unprocessableContent)
+        }
+        write.post("{id}/entitlements") { request, context in
+            let id = try pathID(context)
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            let entitlement = EntitlementForm.parse(form, errors: &errors)
+            if form["feature"].isEmpty { errors["feature"] = "Choose a feature." }
+            if let entitlement, errors.isEmpty {
+                do {
+                    try await admin.plans.setEntitlement(id, featureKey: form["feature"], entitlement, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/plans/\(id)?notice=entitlement#feature-\(form["feature"])")
+                } catch AdminChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                } catch AdminChangeError.notFound {
+                    throw AppError.notFound
+                }
+            }
+            return try await page(
+                id, session: context.session, entitlement: (form["feature"], FormState(form, errors: errors)), status: .unprocessableContent)
+        }
+    }
+
+    private func newForm(_ session: AuthenticatedSession, _ state: FormState, status: HTTPResponse.Status = .ok) throws -> Response {
+        try admin.pages.page("admin/plan-new", frame: .staff(session, current: .plans), PlanNewView(form: state), status: status)
+    }
+
+    private func page(
+        _ id: Int64, session: AuthenticatedSession, notice: String? = nil, edit: FormState? = nil, archive: FormState? = nil,
+        entitlement: (String, FormState)? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        guard let found = try await admin.catalog.plan(id, now: admin.clock.now()) else { throw AppError.notFound }
+        let (row, features) = found
+        var frame = PageFrame.staff(session, current: .plans)
+        if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
+        let view = PlanDetailView(
+            row: row, features: features, edit: edit ?? FormState(PlanForm.values(row.plan)), archive: archive ?? FormState(),
+            entitlement: entitlement)
+        return try admin.pages.page("admin/plan", frame: frame, view, status: status)
+    }
+}
+
+/// Reads one feature's entitlement form: enabled, an optional credit-rule override, an optional
+/// per-period limit (empty: unlimited).
+enum EntitlementForm {
+    static func parse(_ form: RawForm, errors: inout [String: String]) -> Entitlement? {
+        var rule: CreditRule?
+        if !form["rule_kind"].isEmpty {
+            rule = RuleForm.parse(kind: form["rule_kind"], rate: form["rate"], errors: &errors)
+            if rule == nil { return nil }
+        }
+        var limit = CreditLimit.unlimited
+        if !form["limit"].isEmpty {
+            do {
+                let credits = try Credits(parsing: form["limit"])
+                guard credits >= .zero else {
+                    errors["limit"] = "Enter zero or more credits, or leave empty for no limit."
+                    return nil
+                }
+                limit = .limited(credits)
+            } catch {
+                errors["limit"] = AdminParse.message(error, empty: "")
+                return nil
+            }
+        }
+        return Entitlement(enabled: form.isChecked("enabled"), creditRuleOverride: rule, periodLimit: limit)
+    }
+
+    static func values(_ row: PlanFeatureRow) -> [String: String] {
+        guard let entitlement = row.entitlement else { return [:] }
+        var values = ["enabled": entitlement.enabled ? "yes" : ""]
+        if let rule = entitlement.creditRuleOverride {
+            values["rule_kind"] = rule.kind
+            values["rate"] = rule.rate.decimalString
+        }
+        if case .limited(let limit) = entitlement.periodLimit { values["limit"] = limit.decimalString }
+        return values
+    }
+}

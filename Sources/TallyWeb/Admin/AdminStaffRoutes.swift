@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import TallyAccess
+import Templating
+
+/// `/admin/staff`: admin and sales users, admins only (sales get 403 even on GET). Create one
+/// with a generated password shown once; disable one (their sessions end at once).
+struct AdminStaffRoutes {
+    let admin: AdminPages
+
+    func register(on router: Router<AppRequestContext>) {
+        let group = router.group("/admin/staff", context: AdminRequestContext.self)
+        group.get { request, context in
+            let notice = request.uri.queryParameters.get("notice") == "disabled" ? "User disabled; their sessions have ended." : nil
+            return try await page(context, notice: notice)
+        }
+        group.post { request, context in
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            let role = UserRole(rawValue: form["role"]).flatMap { $0.isStaff ? $0 : nil }
+            if role == nil { errors["role"] = "Choose admin or sales." }
+            if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
+            if let role, errors.isEmpty {
+                do {
+                    let (user, password) = try await admin.users.createUser(
+                        email: form["email"], role: role, accountID: nil, by: context.auditActor, now: admin.clock.now())
+                    // Shown on this response only; see the account page's "add user".
+                    return try await page(context, created: CreatedUser(email: user.email, role: role.rawValue, password: password))
+                } catch UserChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                }
+            }
+            return try await page(context, create: FormState(form, errors: errors), status: .unprocessableContent)
+        }
+        group.post("{id}/disable") { request, context in
+            let id = try pathID(context)
+            var request = request
+            let form = try await RawForm.read(&request, context: context)
+            var errors: [String: String] = [:]
+            if !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm: the user is signed out and cannot sign in again." }
+            if errors.isEmpty {
+                do {
+                    try await admin.users.disable(userID: id, staffOnly: true, by: context.auditActor, now: admin.clock.now())
+                    return redirect(to: "/admin/staff?notice=disabled")
+                } catch UserChangeError.invalid(let field, let message) {
+                    errors[field] = message
+                } catch UserChangeError.notFound {
+                    throw AppError.notFound
+                }
+            }
+            return try await page(context, disable: (id, FormState(form, errors: errors)), status: .unprocessableContent)
+        }
+    }
+
+    private func page(
+        _ context: AdminRequestContext, notice: String? = nil, created: CreatedUser? = nil,
+        create: FormState = FormState(["role": "sales"]), disable: (Int64, FormState)? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        var frame = PageFrame.staff(context.session, current: .staff)
+        if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
+        let staff = try await admin.users.staff()
+        if let disable, !staff.contains(where: { $0.id == disable.0 }) { throw AppError.notFound }
+        let view = StaffPageView(
+            staff: staff, me: context.session.userID, created: created, form: create, disable: disable)
+        return try admin.pages.page("admin/staff", frame: frame, view, status: status)
+    }
+}
+
+/// `/admin/staff`.
+struct StaffPageView: TemplateValue {
+    let staff: [StaffMember]
+    let me: Int64
+    let created: CreatedUser?
+    let form: FormState
+    let disable: (Int64, FormState)?
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "staff": staff.map { member in
+            Row(member: member, isMe: member.id == me, form: disable.flatMap { $0.0 == member.id ? $0.1 : nil } ?? FormState())
+        }
+        case "createdUser": created.map(CreatedUserView.init)
+        case "form": form
+        case "roleOptions":
+            SelectOption.list([("sales", "Sales: reads accounts, usage and margins"), ("admin", "Admin: changes everything")], current: form.values["role"] ?? "sales")
+        default: nil
+        }
+    }
+
+    struct Row: TemplateValue {
+        let member: StaffMember
+        let isMe: Bool
+        let form: FormState
+
+        func templateValue(forKey key: String) -> (any TemplateValue)? {
+            switch key {
+            case "id": String(member.id)
+            case "email": member.email
+            case "role": member.role.rawValue
+            case "created": AdminText.instant(member.createdAt)
+            case "lastLogin": member.lastLoginAt.map { AdminText.instant($0) } ?? "Never"
+            case "disabled": member.disabledAt.map { AdminText.instant($0) }
+            case "isMe": isMe
+            case "canDisable": member.disabledAt == nil && !isMe
+            case "form": form
+            default: nil
+            }
+        }
+    }
+}
