@@ -1,7 +1,6 @@
 import Foundation
 import Metering
 import Postgres
-import TallyDatabase
 
 /// The answer of `GET /api/v1/accounts/{account}/entitlements/{feature}`.
 public struct EntitlementAnswer: Sendable, Hashable {
@@ -13,9 +12,24 @@ public struct EntitlementAnswer: Sendable, Hashable {
     public let period: BillingPeriod
 }
 
-/// Answers "may this account use this feature now?" from the hot counter: a few indexed reads
-/// (account with plan and entitlement, the period's `period_usage` rows, active grants), never
-/// a scan of events.
+/// The outcome of an entitlement check made with the caller's API key.
+public enum EntitlementCheck: Sendable, Hashable {
+    /// The key is unknown, malformed or revoked (401).
+    case unauthenticated
+    /// The key is valid, but no account has the external id (404).
+    case unknownAccount(APIKeyIdentity)
+    /// The key is valid and this is the answer.
+    case answered(APIKeyIdentity, EntitlementAnswer)
+}
+
+/// Answers "may this account use this feature now?" from the hot counter, never a scan of
+/// events.
+///
+/// The API key check and every read behind the answer are one statement, one round trip:
+/// `tally_entitlement_check` (migration 0010) looks the key up, sets the service data scope for
+/// the statement's own transaction, and returns the account with its plan and entitlement, the
+/// credits used in its recent periods and its active grants. Nothing is cached, so a revoked key
+/// fails and a committed event counts on the very next check.
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
 
@@ -24,73 +38,82 @@ public struct EntitlementService: Sendable {
         self.pool = pool
     }
 
-    /// The answer for the account with `externalID` and `feature`, with `requested` credits;
-    /// nil when no account has that external id.
-    public func check(account externalID: String, feature: String, requested: Credits, now: Date) async throws -> EntitlementAnswer? {
-        try await pool.withTransaction(scope: .service) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT a.id, a.external_id, a.plan_id, a.status, a.time_zone, a.anchor_day,
-                       p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit,
-                       e.enabled, e.period_limit
-                FROM accounts a
-                LEFT JOIN plans p ON p.id = a.plan_id
-                LEFT JOIN entitlements e ON e.plan_id = a.plan_id AND e.feature_key = \(feature)
-                WHERE a.external_id = \(externalID)
-                """)
-            guard let row = rows.first else { return nil }
-            let account = try IngestCatalog.meteredAccount(row)
-            let included = try row.decode(Int64?.self, at: 6)
-            let policy = try Self.policy(row)
-            let entitlement = try Self.entitlement(row)
-            let period = try account.period(containing: now)
-            let (used, featureUsed) = try await usage(account: account.id, period: period, feature: feature, on: connection)
-            let grants = try await activeGrants(account: account.id, at: now, on: connection)
-            let ledger = try CreditLedger(
-                included: account.planID == nil ? .limited(.zero) : included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
-                grants: grants, used: used, at: now)
-            let decision = try EntitlementDecision.decide(
-                status: account.status, entitlement: entitlement, featureUsed: featureUsed,
-                policy: policy, ledger: ledger, requested: requested)
-            return EntitlementAnswer(decision: decision, ledger: ledger, period: period)
+    /// Authenticates `secret` (the API key as sent) and answers for the account with
+    /// `externalID` and `feature`, with `requested` credits.
+    public func check(
+        presenting secret: String, account externalID: String, feature: String, requested: Credits, now: Date
+    ) async throws -> EntitlementCheck {
+        guard let hash = APIKeyStore.hash(ofPresented: secret) else { return .unauthenticated }
+        let rows = try await pool.query(
+            "SELECT * FROM tally_entitlement_check(\(Data(hash)), \(externalID), \(feature), \(now))")
+        guard let row = rows.first, let key = try APIKeyStore.verifiedIdentity(row, hash: hash) else {
+            return .unauthenticated
         }
+        guard !row.isNull(at: Column.account) else { return .unknownAccount(key) }
+        return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now))
+    }
+
+    /// Column positions in `tally_entitlement_check`'s row.
+    enum Column {
+        static let account = 5
+        static let includedCredits = 11
+        static let overagePolicy = 12
+        static let graceBP = 13
+        static let overagePrice = 14
+        static let enabled = 15
+        static let periodLimit = 16
+        static let periodStarts = 17
+        static let periodCredits = 18
+        static let periodFeatureCredits = 19
+        static let grants = 20
+    }
+
+    static func answer(_ row: PostgresRow, feature: String, requested: Credits, now: Date) throws -> EntitlementAnswer {
+        let account = try IngestCatalog.meteredAccount(row, from: Column.account)
+        let included = try row.decode(Int64?.self, at: Column.includedCredits)
+        let period = try account.period(containing: now)
+        let (used, featureUsed) = try usage(row, in: period)
+        let ledger = try CreditLedger(
+            included: account.planID == nil ? .limited(.zero) : included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
+            grants: try grants(row), used: used, at: now)
+        let decision = try EntitlementDecision.decide(
+            status: account.status, entitlement: try entitlement(row), featureUsed: featureUsed,
+            policy: try policy(row), ledger: ledger, requested: requested)
+        return EntitlementAnswer(decision: decision, ledger: ledger, period: period)
     }
 
     private static func policy(_ row: PostgresRow) throws -> OveragePolicy {
-        let kind = try row.decode(String?.self, at: 7)
-        if kind == "charge" { return .charge(pricePerCredit: Money(nanos: try row.decode(Int64.self, at: 9))) }
-        return .block(grace: try BasisPoints(try row.decode(Int64?.self, at: 8) ?? 0))
+        let kind = try row.decode(String?.self, at: Column.overagePolicy)
+        if kind == "charge" { return .charge(pricePerCredit: Money(nanos: try row.decode(Int64.self, at: Column.overagePrice))) }
+        return .block(grace: try BasisPoints(try row.decode(Int64?.self, at: Column.graceBP) ?? 0))
     }
 
     private static func entitlement(_ row: PostgresRow) throws -> Entitlement? {
-        guard let enabled = try row.decode(Bool?.self, at: 10) else { return nil }
-        let limit = try row.decode(Int64?.self, at: 11)
+        guard let enabled = try row.decode(Bool?.self, at: Column.enabled) else { return nil }
+        let limit = try row.decode(Int64?.self, at: Column.periodLimit)
         return Entitlement(enabled: enabled, periodLimit: limit.map { .limited(Credits(millis: $0)) } ?? .unlimited)
     }
 
-    /// Credits used this period in total and by `feature`: one index range of `period_usage`.
-    private func usage(account: Int64, period: BillingPeriod, feature: String, on connection: PostgresConnection) async throws -> (Credits, Credits) {
-        let row = try await connection.query(
-            """
-            SELECT coalesce(sum(credits), 0)::bigint, coalesce(sum(credits) FILTER (WHERE feature_key = \(feature)), 0)::bigint
-            FROM period_usage WHERE account_id = \(account) AND period_start = \(period.start)
-            """).first!
-        let (total, byFeature) = try row.decode((Int64, Int64).self)
-        return (Credits(millis: total), Credits(millis: byFeature))
+    /// Credits used in `period` in total and by the feature: the entry of the recent periods
+    /// whose start is this period's (none: nothing used yet).
+    private static func usage(_ row: PostgresRow, in period: BillingPeriod) throws -> (Credits, Credits) {
+        let starts = try row.decode([Date]?.self, at: Column.periodStarts) ?? []
+        guard let index = starts.firstIndex(of: period.start) else { return (.zero, .zero) }
+        let totals = try row.decode([Int64].self, at: Column.periodCredits)
+        let byFeature = try row.decode([Int64].self, at: Column.periodFeatureCredits)
+        return (Credits(millis: totals[index]), Credits(millis: byFeature[index]))
     }
 
-    private func activeGrants(account: Int64, at now: Date, on connection: PostgresConnection) async throws -> [CreditGrant] {
-        var grants: [CreditGrant] = []
-        for row in try await connection.query(
-            """
-            SELECT kind, amount, granted_at, expires_at, price FROM credit_grants
-            WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
-            """) {
-            let (kind, amount, grantedAt, expiresAt, price) = try row.decode((String, Int64, Date, Date?, Int64?).self)
-            grants.append(try CreditGrant(
-                amount: Credits(millis: amount), kind: GrantKind(rawValue: kind) ?? .adjustment,
-                grantedAt: grantedAt, expiresAt: expiresAt, price: price.map(Money.init(nanos:))))
+    private static func grants(_ row: PostgresRow) throws -> [CreditGrant] {
+        guard let kinds = try row.decode([String]?.self, at: Column.grants) else { return [] }
+        let amounts = try row.decode([Int64].self, at: Column.grants + 1)
+        let grantedAt = try row.decode([Date].self, at: Column.grants + 2)
+        let expiresAt = try row.decode([Date?].self, at: Column.grants + 3)
+        let prices = try row.decode([Int64?].self, at: Column.grants + 4)
+        return try kinds.indices.map { index in
+            try CreditGrant(
+                amount: Credits(millis: amounts[index]), kind: GrantKind(rawValue: kinds[index]) ?? .adjustment,
+                grantedAt: grantedAt[index], expiresAt: expiresAt[index], price: prices[index].map(Money.init(nanos:)))
         }
-        return grants
     }
 }
