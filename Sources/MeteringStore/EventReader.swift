@@ -29,7 +29,7 @@ struct EventReader {
         }
         fields = object
         id = string("id", max: 128, required: true)
-        for key in fields.keys.sorted() where !Self.knownFields.contains(key) { fail(key, "is not a known event field") }
+        for key in fields.keys.filter({ !Self.knownFields.contains($0) }).sorted() { fail(key, "is not a known event field") }
         let account = string("account", max: 200, required: true)
         let feature = string("feature", max: 128)
         if settings.strictTagging, feature == nil, !problems.contains(where: { $0.field == "feature" }) {
@@ -72,8 +72,12 @@ struct EventReader {
             if required { fail(key, "is required") }
             return nil
         case .string(let text)?:
-            guard (1...max).contains(text.count) else { fail(key, "must be 1 to \(max) characters"); return nil }
-            guard !text.unicodeScalars.contains("\0") else { fail(key, "must not contain NUL characters"); return nil }
+            // A text of at most `max` UTF-8 bytes has at most `max` characters: no need to count them.
+            guard !text.isEmpty, text.utf8.count <= max || text.count <= max else {
+                fail(key, "must be 1 to \(max) characters")
+                return nil
+            }
+            guard !text.utf8.contains(0) else { fail(key, "must not contain NUL characters"); return nil }
             return text
         default:
             fail(key, "must be a string")
