@@ -34,7 +34,9 @@ public struct IngestService: Sendable {
             let (rows, problems) = EventRows.build(batch.events, catalog: catalog, settings: settings, endUserKey: endUserKey)
             guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
             let inserted = try await insert(rows, receivedAt: now, on: connection)
-            try await checkDuplicates(rows, inserted: inserted, events: batch.events, on: connection)
+            try await checkDuplicates(rows, inserted: inserted.keys, events: batch.events, on: connection)
+            // Work that must happen exactly once per stored event (e.g. threshold alerts) goes
+            // here: same transaction, after the insert, given `inserted.accountPeriods`.
             return inserted.count
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
@@ -68,8 +70,8 @@ public struct IngestService: Sendable {
     }
 
     /// Inserts the new events and adds exactly those to `daily_usage` and `period_usage`, in one
-    /// statement; returns the keys that were new.
-    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> Set<EventKey> {
+    /// statement; returns what was new.
+    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> InsertedEvents {
         let result = try await connection.query(
             """
             WITH e AS (
@@ -96,13 +98,45 @@ public struct IngestService: Sendable {
             ), period AS (
                 \(unsafeRaw: Rollups.periodUpsert)
             )
-            SELECT account_id, event_id FROM ins
+            SELECT account_id, event_id, period_start FROM ins
             """)
-        var keys: Set<EventKey> = []
+        var inserted = InsertedEvents()
         for row in result {
-            let (accountID, eventID) = try row.decode((Int64, String).self)
-            keys.insert(EventKey(accountID: accountID, eventID: eventID))
+            let (accountID, eventID, periodStart) = try row.decode((Int64, String, Date).self)
+            inserted.keys.insert(EventKey(accountID: accountID, eventID: eventID))
+            inserted.periods.insert(AccountPeriod(accountID: accountID, periodStart: periodStart))
         }
-        return keys
+        return inserted
+    }
+}
+
+/// The events one batch stored, for the steps that follow the insert in its transaction.
+struct InsertedEvents {
+    /// The new events' keys.
+    var keys: Set<EventKey> = []
+    /// Each account and billing period that gained events.
+    var periods: Set<AccountPeriod> = []
+
+    /// How many events were new.
+    var count: Int { keys.count }
+
+    /// The (account, period) pairs that gained events, in a stable order (by account, then
+    /// period), so callers that lock per pair never deadlock each other.
+    var accountPeriods: [AccountPeriod] {
+        periods.sorted { ($0.accountID, $0.periodStart) < ($1.accountID, $1.periodStart) }
+    }
+}
+
+/// One account's billing period, by the account's database id and the period's first instant.
+public struct AccountPeriod: Hashable, Sendable {
+    /// The account's database id.
+    public let accountID: Int64
+    /// The period's first instant (`period_usage.period_start`).
+    public let periodStart: Date
+
+    /// A pair.
+    public init(accountID: Int64, periodStart: Date) {
+        self.accountID = accountID
+        self.periodStart = periodStart
     }
 }
