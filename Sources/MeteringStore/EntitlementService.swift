@@ -25,11 +25,9 @@ public enum EntitlementCheck: Sendable, Hashable {
 /// Answers "may this account use this feature now?" from the hot counter, never a scan of
 /// events.
 ///
-/// The API key check and every read behind the answer are one statement, one round trip:
-/// `tally_entitlement_check` (migration 0010) looks the key up, sets the service data scope for
-/// the statement's own transaction, and returns the account with its plan and entitlement, the
-/// credits used in its recent periods and its active grants. Nothing is cached, so a revoked key
-/// fails and a committed event counts on the very next check.
+/// The API key check and every read behind the answer are one prepared statement, one round
+/// trip (`checkSQL`). Nothing is cached, so a revoked key fails and a committed event counts on
+/// the very next check.
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
 
@@ -44,8 +42,7 @@ public struct EntitlementService: Sendable {
         presenting secret: String, account externalID: String, feature: String, requested: Credits, now: Date
     ) async throws -> EntitlementCheck {
         guard let hash = APIKeyStore.hash(ofPresented: secret) else { return .unauthenticated }
-        let rows = try await pool.query(
-            "SELECT * FROM tally_entitlement_check(\(Data(hash)), \(externalID), \(feature), \(now))")
+        let rows = try await pool.query(Self.checkSQL(keyHash: Data(hash), externalID: externalID, feature: feature, now: now))
         guard let row = rows.first, let key = try APIKeyStore.verifiedIdentity(row, hash: hash) else {
             return .unauthenticated
         }
@@ -53,7 +50,61 @@ public struct EntitlementService: Sendable {
         return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now))
     }
 
-    /// Column positions in `tally_entitlement_check`'s row.
+    /// The check as one statement. It returns no row for an unknown or revoked key; else one row:
+    /// the key, then the account with its plan and the feature's entitlement (NULL: no such
+    /// account), the credits used per period that started in the last 32 days (a period is at
+    /// most 31 days and an hour; the caller picks the current one, computed from the account's
+    /// zone and anchor), and the active grants.
+    ///
+    /// Row-level security needs the data scope set before any tenant row is read. `scope` calls
+    /// `set_config(…, true)`, which lasts until the end of the statement's own implicit
+    /// transaction, exactly like `DataScope.service` inside a transaction. The tenant reads sit
+    /// in `x`, a LATERAL subquery that refers to `scope`, and both are fenced with `OFFSET 0` so
+    /// the planner cannot flatten them: `x` can only run after `scope` has produced its row. Were
+    /// that order ever broken, `app_can_see_account` would raise "no data scope" (fail closed),
+    /// never show rows. `EntitlementTests` check that the scope ends with the statement.
+    static func checkSQL(keyHash: Data, externalID: String, feature: String, now: Date) -> PostgresQuery {
+        """
+        SELECT k.id, k.name, k.prefix, k.scope, k.key_hash, x.*
+        FROM api_keys k
+        CROSS JOIN LATERAL (
+            SELECT set_config('app.scope', 'service', true) AS scope, set_config('app.account_id', '', true) AS account
+            OFFSET 0
+        ) scope
+        LEFT JOIN LATERAL (
+            SELECT a.id, a.external_id, a.plan_id, a.status, a.time_zone, a.anchor_day,
+                   p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit,
+                   e.enabled, e.period_limit,
+                   u.starts, u.credits, u.feature_credits,
+                   g.kinds, g.amounts, g.granted_at, g.expires_at, g.prices
+            FROM accounts a
+            LEFT JOIN plans p ON p.id = a.plan_id
+            LEFT JOIN entitlements e ON e.plan_id = a.plan_id AND e.feature_key = \(feature)
+            LEFT JOIN LATERAL (
+                SELECT array_agg(t.period_start) AS starts, array_agg(t.total) AS credits,
+                       array_agg(t.by_feature) AS feature_credits
+                FROM (
+                    SELECT pu.period_start, sum(pu.credits)::bigint AS total,
+                           coalesce(sum(pu.credits) FILTER (WHERE pu.feature_key = \(feature)), 0)::bigint AS by_feature
+                    FROM period_usage pu
+                    WHERE pu.account_id = a.id AND pu.period_start > \(now) - interval '32 days' AND pu.period_start <= \(now)
+                    GROUP BY pu.period_start
+                ) t
+            ) u ON true
+            LEFT JOIN LATERAL (
+                SELECT array_agg(cg.kind) AS kinds, array_agg(cg.amount) AS amounts, array_agg(cg.granted_at) AS granted_at,
+                       array_agg(cg.expires_at) AS expires_at, array_agg(cg.price) AS prices
+                FROM credit_grants cg
+                WHERE cg.account_id = a.id AND cg.granted_at <= \(now) AND (cg.expires_at IS NULL OR cg.expires_at > \(now))
+            ) g ON true
+            WHERE a.external_id = \(externalID) AND scope.scope IS NOT NULL
+            OFFSET 0
+        ) x ON true
+        WHERE k.key_hash = \(keyHash) AND k.revoked_at IS NULL
+        """
+    }
+
+    /// Column positions in the check's row.
     enum Column {
         static let account = 5
         static let includedCredits = 11

@@ -33,7 +33,13 @@ extension APIKeyMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIErrors.unauthorized("Send your API key as 'Authorization: Bearer tly_…'.")
         }
-        return String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        // Spaces and tabs only: Foundation's trimmingCharacters bridges through NSString.
+        let key = header.dropFirst("Bearer ".count).drop { $0 == " " || $0 == "\t" }
+        var end = key.endIndex
+        while end > key.startIndex, key[key.index(before: end)] == " " || key[key.index(before: end)] == "\t" {
+            end = key.index(before: end)
+        }
+        return String(key[..<end])
     }
 }
 
