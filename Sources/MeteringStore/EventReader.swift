@@ -45,21 +45,21 @@ struct EventReader {
         let cost = reportedCost()
         let metadata = metadataText()
         guard problems.isEmpty, let id, let account, let usage else { return nil }
-        var normalised: [String: JSONValue] = [
-            "id": .string(id), "account": .string(account), "feature": feature.map(JSONValue.string) ?? .null,
-            "model": model.map(JSONValue.string) ?? .null, "input": .integer(usage.input),
-            "cached": .integer(usage.cachedInput), "output": .integer(usage.output), "units": .integer(outputUnits),
-            "success": .bool(success), "duration": duration.map(JSONValue.integer) ?? .null,
-            "end_user": endUser.map(JSONValue.string) ?? .null, "cost": cost.map { .integer($0.nanos) } ?? .null,
-            "metadata": metadata.map(JSONValue.string) ?? .null,
+        var normalised: [(key: String, value: JSONValue)] = [
+            ("id", .string(id)), ("account", .string(account)), ("feature", feature.map(JSONValue.string) ?? .null),
+            ("model", model.map(JSONValue.string) ?? .null), ("input", .integer(usage.input)),
+            ("cached", .integer(usage.cachedInput)), ("output", .integer(usage.output)), ("units", .integer(outputUnits)),
+            ("success", .bool(success)), ("duration", duration.map(JSONValue.integer) ?? .null),
+            ("end_user", endUser.map(JSONValue.string) ?? .null), ("cost", cost.map { .integer($0.nanos) } ?? .null),
+            ("metadata", metadata.map(JSONValue.string) ?? .null),
         ]
         // A defaulted occurred_at ("now") differs on every retry, so only a sent one is part of the payload.
-        if fields["occurred_at"] != nil { normalised["occurred_at"] = .number(occurredAt.timeIntervalSince1970) }
+        if fields["occurred_at"] != nil { normalised.append(("occurred_at", .number(occurredAt.timeIntervalSince1970))) }
         return UsageEvent(
             index: index, id: id, account: account, feature: feature, model: model, usage: usage,
             outputUnits: outputUnits, success: success, durationMS: duration, endUser: endUser,
             occurredAt: occurredAt, reportedCost: cost, metadata: metadata,
-            fingerprint: SHA256.hash(JSONValue.object(normalised).canonical))
+            fingerprint: SHA256.hash(JSONValue.canonicalObject(normalised)))
     }
 
     private mutating func fail(_ field: String, _ message: String) {
