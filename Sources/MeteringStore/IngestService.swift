@@ -14,11 +14,16 @@ public struct IngestResult: Sendable, Hashable, Encodable {
 /// `POST /api/v1/events`: validates a whole batch, then stores it in one transaction in which
 /// the new events, the daily rollup and the period counter change together.
 public struct IngestService: Sendable {
-    let pool: PostgresPool
+    /// How many ingest transactions run at once per process unless told otherwise (see `IngestGate`).
+    public static let defaultConcurrentTransactions = 2
 
-    /// A service over `pool`.
-    public init(pool: PostgresPool) {
+    let pool: PostgresPool
+    let gate: IngestGate
+
+    /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at once.
+    public init(pool: PostgresPool, concurrentTransactions: Int = defaultConcurrentTransactions) {
         self.pool = pool
+        gate = IngestGate(limit: concurrentTransactions)
     }
 
     /// Validates and stores `body` received at `now`. Nothing is stored unless every event is
@@ -29,17 +34,27 @@ public struct IngestService: Sendable {
         let (settings, endUserKey) = try await SettingsStore(pool: pool).load()
         let batch = try EventValidator(settings: settings, now: now).validate(body)
         guard !batch.events.isEmpty else { return IngestResult(accepted: 0, duplicates: batch.repeats) }
-        let inserted = try await pool.withTransaction(scope: .service) { connection in
-            let catalog = try await IngestCatalog.load(for: batch.events, on: connection)
-            let (rows, problems) = EventRows.build(batch.events, catalog: catalog, settings: settings, endUserKey: endUserKey)
-            guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
-            let inserted = try await insert(rows, receivedAt: now, on: connection)
-            try await checkDuplicates(rows, inserted: inserted.keys, events: batch.events, on: connection)
-            // Work that must happen exactly once per stored event (e.g. threshold alerts) goes
-            // here: same transaction, after the insert, given `inserted.accountPeriods`.
-            return inserted.count
+        let inserted = try await gate.withPermit {
+            try await pool.withTransaction(scope: .service) { connection in
+                try await store(batch.events, settings: settings, endUserKey: endUserKey, receivedAt: now, on: connection)
+            }
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
+    }
+
+    /// Costs, credits and inserts `events` in the caller's transaction; returns how many were new.
+    private func store(
+        _ events: [UsageEvent], settings: MeteringSettings, endUserKey: [UInt8], receivedAt: Date,
+        on connection: PostgresConnection
+    ) async throws -> Int {
+        let catalog = try await IngestCatalog.load(for: events, on: connection)
+        let (rows, problems) = EventRows.build(events, catalog: catalog, settings: settings, endUserKey: endUserKey)
+        guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
+        let inserted = try await insert(rows, receivedAt: receivedAt, on: connection)
+        try await checkDuplicates(rows, inserted: inserted.keys, events: events, on: connection)
+        // Work that must happen exactly once per stored event (e.g. threshold alerts) goes here:
+        // same transaction, after the insert, given `inserted.accountPeriods` and `connection`.
+        return inserted.count
     }
 
     /// Events already stored under an id of this batch must carry the same payload; otherwise
