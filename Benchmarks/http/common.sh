@@ -8,10 +8,10 @@ set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_DIR=${TALLY_BENCH_DIR:-/tmp/tally-bench-http}
 EVENTS_PER_DAY=${TALLY_BENCH_EVENTS_PER_DAY:-1000}
-POOL_SIZE=${TALLY_BENCH_POOL_SIZE:-8}
+POOL_SIZE=${TALLY_BENCH_POOL_SIZE:-${DEFAULT_POOL_SIZE:-8}}
 PORT=${TALLY_BENCH_PORT:-8089}
 URL=http://127.0.0.1:$PORT
-TALLY=$REPO/.build/release/tally
+TALLY=${TALLY_BENCH_BINARY:-$REPO/.build/release/tally}
 SERVER_PID=
 
 cd "$REPO"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The entitlement check under load: wrk, 64 connections, against the seeded demo (≈ 2.7 M events).
 # Usage: Benchmarks/http/run-entitlement.sh [seconds]      (see docs/benchmarks.md)
+DEFAULT_POOL_SIZE=8
 source "$(dirname "$0")/common.sh"
 SECONDS_TO_RUN=${1:-30}
 

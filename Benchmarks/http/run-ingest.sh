@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Ingest over HTTP (batches of 1,000 new events from 16 connections) next to a raw COPY of the
 # same rows into a table of the same shape. Usage: Benchmarks/http/run-ingest.sh [seconds]
+DEFAULT_POOL_SIZE=16
 source "$(dirname "$0")/common.sh"
 SECONDS_TO_RUN=${1:-20}
 RUN_ID=$(date +%s)
