@@ -42,10 +42,15 @@ build_and_seed() {
 start_server() {
     KEY=$("$TALLY" api-key create --name "bench-$$-$(date +%s)" --data-dir "$BENCH_DIR/postgres" \
         | grep -o 'tly_[A-Za-z0-9_-]*' | tail -1)
+    if curl -s -o /dev/null "$URL/"; then
+        echo "something already listens on port $PORT; stop it or set TALLY_BENCH_PORT" >&2
+        exit 1
+    fi
     TALLY_DB_POOL_SIZE=$POOL_SIZE TALLY_LOG_LEVEL=warning TALLY_PORT=$PORT \
         "$TALLY" serve --data-dir "$BENCH_DIR/postgres" > "$BENCH_DIR/serve.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 120); do
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$BENCH_DIR/serve.log"; exit 1; }
         if curl -sf -o /dev/null "$URL/api/v1/openapi.json"; then break; fi
         sleep 0.5
     done
