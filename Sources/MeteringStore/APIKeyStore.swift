@@ -87,23 +87,38 @@ public struct APIKeyStore: Sendable {
 
     /// The active key whose SHA-256 matches `secret`'s, or nil (unknown, malformed or revoked).
     public func authenticate(_ secret: String) async throws -> APIKeyIdentity? {
-        guard secret.hasPrefix(Self.keyPrefix), secret.count <= 200 else { return nil }
-        let hash = SHA256.hash(secret)
+        guard let hash = Self.hash(ofPresented: secret) else { return nil }
         // One statement: api_keys has row-level security, and this function sets the service
         // scope for its own statement only (migration 0006).
         let rows = try await pool.query(
             "SELECT id, name, prefix, scope, key_hash, account FROM api_key_by_hash(\(Data(hash)))")
         guard let row = rows.first else { return nil }
-        // The index finds the row; the comparison that decides is constant-time.
-        let stored = try row.decode(Data.self, at: 4)
-        guard ConstantTime.equals([UInt8](stored), hash) else { return nil }
-        var identity = try Self.identity(row)
+        guard var identity = try Self.verifiedIdentity(row, hash: hash) else { return nil }
         identity.boundAccount = try row.decode(String?.self, at: 5)
         return identity
     }
 
-    private static func identity(_ row: PostgresRow) throws -> APIKeyIdentity {
-        let (id, name, prefix, scope) = try row.decode((Int64, String, String, String).self)
+    /// The SHA-256 of a key as presented by a client, or nil when it cannot be a key at all
+    /// (no `tly_` prefix, or absurdly long), which then needs no database lookup.
+    static func hash(ofPresented secret: String) -> [UInt8]? {
+        guard secret.hasPrefix(keyPrefix), secret.utf8.count <= 200 else { return nil }
+        return SHA256.hash(secret)
+    }
+
+    /// The identity in `row`'s columns `id, name, prefix, scope, key_hash` from `offset` on, when
+    /// the stored hash equals `hash`. The index finds the row; the comparison that decides is
+    /// constant-time.
+    static func verifiedIdentity(_ row: PostgresRow, hash: [UInt8], from offset: Int = 0) throws -> APIKeyIdentity? {
+        let stored = try row.decode(Data.self, at: offset + 4)
+        guard ConstantTime.equals([UInt8](stored), hash) else { return nil }
+        return try identity(row, from: offset)
+    }
+
+    private static func identity(_ row: PostgresRow, from offset: Int = 0) throws -> APIKeyIdentity {
+        let id = try row.decode(Int64.self, at: offset)
+        let name = try row.decode(String.self, at: offset + 1)
+        let prefix = try row.decode(String.self, at: offset + 2)
+        let scope = try row.decode(String.self, at: offset + 3)
         return APIKeyIdentity(id: id, name: name, prefix: prefix, scope: APIKeyScope(rawValue: scope) ?? .read)
     }
 }

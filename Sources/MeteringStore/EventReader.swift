@@ -29,7 +29,7 @@ struct EventReader {
         }
         fields = object
         id = string("id", max: 128, required: true)
-        for key in fields.keys.sorted() where !Self.knownFields.contains(key) { fail(key, "is not a known event field") }
+        for key in fields.keys.filter({ !Self.knownFields.contains($0) }).sorted() { fail(key, "is not a known event field") }
         let account = string("account", max: 200, required: true)
         let feature = string("feature", max: 128)
         if settings.strictTagging, feature == nil, !problems.contains(where: { $0.field == "feature" }) {
@@ -45,21 +45,21 @@ struct EventReader {
         let cost = reportedCost()
         let metadata = metadataText()
         guard problems.isEmpty, let id, let account, let usage else { return nil }
-        var normalised: [String: JSONValue] = [
-            "id": .string(id), "account": .string(account), "feature": feature.map(JSONValue.string) ?? .null,
-            "model": model.map(JSONValue.string) ?? .null, "input": .integer(usage.input),
-            "cached": .integer(usage.cachedInput), "output": .integer(usage.output), "units": .integer(outputUnits),
-            "success": .bool(success), "duration": duration.map(JSONValue.integer) ?? .null,
-            "end_user": endUser.map(JSONValue.string) ?? .null, "cost": cost.map { .integer($0.nanos) } ?? .null,
-            "metadata": metadata.map(JSONValue.string) ?? .null,
+        var normalised: [(key: String, value: JSONValue)] = [
+            ("id", .string(id)), ("account", .string(account)), ("feature", feature.map(JSONValue.string) ?? .null),
+            ("model", model.map(JSONValue.string) ?? .null), ("input", .integer(usage.input)),
+            ("cached", .integer(usage.cachedInput)), ("output", .integer(usage.output)), ("units", .integer(outputUnits)),
+            ("success", .bool(success)), ("duration", duration.map(JSONValue.integer) ?? .null),
+            ("end_user", endUser.map(JSONValue.string) ?? .null), ("cost", cost.map { .integer($0.nanos) } ?? .null),
+            ("metadata", metadata.map(JSONValue.string) ?? .null),
         ]
         // A defaulted occurred_at ("now") differs on every retry, so only a sent one is part of the payload.
-        if fields["occurred_at"] != nil { normalised["occurred_at"] = .number(occurredAt.timeIntervalSince1970) }
+        if fields["occurred_at"] != nil { normalised.append(("occurred_at", .number(occurredAt.timeIntervalSince1970))) }
         return UsageEvent(
             index: index, id: id, account: account, feature: feature, model: model, usage: usage,
             outputUnits: outputUnits, success: success, durationMS: duration, endUser: endUser,
             occurredAt: occurredAt, reportedCost: cost, metadata: metadata,
-            fingerprint: SHA256.hash(JSONValue.object(normalised).canonical))
+            fingerprint: SHA256.hash(JSONValue.canonicalObject(normalised)))
     }
 
     private mutating func fail(_ field: String, _ message: String) {
@@ -72,8 +72,12 @@ struct EventReader {
             if required { fail(key, "is required") }
             return nil
         case .string(let text)?:
-            guard (1...max).contains(text.count) else { fail(key, "must be 1 to \(max) characters"); return nil }
-            guard !text.unicodeScalars.contains("\0") else { fail(key, "must not contain NUL characters"); return nil }
+            // A text of at most `max` UTF-8 bytes has at most `max` characters: no need to count them.
+            guard !text.isEmpty, text.utf8.count <= max || text.count <= max else {
+                fail(key, "must be 1 to \(max) characters")
+                return nil
+            }
+            guard !text.utf8.contains(0) else { fail(key, "must not contain NUL characters"); return nil }
             return text
         default:
             fail(key, "must be a string")

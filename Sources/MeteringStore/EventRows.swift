@@ -40,9 +40,11 @@ struct EventRows {
         for event in events where catalog.accounts[event.account] == nil {
             problems.append(EventProblem(index: event.index, id: event.id, field: "account", message: "no account has this external id"))
         }
+        var calendar = AccountCalendar()
         for (event, account) in sorted {
             do {
-                try rows.append(event, account: account, catalog: catalog, settings: settings, endUserKey: endUserKey)
+                try rows.append(
+                    event, account: account, catalog: catalog, settings: settings, endUserKey: endUserKey, calendar: &calendar)
             } catch {
                 problems.append(EventProblem(index: event.index, id: event.id, field: "event", message: "\(error)"))
             }
@@ -51,7 +53,8 @@ struct EventRows {
     }
 
     private mutating func append(
-        _ event: UsageEvent, account: MeteredAccount, catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8]
+        _ event: UsageEvent, account: MeteredAccount, catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8],
+        calendar: inout AccountCalendar
     ) throws {
         let cost = try UsageCost.of(
             model: event.model, usage: event.usage, occurredAt: event.occurredAt,
@@ -60,7 +63,7 @@ struct EventRows {
         let rule = event.success ? catalog.rule(feature: event.feature, account: account, at: event.occurredAt) : nil
         let earned = try rule?.credits(
             for: CreditableEvent(usage: event.usage, outputUnits: event.outputUnits, cost: cost.total)) ?? .zero
-        let period = try account.period(containing: event.occurredAt)
+        let (period, localDay) = try calendar.place(event.occurredAt, account: account)
         accountIDs.append(account.id)
         eventIDs.append(event.id)
         features.append(event.feature)
@@ -73,7 +76,7 @@ struct EventRows {
         durations.append(event.durationMS)
         endUserHashes.append(event.endUser.map { Hex.encode(HMAC.sha256(key: endUserKey, message: $0)) })
         occurredAt.append(event.occurredAt)
-        localDays.append(LocalDay(containing: event.occurredAt, in: account.timeZone).description)
+        localDays.append(localDay)
         periodStarts.append(period.start)
         costs.append(cost.total.nanos)
         if case .priceTable(let id) = cost.source { priceIDs.append(id.rawValue) } else { priceIDs.append(nil) }
@@ -89,4 +92,28 @@ struct EventRows {
 struct EventKey: Hashable {
     let accountID: Int64
     let eventID: String
+}
+
+/// The billing period and local day of an event's instant, remembered for the last account and
+/// day seen: a batch is sorted by account and its events mostly fall on one day, so the calendar
+/// arithmetic runs about once per account instead of once per event.
+struct AccountCalendar {
+    private var accountID: Int64?
+    private var period: BillingPeriod?
+    private var day: (text: String, start: Date, end: Date)?
+
+    /// The period that holds `instant` and its local day as `YYYY-MM-DD`, in `account`'s zone.
+    mutating func place(_ instant: Date, account: MeteredAccount) throws -> (BillingPeriod, String) {
+        if accountID != account.id {
+            accountID = account.id
+            period = nil
+            day = nil
+        }
+        if period?.contains(instant) != true { period = try account.period(containing: instant) }
+        if let day, day.start <= instant, instant < day.end { return (period!, day.text) }
+        let local = LocalDay(containing: instant, in: account.timeZone)
+        let placed = (text: local.description, start: local.start(in: account.timeZone), end: local.next.start(in: account.timeZone))
+        day = placed
+        return (period!, placed.text)
+    }
 }

@@ -33,7 +33,7 @@ public struct EventValidator: Sendable {
 
     /// Parses and validates `body`; throws `malformed`, `tooManyEvents` or `invalidEvents`.
     public func validate(_ body: Data) throws(IngestError) -> ValidatedBatch {
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: body) else {
+        guard let root = try? JSONValue.parse(body) else {
             throw .malformed("the body is not valid JSON")
         }
         guard case .object(let top) = root, case .array(let items)? = top["events"] else {

@@ -60,9 +60,14 @@ struct IngestCatalog {
         return accounts
     }
 
-    /// Decodes `id, external_id, plan_id, status, time_zone, anchor_day`.
-    static func meteredAccount(_ row: PostgresRow) throws -> MeteredAccount {
-        let (id, externalID, planID, status, zone, anchorDay) = try row.decode((Int64, String, Int64?, String, String, Int).self)
+    /// Decodes `id, external_id, plan_id, status, time_zone, anchor_day` from column `offset` on.
+    static func meteredAccount(_ row: PostgresRow, from offset: Int = 0) throws -> MeteredAccount {
+        let id = try row.decode(Int64.self, at: offset)
+        let externalID = try row.decode(String.self, at: offset + 1)
+        let planID = try row.decode(Int64?.self, at: offset + 2)
+        let status = try row.decode(String.self, at: offset + 3)
+        let zone = try row.decode(String.self, at: offset + 4)
+        let anchorDay = try row.decode(Int.self, at: offset + 5)
         return MeteredAccount(
             id: id, externalID: externalID, planID: planID, status: AccountStatus(rawValue: status) ?? .paused,
             timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay)

@@ -14,11 +14,16 @@ public struct IngestResult: Sendable, Hashable, Encodable {
 /// `POST /api/v1/events`: validates a whole batch, then stores it in one transaction in which
 /// the new events, the daily rollup and the period counter change together.
 public struct IngestService: Sendable {
-    let pool: PostgresPool
+    /// How many ingest transactions run at once per process unless told otherwise (see `IngestGate`).
+    public static let defaultConcurrentTransactions = 2
 
-    /// A service over `pool`.
-    public init(pool: PostgresPool) {
+    let pool: PostgresPool
+    let gate: IngestGate
+
+    /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at once.
+    public init(pool: PostgresPool, concurrentTransactions: Int = defaultConcurrentTransactions) {
         self.pool = pool
+        gate = IngestGate(limit: concurrentTransactions)
     }
 
     /// Validates and stores `body` received at `now`. Nothing is stored unless every event is
@@ -29,15 +34,27 @@ public struct IngestService: Sendable {
         let (settings, endUserKey) = try await SettingsStore(pool: pool).load()
         let batch = try EventValidator(settings: settings, now: now).validate(body)
         guard !batch.events.isEmpty else { return IngestResult(accepted: 0, duplicates: batch.repeats) }
-        let inserted = try await pool.withTransaction(scope: .service) { connection in
-            let catalog = try await IngestCatalog.load(for: batch.events, on: connection)
-            let (rows, problems) = EventRows.build(batch.events, catalog: catalog, settings: settings, endUserKey: endUserKey)
-            guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
-            let inserted = try await insert(rows, receivedAt: now, on: connection)
-            try await checkDuplicates(rows, inserted: inserted, events: batch.events, on: connection)
-            return inserted.count
+        let inserted = try await gate.withPermit {
+            try await pool.withTransaction(scope: .service) { connection in
+                try await store(batch.events, settings: settings, endUserKey: endUserKey, receivedAt: now, on: connection)
+            }
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
+    }
+
+    /// Costs, credits and inserts `events` in the caller's transaction; returns how many were new.
+    private func store(
+        _ events: [UsageEvent], settings: MeteringSettings, endUserKey: [UInt8], receivedAt: Date,
+        on connection: PostgresConnection
+    ) async throws -> Int {
+        let catalog = try await IngestCatalog.load(for: events, on: connection)
+        let (rows, problems) = EventRows.build(events, catalog: catalog, settings: settings, endUserKey: endUserKey)
+        guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
+        let inserted = try await insert(rows, receivedAt: receivedAt, on: connection)
+        try await checkDuplicates(rows, inserted: inserted.keys, events: events, on: connection)
+        // Work that must happen exactly once per stored event (e.g. threshold alerts) goes here:
+        // same transaction, after the insert, given `inserted.accountPeriods` and `connection`.
+        return inserted.count
     }
 
     /// Events already stored under an id of this batch must carry the same payload; otherwise
@@ -68,8 +85,8 @@ public struct IngestService: Sendable {
     }
 
     /// Inserts the new events and adds exactly those to `daily_usage` and `period_usage`, in one
-    /// statement; returns the keys that were new.
-    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> Set<EventKey> {
+    /// statement; returns what was new.
+    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> InsertedEvents {
         let result = try await connection.query(
             """
             WITH e AS (
@@ -96,13 +113,45 @@ public struct IngestService: Sendable {
             ), period AS (
                 \(unsafeRaw: Rollups.periodUpsert)
             )
-            SELECT account_id, event_id FROM ins
+            SELECT account_id, event_id, period_start FROM ins
             """)
-        var keys: Set<EventKey> = []
+        var inserted = InsertedEvents()
         for row in result {
-            let (accountID, eventID) = try row.decode((Int64, String).self)
-            keys.insert(EventKey(accountID: accountID, eventID: eventID))
+            let (accountID, eventID, periodStart) = try row.decode((Int64, String, Date).self)
+            inserted.keys.insert(EventKey(accountID: accountID, eventID: eventID))
+            inserted.periods.insert(AccountPeriod(accountID: accountID, periodStart: periodStart))
         }
-        return keys
+        return inserted
+    }
+}
+
+/// The events one batch stored, for the steps that follow the insert in its transaction.
+struct InsertedEvents {
+    /// The new events' keys.
+    var keys: Set<EventKey> = []
+    /// Each account and billing period that gained events.
+    var periods: Set<AccountPeriod> = []
+
+    /// How many events were new.
+    var count: Int { keys.count }
+
+    /// The (account, period) pairs that gained events, in a stable order (by account, then
+    /// period), so callers that lock per pair never deadlock each other.
+    var accountPeriods: [AccountPeriod] {
+        periods.sorted { ($0.accountID, $0.periodStart) < ($1.accountID, $1.periodStart) }
+    }
+}
+
+/// One account's billing period, by the account's database id and the period's first instant.
+public struct AccountPeriod: Hashable, Sendable {
+    /// The account's database id.
+    public let accountID: Int64
+    /// The period's first instant (`period_usage.period_start`).
+    public let periodStart: Date
+
+    /// A pair.
+    public init(accountID: Int64, periodStart: Date) {
+        self.accountID = accountID
+        self.periodStart = periodStart
     }
 }

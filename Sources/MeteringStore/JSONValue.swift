@@ -40,7 +40,17 @@ public enum JSONValue: Sendable, Hashable, Decodable {
     /// serves as the fingerprint of a payload and as the stored `metadata`.
     public var canonical: String {
         var out = ""
+        out.reserveCapacity(128)
         write(to: &out)
+        return out
+    }
+
+    /// The canonical text of an object given as key-value pairs with distinct keys: the same
+    /// text as `.object(Dictionary(pairs)).canonical`, without hashing the keys.
+    static func canonicalObject(_ pairs: [(key: String, value: JSONValue)]) -> String {
+        var out = ""
+        out.reserveCapacity(256)
+        writeObject(pairs.sorted { $0.key < $1.key }, to: &out)
         return out
     }
 
@@ -50,7 +60,7 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         case .bool(let value): out += value ? "true" : "false"
         case .integer(let value): out += String(value)
         case .number(let value): out += value.isFinite ? "\(value)" : "null"
-        case .string(let value): out += JSONValue.quote(value)
+        case .string(let value): JSONValue.appendQuoted(value, to: &out)
         case .array(let values):
             out += "["
             for (index, value) in values.enumerated() {
@@ -59,19 +69,36 @@ public enum JSONValue: Sendable, Hashable, Decodable {
             }
             out += "]"
         case .object(let fields):
-            out += "{"
-            for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
-                out += JSONValue.quote(key) + ":"
-                fields[key]!.write(to: &out)
-            }
-            out += "}"
+            JSONValue.writeObject(fields.sorted { $0.key < $1.key }, to: &out)
         }
+    }
+
+    private static func writeObject(_ sorted: [(key: String, value: JSONValue)], to out: inout String) {
+        out += "{"
+        for (index, field) in sorted.enumerated() {
+            if index > 0 { out += "," }
+            appendQuoted(field.key, to: &out)
+            out += ":"
+            field.value.write(to: &out)
+        }
+        out += "}"
     }
 
     /// A JSON string literal (control characters escaped).
     static func quote(_ text: String) -> String {
-        var out = "\""
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends `text` as a JSON string literal; text with nothing to escape is appended whole.
+    static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -82,6 +109,6 @@ public enum JSONValue: Sendable, Hashable, Decodable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

@@ -32,8 +32,14 @@ enum Rollups {
             cached_input_tokens = d.cached_input_tokens + EXCLUDED.cached_input_tokens,
             output_tokens = d.output_tokens + EXCLUDED.output_tokens,
             cost = d.cost + EXCLUDED.cost, credits = d.credits + EXCLUDED.credits,
-            latency = (SELECT array_agg(a + b ORDER BY n) FROM unnest(d.latency, EXCLUDED.latency) WITH ORDINALITY AS x(a, b, n))
+            latency = \(histogramSumSQL)
         """
+
+    /// `ARRAY[d.latency[1] + EXCLUDED.latency[1], …]`: element-wise sums without a subquery, which
+    /// would be planned and run (unnest, sort, aggregate) for every updated row.
+    static let histogramSumSQL = "ARRAY[" + (1...latencyBuckets).map {
+        "d.latency[\($0)] + EXCLUDED.latency[\($0)]"
+    }.joined(separator: ", ") + "]::bigint[]"
 
     static let periodUpsert = """
         INSERT INTO period_usage AS p (account_id, period_start, feature_key, events, credits, cost)

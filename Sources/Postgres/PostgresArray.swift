@@ -55,23 +55,32 @@ private let arrayElementTypes: [PostgresType: PostgresType] = [
 extension Array: PostgresEncodable where Element: PostgresArrayElement {
     public static var postgresType: PostgresType { Element.arrayType }
 
-    /// `{"a","b",NULL}`: every element quoted, so no element text needs inspection.
+    /// `{"a","b",NULL}`: every element quoted, so no element text needs inspection beyond
+    /// escaping `"` and `\`. Built as bytes: batches bind arrays of thousands of elements.
     public func postgresText() throws(PostgresError) -> String? {
-        var out = "{"
-        for (index, element) in enumerated() {
-            if index > 0 { out += "," }
-            guard let text = try element.postgresText() else {
-                out += "NULL"
+        var out: [UInt8] = []
+        out.reserveCapacity(2 + count * 8)
+        out.append(UInt8(ascii: "{"))
+        for index in indices {
+            if index > startIndex { out.append(UInt8(ascii: ",")) }
+            guard let text = try self[index].postgresText() else {
+                out.append(contentsOf: "NULL".utf8)
                 continue
             }
-            out += "\""
-            for scalar in text.unicodeScalars {
-                if scalar == "\"" || scalar == "\\" { out.unicodeScalars.append("\\") }
-                out.unicodeScalars.append(scalar)
+            out.append(UInt8(ascii: "\""))
+            let utf8 = text.utf8
+            if utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                for byte in utf8 {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                    out.append(byte)
+                }
+            } else {
+                out.append(contentsOf: utf8)
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "}"
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

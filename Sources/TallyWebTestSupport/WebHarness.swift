@@ -191,6 +191,19 @@ public struct WebHarness: Sendable {
         return try await IngestService(pool: pool).ingest(Data(body.utf8), now: clock.now())
     }
 
+    /// The entitlement check's answer for `account` and `feature` at the clock's time, asked the
+    /// way the operator's backend asks (with a fresh read key); nil for an unknown account.
+    public func entitlement(account: String, feature: String, requested: Credits = .zero) async throws -> EntitlementAnswer? {
+        let key = try await APIKeyStore(pool: pool).create(name: "harness-\(UUID().uuidString.prefix(8))", scope: .read, now: clock.now())
+        switch try await EntitlementService(pool: pool).check(
+            presenting: key.secret, account: account, feature: feature, requested: requested, now: clock.now())
+        {
+        case .answered(_, let answer): return answer
+        case .unknownAccount: return nil
+        case .unauthenticated: throw HarnessError("the entitlement check refused the harness's own key")
+        }
+    }
+
     /// Runs `query` in the service scope (sees every account) and returns its rows: for the
     /// independent SQL sums tests compare pages with.
     public func rows(_ query: PostgresQuery) async throws -> PostgresRows {

@@ -48,8 +48,7 @@ struct AdminAccountActionTests {
                     credits[event] = millis
                 }
                 #expect(credits == ["before": 1_000, "at": 5_000, "late": 1_000])
-                let answer = try #require(try await EntitlementService(pool: harness.pool).check(
-                    account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now()))
+                let answer = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
                 let thousand = try Credits(credits: 1_000)
                 #expect(answer.ledger.included == .limited(thousand))
                 // Eight days on, the morning's session has expired: sign in again to read the page.
@@ -131,13 +130,12 @@ struct AdminAccountActionTests {
                 let fields = [("status", "paused"), ("confirm", "yes")]
                 try await expectGuarded(client, "/admin/accounts/\(id)/status", fields, browsers: browsers, harness: harness, action: "account.pause")
                 #expect(try await client.submit("/admin/accounts/\(id)/status", as: browsers.admin, fields).status == .seeOther)
-                let service = EntitlementService(pool: harness.pool)
-                let paused = try await service.check(account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now())
+                let paused = try await harness.entitlement(account: "acme", feature: "summarize")
                 #expect(paused?.decision.reason == .paused)
                 let audit = try #require(try await harness.lastAudit("account.pause"))
                 #expect(audit.before?.contains(#""active""#) == true && audit.after?.contains(#""paused""#) == true)
                 #expect(try await client.submit("/admin/accounts/\(id)/status", as: browsers.admin, [("status", "active")]).status == .seeOther)
-                let active = try await service.check(account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now())
+                let active = try await harness.entitlement(account: "acme", feature: "summarize")
                 #expect(active?.decision.reason == .ok)
             }
         }

@@ -72,7 +72,7 @@ struct AdminCatalogTests {
                 #expect(!newForm.contains("(pro)"))
                 let change = try await client.submit("/admin/accounts/\(other)/plan", as: browsers.admin, [("plan", String(pro)), ("timing", "now")])
                 #expect(change.status == .unprocessableContent && change.text.contains("This plan is archived"))
-                let answer = try await EntitlementService(pool: harness.pool).check(account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now())
+                let answer = try await harness.entitlement(account: "acme", feature: "summarize")
                 #expect(answer?.decision.reason == .ok)
                 let archived = try await harness.lastAudit("plan.archive")?.after ?? ""
                 #expect(archived.contains(#""archived":"yes""#) || archived.contains(#""archived": "yes""#))

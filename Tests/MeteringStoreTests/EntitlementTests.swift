@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Metering
 import MeteringStore
 import Postgres
+import TallyTestSupport
 import Testing
 
 @Suite("GET /api/v1/accounts/{account}/entitlements/{feature}")
@@ -97,6 +98,36 @@ struct EntitlementTests {
                     #expect(try await client.get("/api/v1/accounts/acme/entitlements/chat?credits=\(bad)", key: key).status == .badRequest)
                 }
             }
+        }
+    }
+
+    @Test func theCheckSetsItsDataScopeForItsOwnStatementOnly() async throws {
+        try await MeteringHarness.with { harness in
+            // One connection, so the statements after the check run on the check's connection.
+            let pool = harness.database.makePool(maxConnections: 1)
+            do {
+                let service = EntitlementService(pool: pool)
+                let check = try await service.check(
+                    presenting: harness.ingestKey, account: "acme", feature: "chat", requested: .zero, now: harness.clock.now())
+                guard case .answered(let key, let answer) = check else {
+                    Issue.record("expected an answer, got \(check)")
+                    await pool.shutdown()
+                    return
+                }
+                #expect(key.name == "backend")
+                #expect(answer.decision.reason == .ok)
+                let scope = try await pool.query("SELECT coalesce(current_setting('app.scope', true), '')").first!
+                #expect(try scope.decode(String.self, at: 0) == "")
+                await #expect(throws: PostgresError.self) { try await pool.query("SELECT count(*) FROM accounts") }
+                let unknown = try await service.check(
+                    presenting: "tly_" + String(repeating: "x", count: 43), account: "acme", feature: "chat",
+                    requested: .zero, now: harness.clock.now())
+                #expect(unknown == .unauthenticated)
+            } catch {
+                await pool.shutdown()
+                throw error
+            }
+            await pool.shutdown()
         }
     }
 }

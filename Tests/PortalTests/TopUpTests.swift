@@ -23,8 +23,7 @@ struct TopUpTests {
     }
 
     private func granted(_ harness: WebHarness) async throws -> CreditLimit? {
-        try await EntitlementService(pool: harness.pool)
-            .check(account: "acme", feature: "summarize", requested: .zero, now: harness.clock.now())?.ledger.granted
+        try await harness.entitlement(account: "acme", feature: "summarize")?.ledger.granted
     }
 
     @Test("owner asks → admin approves with a price → a sold grant, the entitlement grows, both sides see it; twice is refused")

@@ -15,18 +15,32 @@ struct APIKeyMiddleware: RouterMiddleware {
     let keys: APIKeyStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw APIErrors.unauthorized("Send your API key as 'Authorization: Bearer tly_…'.")
-        }
-        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let key = try await keys.authenticate(secret) else {
-            throw APIErrors.unauthorized("The API key is unknown or revoked.")
+        guard let key = try await keys.authenticate(try Self.presentedKey(request)) else {
+            throw APIErrors.unknownKey()
         }
         try APIKeyAccountBinding.check(key, request, context: context)
         var context = context
         context.apiKey = key
         context.logger[metadataKey: "api_key.prefix"] = .string(key.prefix)
         return try await next(request, context)
+    }
+}
+
+extension APIKeyMiddleware {
+    /// The key in `Authorization: Bearer KEY`, not yet checked; 401 when the header is missing
+    /// or not a bearer credential. For routes that check the key in their own single round trip
+    /// (the entitlement check) and for this middleware.
+    static func presentedKey(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw APIErrors.unauthorized("Send your API key as 'Authorization: Bearer tly_…'.")
+        }
+        // Spaces and tabs only: Foundation's trimmingCharacters bridges through NSString.
+        let key = header.dropFirst("Bearer ".count).drop { $0 == " " || $0 == "\t" }
+        var end = key.endIndex
+        while end > key.startIndex, key[key.index(before: end)] == " " || key[key.index(before: end)] == "\t" {
+            end = key.index(before: end)
+        }
+        return String(key[..<end])
     }
 }
 
@@ -37,6 +51,11 @@ enum APIErrors {
         AppError(.unauthorized, message, headers: [.wwwAuthenticate: "Bearer"])
     }
 
+    /// 401 for a key that is unknown, malformed or revoked.
+    static func unknownKey() -> AppError {
+        unauthorized("The API key is unknown or revoked.")
+    }
+
     /// 403: the key's scope does not allow this route.
     static func scope(_ needed: String) -> AppError {
         AppError(.forbidden, "This API key's scope does not allow this; it needs \(needed).")
@@ -45,6 +64,11 @@ enum APIErrors {
     /// Requires one of `scopes` on the request's key.
     static func require(_ scopes: Set<APIKeyScope>, _ context: AppRequestContext) throws {
         guard let key = context.apiKey else { throw unauthorized("Send your API key as 'Authorization: Bearer tly_…'.") }
+        try require(scopes, key)
+    }
+
+    /// Requires one of `scopes` on `key`.
+    static func require(_ scopes: Set<APIKeyScope>, _ key: APIKeyIdentity) throws {
         guard scopes.contains(key.scope) else {
             throw scope("scope " + scopes.map(\.rawValue).sorted().joined(separator: " or "))
         }

@@ -31,11 +31,13 @@ struct MeteringAPIRoutes {
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-cache"],
                 body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
-        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: services.keys))
-        api.post("events") { request, context in try await ingest(request, context) }
-        api.get("accounts/:account/entitlements/:feature") { request, context in
+        // The entitlement check authenticates its key in the same round trip as its answer, so
+        // it sits outside the API key middleware.
+        router.group("api/v1").get("accounts/:account/entitlements/:feature") { request, context in
             try await entitlement(request, context)
         }
+        let api = router.group("api/v1").add(middleware: APIKeyMiddleware(keys: services.keys))
+        api.post("events") { request, context in try await ingest(request, context) }
         api.get("accounts/:account/usage") { request, context in try await usage(request, context, csv: nil) }
         api.get("accounts/:account/usage.csv") { request, context in try await usage(request, context, csv: true) }
     }
@@ -75,23 +77,33 @@ struct MeteringAPIRoutes {
         }
     }
 
+    /// A bad key is 401 before anything else; then a bad `credits` is 400, an unknown account 404.
     private func entitlement(_ request: Request, _ context: AppRequestContext) async throws -> Response {
-        try APIErrors.require([.ingest, .read], context)
+        let secret = try APIKeyMiddleware.presentedKey(request)
         let account = try context.parameters.require("account")
         let feature = try context.parameters.require("feature")
-        var requested = Credits.zero
-        if let text = request.uri.queryParameters.get("credits") {
-            guard let credits = try? Credits(parsing: text), credits >= .zero else {
-                throw AppError(.badRequest, "credits must be a decimal number of credits, 0 or more, with at most 3 decimals.")
-            }
-            requested = credits
+        let requested = Self.requestedCredits(request)
+        let check = try await services.entitlements.check(
+            presenting: secret, account: account, feature: feature, requested: requested ?? .zero, now: clock.now())
+        let key: APIKeyIdentity
+        switch check {
+        case .unauthenticated: throw APIErrors.unknownKey()
+        case .unknownAccount(let identity), .answered(let identity, _): key = identity
         }
-        guard let answer = try await services.entitlements.check(
-            account: account, feature: feature, requested: requested, now: clock.now())
-        else {
-            throw AppError(.notFound, "No account has this external id.")
+        try APIErrors.require([.ingest, .read], key)
+        try APIKeyAccountBinding.check(key, request, context: context)
+        guard requested != nil else {
+            throw AppError(.badRequest, "credits must be a decimal number of credits, 0 or more, with at most 3 decimals.")
         }
-        return try APIJSON.response(.ok, EntitlementBody(answer))
+        guard case .answered(_, let answer) = check else { throw AppError(.notFound, "No account has this external id.") }
+        return APIJSON.response(.ok, text: EntitlementJSON.text(answer))
+    }
+
+    /// `?credits=N`: zero when absent, nil when it is not a decimal of 0 or more.
+    private static func requestedCredits(_ request: Request) -> Credits? {
+        guard let text = request.uri.queryParameters.get("credits") else { return .zero }
+        guard let credits = try? Credits(parsing: text), credits >= .zero else { return nil }
+        return credits
     }
 }
 
