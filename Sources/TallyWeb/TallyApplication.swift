@@ -61,6 +61,7 @@ public enum TallyApplication {
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
+        AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
         MeteringAPIRoutes(
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)
