@@ -26,10 +26,10 @@ struct MarginsRoutes {
         let frame = PageFrame.staff(context.session, current: .margins)
         let query = MarginsQuery(request.queryDictionary)
         guard let selection = query.selection else {
-            return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: nil), status: .unprocessableContent)
+            return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: nil, now: clock.now()), status: .unprocessableContent)
         }
         let report = try await MarginReport.load(selection, now: clock.now(), pool: pool, scope: context.scope)
-        return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: MarginsReportView(report, query: query)))
+        return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: MarginsReportView(report, query: query), now: clock.now()))
     }
 
     private func csv(_ request: Request, _ context: StaffRequestContext) async throws -> Response {

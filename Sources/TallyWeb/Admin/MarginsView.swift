@@ -9,12 +9,21 @@ struct MarginsView: KeyedTemplateValue, Sendable {
     let through: FieldState
     let hasErrors: Bool
     let report: MarginsReportView?
+    /// The last 12 months, newest first, for the period suggestions.
+    let months: [String]
 
     static let templateKeys: [String: any PartialKeyPath<MarginsView> & Sendable] = [
-        "period": \.period, "through": \.through, "hasErrors": \.hasErrors, "report": \.report,
+        "period": \.period, "through": \.through, "hasErrors": \.hasErrors, "report": \.report, "months": \.months,
     ]
 
-    init(query: MarginsQuery, report: MarginsReportView?) {
+    init(query: MarginsQuery, report: MarginsReportView?, now: Date) {
+        var month = YearMonth(LocalDay(containing: now, in: TimeZone(secondsFromGMT: 0)!))
+        var months: [String] = []
+        for _ in 0..<12 {
+            months.append(month.description)
+            month = month.previous
+        }
+        self.months = months
         period = FieldState(value: query.periodText, error: query.periodError)
         through = FieldState(value: query.throughText, error: query.throughError)
         hasErrors = query.periodError != nil || query.throughError != nil

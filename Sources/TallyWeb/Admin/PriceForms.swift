@@ -88,7 +88,11 @@ struct PriceVersionFormView: KeyedTemplateValue, Sendable {
             }
         }
         let effective = parseUTCInstant(view.effectiveFrom.value)
-        if effective == nil { view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)." }
+        if let effective {
+            view.effectiveFrom.value = utcInputValue(effective)
+        } else {
+            view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)."
+        }
         guard !view.hasErrors, let input, let output, let effective else { return (view, nil) }
         return (view, PriceDraft(
             model: view.model.value, input: input, cachedInput: cached ?? input, output: output, perRequest: perRequest,

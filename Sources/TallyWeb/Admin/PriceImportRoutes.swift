@@ -46,7 +46,11 @@ struct PriceImportRoutes {
         view.effectiveFrom.value = (form.effective_from ?? "").trimmingCharacters(in: .whitespaces)
         view.only.value = (form.only ?? "").trimmingCharacters(in: .whitespaces)
         let effective = parseUTCInstant(view.effectiveFrom.value)
-        if effective == nil { view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)." }
+        if let effective {
+            view.effectiveFrom.value = utcInputValue(effective)
+        } else {
+            view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)."
+        }
         guard !view.list.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             view.list.error = "Paste a price list in one of the formats below."
             return (view, nil, effective)
