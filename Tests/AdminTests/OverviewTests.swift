@@ -82,6 +82,23 @@ struct OverviewTests {
         }
     }
 
+    @Test("revenue is spread evenly over each period's days: a range cutting two periods gets its exact share")
+    func revenueSpread() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            // Anchor 15: periods Jan 15 – Feb 14 (31 days) and Feb 15 – Mar 14 (28 days), $49 each.
+            try await harness.catalog.createAccount(externalID: "mid", name: "Mid", planCode: "pro", anchorDay: 15)
+            let report = try await OverviewReport.load(
+                from: LocalDay("2027-02-01")!, through: LocalDay("2027-02-28")!, now: harness.clock.now(),
+                pool: harness.pool, scope: .staff)
+            // 14 days of ⌊49e9 / 31⌋ (the 9 leftover nanos go to Jan 15–23) + 14 days of 49e9 / 28.
+            #expect(report.revenue.nanos == 14 * 1_580_645_161 + 14 * 1_750_000_000)
+            #expect(report.days.first?.revenue.nanos == 1_580_645_161)
+            #expect(report.days.last?.revenue.nanos == 1_750_000_000)
+            #expect(report.lowestMargins.first?.name == "Mid")
+        }
+    }
+
     @Test("an empty range shows the empty state; a bad range is a 422 with the input kept")
     func emptyAndInvalid() async throws {
         try await WebHarness.with { harness in

@@ -143,6 +143,13 @@ struct PriceImportTests {
                     [("list", changed.replacingOccurrences(of: "gpt-4o,2.5,1.25,10", with: "gpt-4o,2.75,1.25,10")),
                      ("effective_from", "2027-04-01"), ("only", "")])
                 #expect(second.text.contains(">Changed<") && second.text.contains("was $2.50"))
+                let secondApplied = try await client.submit(
+                    "/admin/prices/import/apply", as: admin,
+                    [("list", "model,input,cached_input,output\ngpt-4o,2.75,1.25,10\n"), ("effective_from", "2027-04-01"), ("only", "")])
+                #expect(secondApplied.status == .seeOther)
+                let changedAudit = try #require(try await latestAudit(harness, action: "model_price.create"))
+                #expect(changedAudit.before?.contains(#""input_per_1m": "2.5""#) == true)
+                #expect(changedAudit.after?.contains(#""input_per_1m": "2.75""#) == true)
 
                 let bad = try await client.submit(
                     "/admin/prices/import", as: admin, [("list", "model,input,output\nx,abc,1\n"), ("effective_from", "someday")])
@@ -162,7 +169,7 @@ struct PriceImportTests {
                 #expect(salesPage.status == .ok && !salesPage.text.contains("<textarea"))
             }
             let count = try await harness.rows("SELECT count(*) FROM model_prices").first!.decode(Int.self, at: 0)
-            #expect(count == 3)
+            #expect(count == 4)
         }
     }
 }
