@@ -79,6 +79,9 @@ struct MarginTests {
                     #expect(fields[7] == Money(nanos: want.topUps).decimalString)
                     #expect(fields[8] == Money(nanos: want.revenue).decimalString)
                     #expect(fields[9] == Money(nanos: want.cost).decimalString)
+                    let percent = try #require(GrossMargin(revenue: Money(nanos: want.revenue), cost: Money(nanos: want.cost)).basisPoints)
+                    #expect(fields[11] == String(format: "%.2f", Double(percent) / 100), "margin % with two decimals")
+                    #expect(fields[12] == (fields[1] == "charger" ? "critical" : "healthy"))
                 }
                 // Sorted by name: Blocker, Charger, Topper.
                 #expect(lines.dropFirst().map { $0.split(separator: ",")[1] } == ["blocker", "charger", "topper"])

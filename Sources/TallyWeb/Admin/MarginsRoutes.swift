@@ -67,12 +67,19 @@ enum MarginsCSV {
                 revenue.fee.decimalString, revenue.overage.decimalString, revenue.topUps.decimalString,
                 account.totalRevenue.decimalString, account.cost.decimalString,
                 Money(nanos: account.totalRevenue.nanos &- account.cost.nanos).decimalString,
-                margin.basisPoints.map { Credits(millis: $0 * 10).decimalString } ?? "",
+                margin.basisPoints.map(percentText) ?? "",
                 margin.level?.rawValue ?? (account.cost.nanos > 0 ? "no_revenue" : ""),
                 account.used.decimalString, account.overage.decimalString,
             ].joined(separator: ","))
         }
         return lines.map { $0 + "\r\n" }.joined()
+    }
+
+    /// Basis points as a percentage with two decimals: 4250 → `42.50`, -65312 → `-653.12`.
+    static func percentText(_ basisPoints: Int64) -> String {
+        let magnitude = basisPoints.magnitude
+        let cents = magnitude % 100
+        return (basisPoints < 0 ? "-" : "") + "\(magnitude / 100)." + (cents < 10 ? "0" : "") + "\(cents)"
     }
 
     /// A text field: quoted when needed; a leading `= + - @` is prefixed with `'` so a
