@@ -60,9 +60,9 @@ enum MoneyText {
     /// `$1,234.56`.
     static func usd(_ money: Money) -> String { money.formatted() }
 
-    /// Small amounts keep their digits: `$0.000123` (up to 6 decimals).
+    /// Amounts under a dollar keep their digits: `$0.000123`, `$0.012345` (up to 6 decimals).
     static func precise(_ money: Money) -> String {
-        money.nanos != 0 && abs(money.nanos) < 10_000_000 ? money.formatted(fractionDigits: 6) : money.formatted()
+        money.nanos != 0 && money.nanos.magnitude < UInt64(Money.nanosPerDollar) ? money.formatted(fractionDigits: 6) : money.formatted()
     }
 
     /// A price per 1M tokens: `$2.50`, `$0.075`, exact up to 9 decimals.
