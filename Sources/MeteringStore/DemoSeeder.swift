@@ -190,7 +190,7 @@ public struct DemoSeeder: Sendable {
                     output_units, success, duration_ms, occurred_at, received_at, local_day, period_start, cost,
                     price_id, unpriced, credits, fingerprint
                 FROM demo_events ORDER BY account_id, event_id
-                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens, output_units,
                     success, duration_ms, local_day, period_start, cost, credits
             ), daily AS (
                 \(unsafeRaw: Rollups.dailyUpsert)

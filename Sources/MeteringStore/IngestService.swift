@@ -106,7 +106,7 @@ public struct IngestService: Sendable {
                     local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, decode(fingerprint, 'hex')
                 FROM e ORDER BY account_id, event_id
                 ON CONFLICT (account_id, event_id) DO NOTHING
-                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens, output_units,
                     success, duration_ms, local_day, period_start, cost, credits
             ), daily AS (
                 \(unsafeRaw: Rollups.dailyUpsert)

@@ -20,17 +20,17 @@ enum Rollups {
 
     static let dailyUpsert = """
         INSERT INTO daily_usage AS d (account_id, local_day, feature_key, model, events, failures, input_tokens,
-            cached_input_tokens, output_tokens, cost, credits, latency)
+            cached_input_tokens, output_tokens, output_units, cost, credits, latency)
         SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*),
             count(*) FILTER (WHERE NOT success), sum(input_tokens)::bigint, sum(cached_input_tokens)::bigint,
-            sum(output_tokens)::bigint, sum(cost)::bigint, sum(credits)::bigint, \(histogramSQL)
+            sum(output_tokens)::bigint, sum(output_units)::bigint, sum(cost)::bigint, sum(credits)::bigint, \(histogramSQL)
         FROM (SELECT *, CASE WHEN duration_ms IS NULL THEN NULL ELSE \(bucketSQL) END AS bucket FROM ins) i
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
         ON CONFLICT (account_id, local_day, feature_key, model) DO UPDATE SET
             events = d.events + EXCLUDED.events, failures = d.failures + EXCLUDED.failures,
             input_tokens = d.input_tokens + EXCLUDED.input_tokens,
             cached_input_tokens = d.cached_input_tokens + EXCLUDED.cached_input_tokens,
-            output_tokens = d.output_tokens + EXCLUDED.output_tokens,
+            output_tokens = d.output_tokens + EXCLUDED.output_tokens, output_units = d.output_units + EXCLUDED.output_units,
             cost = d.cost + EXCLUDED.cost, credits = d.credits + EXCLUDED.credits,
             latency = \(histogramSumSQL)
         """

@@ -63,6 +63,7 @@ public enum TallyApplication {
         HomeRoutes(access: services.access, pages: services.pages).register(on: router)
         PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies)).register(on: router)
         AdminRoutes(services: services).register(on: router)
+        AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
         MeteringAPIRoutes(
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)

@@ -39,19 +39,3 @@ struct CustomerHomeView: TemplateValue {
         }
     }
 }
-
-/// The placeholder staff home.
-struct StaffHomeView: TemplateValue {
-    let email: String
-    let role: String
-    let csrfToken: String
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": email
-        case "role": role
-        case "csrfToken": csrfToken
-        default: nil
-        }
-    }
-}

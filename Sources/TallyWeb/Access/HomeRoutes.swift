@@ -1,8 +1,8 @@
 import Hummingbird
 import TallyAccess
 
-/// Placeholder landing pages so a login ends somewhere real: `/` for customers and `/admin`
-/// for staff. The portal and admin issues replace them.
+/// The customer's landing page `/` (a placeholder the portal issue replaces). The staff home
+/// `/admin` is the overview (`Admin/OverviewRoutes.swift`).
 struct HomeRoutes {
     let access: AccessServices
     let pages: Pages
@@ -12,9 +12,6 @@ struct HomeRoutes {
         router.get("/") { _, context in
             if let session = context.session, session.role.isStaff { return redirect(to: "/admin") }
             return try await customerHome(try CustomerRequestContext(context: context))
-        }
-        router.group("/admin", context: StaffRequestContext.self).get { _, context in
-            try staffHome(context)
         }
     }
 
@@ -26,11 +23,5 @@ struct HomeRoutes {
             email: context.session.email, role: context.session.role.rawValue, accountName: account.name,
             accountExternalID: account.externalID, csrfToken: context.session.csrfToken)
         return try pages.page("home", frame: .customer(context.session, accountName: account.name, current: .dashboard), view)
-    }
-
-    private func staffHome(_ context: StaffRequestContext) throws -> Response {
-        let view = StaffHomeView(
-            email: context.session.email, role: context.session.role.rawValue, csrfToken: context.session.csrfToken)
-        return try pages.page("admin-home", frame: .staff(context.session, current: .overview), view)
     }
 }

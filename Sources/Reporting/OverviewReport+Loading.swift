@@ -1,0 +1,173 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+extension OverviewReport {
+    /// The overview of local days `from`…`through` as of `now`, in one transaction in `scope`.
+    public static func load(
+        from: LocalDay, through: LocalDay, now: Date, pool: PostgresPool, scope: DataScope
+    ) async throws -> OverviewReport {
+        try await pool.withTransaction(scope: scope) { connection in
+            let lines = try await costLines(from: from, through: through, on: connection)
+            let margins = try await MarginReport.load(.overlapping(from: from, through: through), now: now, on: connection)
+            let revenue = RevenueSpread.revenueByDay(margins, from: from, through: through)
+            let costByAccount = Dictionary(uniqueKeysWithValues: lines.accounts.map { ($0.key, $0.cost) })
+            let rangeMargins: [AccountRangeMargin] = margins.accounts.compactMap { account in
+                let accountRevenue = revenue.byAccount[account.accountID] ?? .zero
+                let cost = costByAccount[String(account.accountID)] ?? .zero
+                guard accountRevenue.nanos != 0 || cost.nanos != 0 else { return nil }
+                return AccountRangeMargin(
+                    accountID: account.accountID, name: account.name, externalID: account.externalID, revenue: accountRevenue,
+                    cost: cost)
+            }
+            let names = Dictionary(uniqueKeysWithValues: margins.accounts.map { (String($0.accountID), $0.name) })
+            var days: [DayMoney] = []
+            var day = from
+            while day <= through {
+                days.append(DayMoney(
+                    day: day, cost: lines.days[day.description] ?? .zero, revenue: revenue.byDay[day] ?? .zero))
+                day = day.next
+            }
+            let unattributed = lines.features.first { $0.key == "" }
+            return OverviewReport(
+                from: from, through: through,
+                cost: try Money.sum(days.map(\.cost)), revenue: try Money.sum(days.map(\.revenue)), events: lines.events,
+                days: days, byFeature: lines.features, byModel: lines.models,
+                topAccounts: lines.accounts.prefix(10).map {
+                    CostLine(key: $0.key, name: names[$0.key] ?? $0.key, events: $0.events, cost: $0.cost)
+                },
+                lowestMargins: Array(rangeMargins.sorted(by: lowerMarginFirst).prefix(10)),
+                unpriced: try await unpricedModels(from: from, through: through, on: connection),
+                unattributedEvents: unattributed?.events ?? 0, unattributedCost: unattributed?.cost ?? .zero,
+                features: try await featureHealth(from: from, through: through, on: connection))
+        }
+    }
+
+    /// Accounts with cost and no revenue first (the most cost first), then by margin, lowest first.
+    static func lowerMarginFirst(_ a: AccountRangeMargin, _ b: AccountRangeMargin) -> Bool {
+        switch (a.margin.basisPoints, b.margin.basisPoints) {
+        case (nil, nil): return (a.cost, a.accountID) > (b.cost, b.accountID)
+        case (nil, _): return true
+        case (_, nil): return false
+        case (let x?, let y?): return (x, a.accountID) < (y, b.accountID)
+        }
+    }
+
+    struct Lines {
+        var days: [String: Money] = [:]
+        var features: [CostLine] = []
+        var models: [CostLine] = []
+        var accounts: [CostLine] = []
+        var events: Int64 = 0
+    }
+
+    /// One pass over the range of `daily_usage`, grouped four ways.
+    static func costLines(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> Lines {
+        var lines = Lines()
+        for row in try await connection.query(
+            """
+            SELECT grouping(local_day, feature_key, model, account_id), local_day::text, feature_key, model, account_id,
+                   coalesce(sum(events), 0)::bigint, coalesce(sum(cost), 0)::bigint
+            FROM daily_usage
+            WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
+            GROUP BY GROUPING SETS ((local_day), (feature_key), (model), (account_id), ())
+            """) {
+            let (grouping, day, feature, model, account, events, cost) =
+                try row.decode((Int, String?, String?, String?, Int64?, Int64, Int64).self)
+            let money = Money(nanos: cost)
+            switch grouping {
+            case 0b0111: lines.days[day ?? ""] = money
+            case 0b1011: lines.features.append(CostLine(key: feature ?? "", name: feature ?? "", events: events, cost: money))
+            case 0b1101: lines.models.append(CostLine(key: model ?? "", name: model ?? "", events: events, cost: money))
+            case 0b1110:
+                let key = String(account ?? 0)
+                lines.accounts.append(CostLine(key: key, name: key, events: events, cost: money))
+            default: lines.events = events
+            }
+        }
+        let byCost = { (a: CostLine, b: CostLine) in (a.cost, b.key) > (b.cost, a.key) }
+        lines.features.sort(by: byCost)
+        lines.models.sort(by: byCost)
+        lines.accounts.sort(by: byCost)
+        return lines
+    }
+
+    /// `ARRAY[sum(latency[1]), …, sum(latency[20])]`: the histogram summed element-wise in one
+    /// aggregate pass (an `unnest` per row costs ten times more). Constant SQL.
+    static let latencySums = "ARRAY[" + (1...20).map { "sum(latency[\($0)])" }.joined(separator: ", ") + "]::bigint[]"
+
+    /// Per feature: events, failures, output units, cost and the summed latency histogram.
+    static func featureHealth(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> [FeatureHealth] {
+        var features: [FeatureHealth] = []
+        for row in try await connection.query(
+            """
+            SELECT feature_key, sum(events)::bigint, sum(failures)::bigint, sum(output_units)::bigint, sum(cost)::bigint,
+                   \(unsafeRaw: latencySums)
+            FROM daily_usage
+            WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
+            GROUP BY feature_key ORDER BY feature_key
+            """) {
+            let (key, events, failures, units, cost, latency) = try row.decode((String, Int64, Int64, Int64, Int64, [Int64]).self)
+            features.append(FeatureHealth(
+                featureKey: key, events: events, failures: failures, outputUnits: units, cost: Money(nanos: cost), latency: latency))
+        }
+        return features
+    }
+
+    /// Unpriced events in the range (UTC days), by model: a scan of the partial index on unpriced
+    /// events only, which stays small because unpriced events are the exception.
+    static func unpricedModels(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> [UnpricedModel] {
+        let utc = TimeZone(secondsFromGMT: 0)!
+        var models: [UnpricedModel] = []
+        for row in try await connection.query(
+            """
+            SELECT coalesce(model, ''), count(*)::bigint, count(DISTINCT account_id)::bigint FROM usage_events
+            WHERE unpriced AND occurred_at >= \(from.start(in: utc)) AND occurred_at < \(through.next.start(in: utc))
+            GROUP BY 1 ORDER BY 2 DESC, 1
+            """) {
+            let (model, events, accounts) = try row.decode((String, Int64, Int64).self)
+            models.append(UnpricedModel(model: model, events: events, accounts: accounts))
+        }
+        return models
+    }
+}
+
+/// How period revenue becomes daily revenue (the overview's chart and its range totals).
+public enum RevenueSpread {
+    /// Per day and per account, the revenue that falls in `from`…`through`: each period's fee and
+    /// overage charge spread evenly over the period's local days (⌊amount / days⌋ nano-USD a day,
+    /// the remainder one nano each to the first days), each sold top-up on the local day it was
+    /// granted.
+    public static func revenueByDay(
+        _ report: MarginReport, from: LocalDay, through: LocalDay
+    ) -> (byDay: [LocalDay: Money], byAccount: [Int64: Money]) {
+        var byDay: [LocalDay: Int64] = [:]
+        var byAccount: [Int64: Int64] = [:]
+        func add(_ nanos: Int64, on day: LocalDay, account: Int64) {
+            guard day >= from, day <= through, nanos != 0 else { return }
+            byDay[day, default: 0] &+= nanos
+            byAccount[account, default: 0] &+= nanos
+        }
+        for account in report.accounts {
+            for period in account.periods {
+                var days: [LocalDay] = []
+                var day = period.period.firstDay
+                while day < period.period.nextFirstDay {
+                    days.append(day)
+                    day = day.next
+                }
+                let spread = period.revenue.fee.nanos &+ period.revenue.overage.nanos
+                let share = spread / Int64(max(days.count, 1))
+                let extra = Int(spread % Int64(max(days.count, 1)))
+                for (index, day) in days.enumerated() {
+                    add(share + (index < extra ? 1 : 0), on: day, account: account.accountID)
+                }
+                for sale in period.topUpSales {
+                    add(sale.price.nanos, on: LocalDay(containing: sale.grantedAt, in: account.timeZone), account: account.accountID)
+                }
+            }
+        }
+        return (byDay.mapValues(Money.init(nanos:)), byAccount.mapValues(Money.init(nanos:)))
+    }
+}

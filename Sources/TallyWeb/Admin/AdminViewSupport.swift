@@ -1,0 +1,113 @@
+import Foundation
+import Metering
+import Templating
+
+/// A view model whose template fields are a table of key paths: typed values, no reflection.
+protocol KeyedTemplateValue: TemplateValue {
+    /// Template key → the property it reads.
+    static var templateKeys: [String: any PartialKeyPath<Self> & Sendable] { get }
+}
+
+extension KeyedTemplateValue {
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        Self.templateKeys[key].flatMap { self[keyPath: $0] as? any TemplateValue }
+    }
+}
+
+/// A form field's value and its message, for templates: `{{#f.error}}` shows the message.
+struct FieldState: KeyedTemplateValue, Sendable {
+    var value: String = ""
+    var error: String? = nil
+
+    var invalid: Bool { error != nil }
+
+    static let templateKeys: [String: any PartialKeyPath<FieldState> & Sendable] = ["value": \.value, "error": \.error, "invalid": \.invalid]
+}
+
+/// A link in a pager or a sortable column head.
+struct LinkView: KeyedTemplateValue, Sendable {
+    let label: String
+    let href: String
+    var current = false
+    /// `ascending` / `descending` on the sorted column, for `aria-sort`.
+    var sort: String? = nil
+
+    static let templateKeys: [String: any PartialKeyPath<LinkView> & Sendable] = [
+        "label": \.label, "href": \.href, "current": \.current, "sort": \.sort,
+    ]
+}
+
+/// Previous / next links and the total of a paginated list.
+struct PagerView: KeyedTemplateValue, Sendable {
+    let previous: String?
+    let next: String?
+    let summary: String
+
+    static let templateKeys: [String: any PartialKeyPath<PagerView> & Sendable] = ["previous": \.previous, "next": \.next, "summary": \.summary]
+
+    /// Pages of `size` over `total` rows; `link(n)` builds page n's URL.
+    init(page: Int, size: Int, total: Int, noun: String, link: (Int) -> String) {
+        let pages = max(1, (total + size - 1) / size)
+        previous = page > 1 ? link(page - 1) : nil
+        next = page < pages ? link(page + 1) : nil
+        let first = total == 0 ? 0 : (page - 1) * size + 1
+        summary = "\(first)–\(min(page * size, total)) of \(total) \(noun) · page \(page) of \(pages)"
+    }
+}
+
+/// Formatting shared by the money pages.
+enum MoneyText {
+    /// `$1,234.56`.
+    static func usd(_ money: Money) -> String { money.formatted() }
+
+    /// Amounts under a dollar keep their digits: `$0.000123`, `$0.012345` (up to 6 decimals).
+    static func precise(_ money: Money) -> String {
+        money.nanos != 0 && money.nanos.magnitude < UInt64(Money.nanosPerDollar) ? money.formatted(fractionDigits: 6) : money.formatted()
+    }
+
+    /// A price per 1M tokens: `$2.50`, `$0.075`, exact up to 9 decimals.
+    static func perMillion(_ price: PricePerMillionTokens) -> String {
+        let digits = price.perMillion.decimalString.split(separator: ".").dropFirst().first?.count ?? 0
+        return price.perMillion.formatted(fractionDigits: max(2, digits))
+    }
+
+    /// Basis points as `42.5%`.
+    static func percent(basisPoints: Int64) -> String {
+        GrossMargin(revenue: Money(nanos: 10_000), cost: Money(nanos: 10_000 - basisPoints)).percentText
+    }
+
+    /// `2027-02-20 12:00 UTC`.
+    static func timestamp(_ date: Date) -> String {
+        let components = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(secondsFromGMT: 0)!, from: date)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return "\(components.year ?? 0)-\(two(components.month))-\(two(components.day)) \(two(components.hour)):\(two(components.minute)) UTC"
+    }
+}
+
+/// The margin level as a badge: class and text.
+struct MarginBadge: KeyedTemplateValue, Sendable {
+    let className: String
+    let label: String
+
+    static let templateKeys: [String: any PartialKeyPath<MarginBadge> & Sendable] = ["className": \.className, "label": \.label]
+
+    /// The badge of `margin`; "no revenue" with cost and nothing else is critical too.
+    init(_ margin: GrossMargin) {
+        switch margin.level {
+        case .critical?: (className, label) = ("badge-critical", "Critical")
+        case .warning?: (className, label) = ("badge-warning", "Warning")
+        case .healthy?: (className, label) = ("badge-ok", "Healthy")
+        case nil: (className, label) = margin.cost.nanos > 0 ? ("badge-critical", "No revenue") : ("badge", "No activity")
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` from a query or form, trimming spaces.
+func parseDay(_ text: String?) -> LocalDay? {
+    text.flatMap { LocalDay($0.trimmingCharacters(in: .whitespaces)) }
+}
+
+/// Percent-encodes a query value.
+func queryValue(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? ""
+}

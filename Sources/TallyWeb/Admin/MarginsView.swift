@@ -1,0 +1,174 @@
+import Templating
+import Foundation
+import Metering
+import Reporting
+
+/// The margins page.
+struct MarginsView: KeyedTemplateValue, Sendable {
+    let period: FieldState
+    let through: FieldState
+    let hasErrors: Bool
+    let report: MarginsReportView?
+    /// The last 12 months, newest first, for the period suggestions.
+    let months: [String]
+
+    static let templateKeys: [String: any PartialKeyPath<MarginsView> & Sendable] = [
+        "period": \.period, "through": \.through, "hasErrors": \.hasErrors, "report": \.report, "months": \.months,
+    ]
+
+    init(query: MarginsQuery, report: MarginsReportView?, now: Date) {
+        var month = YearMonth(LocalDay(containing: now, in: TimeZone(secondsFromGMT: 0)!))
+        var months: [String] = []
+        for _ in 0..<12 {
+            months.append(month.description)
+            month = month.previous
+        }
+        self.months = months
+        period = FieldState(value: query.periodText, error: query.periodError)
+        through = FieldState(value: query.throughText, error: query.throughError)
+        hasErrors = query.periodError != nil || query.throughError != nil
+        self.report = report
+    }
+}
+
+/// One account's row.
+struct AccountMarginRow: KeyedTemplateValue, Sendable {
+    let name: String
+    let externalID: String
+    let href: String
+    let plan: String
+    let periods: String
+    let fee: String
+    let overage: String
+    let topUps: String
+    let revenue: String
+    let cost: String
+    let margin: String
+    let percent: String
+    let badge: MarginBadge
+
+    static let templateKeys: [String: any PartialKeyPath<AccountMarginRow> & Sendable] = [
+        "name": \.name, "externalID": \.externalID, "href": \.href, "plan": \.plan, "periods": \.periods, "fee": \.fee,
+        "overage": \.overage, "topUps": \.topUps, "revenue": \.revenue, "cost": \.cost, "margin": \.margin,
+        "percent": \.percent, "badge": \.badge,
+    ]
+
+    init(_ account: AccountMargin) {
+        name = account.name
+        externalID = account.externalID
+        href = "/admin/accounts/\(account.accountID)"
+        plan = account.planName ?? "No plan"
+        periods = account.periods.isEmpty ? "—" : account.periods.map {
+            "\($0.period.firstDay) – \(Self.lastDay(of: $0.period))"
+        }.joined(separator: ", ")
+        let revenue = account.revenue
+        fee = MoneyText.usd(revenue.fee)
+        overage = MoneyText.usd(revenue.overage)
+        topUps = MoneyText.usd(revenue.topUps)
+        self.revenue = MoneyText.usd(account.totalRevenue)
+        cost = MoneyText.usd(account.cost)
+        margin = MoneyText.usd(Money(nanos: account.totalRevenue.nanos &- account.cost.nanos))
+        percent = account.margin.percentText
+        badge = MarginBadge(account.margin)
+    }
+
+    /// The period's last local day (the day before the next period's first).
+    static func lastDay(of period: BillingPeriod) -> String {
+        let previous = Calendar(identifier: .gregorian).date(
+            byAdding: .day, value: -1, to: period.nextFirstDay.start(in: TimeZone(secondsFromGMT: 0)!))!
+        return LocalDay(containing: previous, in: TimeZone(secondsFromGMT: 0)!).description
+    }
+}
+
+/// A plan's or a feature's aggregate row.
+struct MarginGroupRow: KeyedTemplateValue, Sendable {
+    let name: String
+    let accounts: String
+    let credits: String
+    let revenue: String
+    let cost: String
+    let margin: String
+    let percent: String
+    let badge: MarginBadge
+
+    static let templateKeys: [String: any PartialKeyPath<MarginGroupRow> & Sendable] = [
+        "name": \.name, "accounts": \.accounts, "credits": \.credits, "revenue": \.revenue, "cost": \.cost,
+        "margin": \.margin, "percent": \.percent, "badge": \.badge,
+    ]
+
+    init(_ group: MarginGroup, name: String) {
+        self.name = name
+        accounts = countText(Int64(group.accounts))
+        credits = group.credits.formatted
+        revenue = MoneyText.usd(group.revenue)
+        cost = MoneyText.usd(group.cost)
+        margin = MoneyText.usd(Money(nanos: group.revenue.nanos &- group.cost.nanos))
+        percent = group.margin.percentText
+        badge = MarginBadge(group.margin)
+    }
+}
+
+/// The report part of the margins page.
+struct MarginsReportView: KeyedTemplateValue, Sendable {
+    let title: String
+    let rows: [AccountMarginRow]
+    let columns: [LinkView]
+    let pager: PagerView
+    let totalFee: String
+    let totalOverage: String
+    let totalTopUps: String
+    let totalRevenue: String
+    let totalCost: String
+    let totalMargin: String
+    let totalPercent: String
+    let criticalCount: String
+    let warningCount: String
+    let plans: [MarginGroupRow]
+    let features: [MarginGroupRow]
+    let csvHref: String
+    let hasAccounts: Bool
+
+    static let templateKeys: [String: any PartialKeyPath<MarginsReportView> & Sendable] = [
+        "title": \.title, "rows": \.rows, "columns": \.columns, "pager": \.pager, "totalFee": \.totalFee,
+        "totalOverage": \.totalOverage, "totalTopUps": \.totalTopUps, "totalRevenue": \.totalRevenue,
+        "totalCost": \.totalCost, "totalMargin": \.totalMargin, "totalPercent": \.totalPercent,
+        "criticalCount": \.criticalCount, "warningCount": \.warningCount, "plans": \.plans, "features": \.features,
+        "csvHref": \.csvHref, "hasAccounts": \.hasAccounts,
+    ]
+
+    init(_ report: MarginReport, query: MarginsQuery) {
+        switch report.selection {
+        case .current: title = "Current period of each account"
+        case .months(let from, let through):
+            title = from == through ? "Periods starting in \(from)" : "Periods starting \(from) to \(through)"
+        case .overlapping(let from, let through): title = "Periods overlapping \(from) to \(through)"
+        }
+        let sorted = query.sorted(report.accounts)
+        let size = MarginsRoutes.pageSize
+        let page = min(query.page, max(1, (sorted.count + size - 1) / size))
+        rows = sorted.dropFirst((page - 1) * size).prefix(size).map(AccountMarginRow.init)
+        columns = MarginsQuery.SortKey.allCases.map { key in
+            let active = key == query.sort
+            return LinkView(
+                label: key.label, href: "/admin/margins?" + query.queryString(sort: key, ascending: active ? !query.ascending : key == .account || key == .plan || key == .percent),
+                current: active, sort: active ? (query.ascending ? "ascending" : "descending") : nil)
+        }
+        pager = PagerView(page: page, size: size, total: sorted.count, noun: "accounts") { "/admin/margins?" + query.queryString(page: $0) }
+        let total = report.total
+        totalFee = MoneyText.usd(total.revenue.fee)
+        totalOverage = MoneyText.usd(total.revenue.overage)
+        totalTopUps = MoneyText.usd(total.revenue.topUps)
+        totalRevenue = MoneyText.usd(total.margin.revenue)
+        totalCost = MoneyText.usd(total.cost)
+        totalMargin = MoneyText.usd(Money(nanos: total.margin.revenue.nanos &- total.cost.nanos))
+        totalPercent = total.margin.percentText
+        criticalCount = countText(Int64(report.accounts.filter { MarginBadge($0.margin).className == "badge-critical" }.count))
+        warningCount = countText(Int64(report.accounts.filter { $0.margin.level == .warning }.count))
+        plans = report.byPlan.map { MarginGroupRow($0, name: $0.key == nil ? "No plan" : $0.name) }
+        features = report.byFeature.map {
+            MarginGroupRow($0, name: $0.key.map { $0.isEmpty ? "Unattributed" : $0 } ?? "No usage (revenue without credits)")
+        }
+        csvHref = "/admin/margins.csv?" + query.queryString()
+        hasAccounts = !report.accounts.isEmpty
+    }
+}

@@ -1,0 +1,144 @@
+import Templating
+import Foundation
+import Hummingbird
+import Metering
+import MeteringStore
+import Postgres
+import Reporting
+import TallyAccess
+
+/// `GET /admin/prices` (admin, sales): current and past price versions, and which version prices
+/// a model; `POST /admin/prices` (admin): add a version.
+struct PricesRoutes {
+    let pool: PostgresPool
+    let pages: Pages
+    let clock: any WallClock
+
+    func register(on router: Router<AppRequestContext>) {
+        router.group("/admin", context: StaffRequestContext.self).get("prices") { request, context in
+            let query = request.queryDictionary
+            return try await page(context.session, check: query["check"], notice: query["added"].map { "Added a price version for \($0)." }
+                ?? query["imported"].map { "Imported \($0) price versions." })
+        }
+        router.group("/admin", context: AdminRequestContext.self).post("prices") { request, context in
+            var request = request
+            let form = try await FormBody.decode(PriceVersionForm.self, from: &request, context: context) ?? PriceVersionForm()
+            return try await add(form, context)
+        }
+    }
+
+    private func page(
+        _ session: AuthenticatedSession, check: String?, notice: String?, form: PriceVersionFormView? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let now = clock.now()
+        let check = check?.trimmingCharacters(in: .whitespaces).prefix(200).description
+        let report = try await PriceCatalogReport.load(now: now, check: check, pool: pool)
+        var frame = PageFrame.staff(session, current: .prices)
+        if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
+        var defaultForm = PriceVersionFormView()
+        defaultForm.effectiveFrom.value = utcInputValue(now)
+        let view = PricesView(report, form: form ?? defaultForm, check: check ?? "", now: now)
+        return try pages.page("admin/prices", frame: frame, view, status: status)
+    }
+
+    private func add(_ form: PriceVersionForm, _ context: AdminRequestContext) async throws -> Response {
+        let (validated, draft) = PriceVersionFormView.validate(form)
+        var view = validated
+        if let draft {
+            do {
+                try await PriceStore(pool: pool).addVersion(draft, by: context.auditActor, at: clock.now())
+                return redirect(to: "/admin/prices?added=" + queryValue(draft.model))
+            } catch PriceChangeError.versionExists {
+                view.effectiveFrom.error = "\(draft.model) already has a version from this instant: choose another."
+            }
+        }
+        return try await page(context.session, check: nil, notice: nil, form: view, status: .unprocessableContent)
+    }
+}
+
+/// A price version row.
+struct PriceVersionRow: KeyedTemplateValue, Sendable {
+    let id: String
+    let input: String
+    let cachedInput: String
+    let output: String
+    let perRequest: String
+    let effectiveFrom: String
+
+    static let templateKeys: [String: any PartialKeyPath<PriceVersionRow> & Sendable] = [
+        "id": \.id, "input": \.input, "cachedInput": \.cachedInput, "output": \.output, "perRequest": \.perRequest,
+        "effectiveFrom": \.effectiveFrom,
+    ]
+
+    init(_ version: PriceVersion) {
+        id = String(version.id)
+        input = MoneyText.perMillion(version.input)
+        cachedInput = MoneyText.perMillion(version.cachedInput)
+        output = MoneyText.perMillion(version.output)
+        perRequest = version.perRequest == .zero ? "—" : MoneyText.precise(version.perRequest)
+        effectiveFrom = MoneyText.timestamp(version.effectiveFrom)
+    }
+}
+
+/// One model id or pattern on the prices page.
+struct PriceMatcherRow: KeyedTemplateValue, Sendable {
+    let model: String
+    let isPattern: Bool
+    let current: PriceVersionRow?
+    let scheduled: [PriceVersionRow]
+    let past: [PriceVersionRow]
+    let hasHistory: Bool
+    let overriddenBy: String
+    let hasOverrides: Bool
+
+    static let templateKeys: [String: any PartialKeyPath<PriceMatcherRow> & Sendable] = [
+        "model": \.model, "isPattern": \.isPattern, "current": \.current, "scheduled": \.scheduled, "past": \.past,
+        "hasHistory": \.hasHistory, "overriddenBy": \.overriddenBy, "hasOverrides": \.hasOverrides,
+    ]
+
+    init(_ matcher: PriceCatalogReport.Matcher) {
+        model = matcher.model
+        isPattern = matcher.isPattern
+        current = matcher.current.map(PriceVersionRow.init)
+        scheduled = matcher.scheduled.map(PriceVersionRow.init)
+        past = matcher.past.map(PriceVersionRow.init)
+        hasHistory = !matcher.scheduled.isEmpty || !matcher.past.isEmpty
+        overriddenBy = matcher.overriddenBy.joined(separator: ", ")
+        hasOverrides = !matcher.overriddenBy.isEmpty
+    }
+}
+
+/// The prices page.
+struct PricesView: KeyedTemplateValue, Sendable {
+    let matchers: [PriceMatcherRow]
+    let hasPrices: Bool
+    let form: PriceVersionFormView
+    let check: String
+    let hasCheck: Bool
+    let checkedPrice: PriceMatcherCheck?
+    let now: String
+
+    static let templateKeys: [String: any PartialKeyPath<PricesView> & Sendable] = [
+        "matchers": \.matchers, "hasPrices": \.hasPrices, "form": \.form, "check": \.check, "hasCheck": \.hasCheck,
+        "checkedPrice": \.checkedPrice, "now": \.now,
+    ]
+
+    init(_ report: PriceCatalogReport, form: PriceVersionFormView, check: String, now: Date) {
+        matchers = report.matchers.map(PriceMatcherRow.init)
+        hasPrices = !report.matchers.isEmpty
+        self.form = form
+        self.check = check
+        hasCheck = !check.isEmpty
+        checkedPrice = report.checkedPrice.map { PriceMatcherCheck(model: $0.model, version: PriceVersionRow($0)) }
+        self.now = MoneyText.timestamp(now)
+    }
+}
+
+/// The answer to "which price applies to this model now?".
+struct PriceMatcherCheck: KeyedTemplateValue, Sendable {
+    let model: String
+    let version: PriceVersionRow
+
+    static let templateKeys: [String: any PartialKeyPath<PriceMatcherCheck> & Sendable] = ["model": \.model, "version": \.version]
+}

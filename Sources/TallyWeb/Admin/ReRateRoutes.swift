@@ -1,0 +1,165 @@
+import Templating
+import Foundation
+import Hummingbird
+import Metering
+import MeteringStore
+import Postgres
+import TallyAccess
+
+/// Re-rating: `GET /admin/prices/rerate?from=&to=&model=` shows the form and, with a range, the
+/// preview of the cost difference per account (admin and sales); `POST /admin/prices/rerate`
+/// (admin) applies it after a required confirmation, then 303 back with the result.
+struct ReRateRoutes {
+    let pool: PostgresPool
+    let pages: Pages
+    let clock: any WallClock
+
+    /// The longest range one re-rate covers.
+    static let maximumDays = 400
+
+    struct Form: Decodable, Sendable {
+        var from: String?
+        var to: String?
+        var model: String?
+        var confirmation: String?
+        var confirm: String?
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.group("/admin/prices", context: StaffRequestContext.self).get("rerate") { request, context in
+            let query = request.queryDictionary
+            let form = Form(from: query["from"], to: query["to"], model: query["model"])
+            var frame = PageFrame.staff(context.session, current: .prices)
+            if let done = query["done"] { frame.banners.append(PageBanner(level: .info, message: "Re-rated \(done) events.")) }
+            guard query["from"] != nil || query["to"] != nil else {
+                return try pages.page("admin/rerate", frame: frame, ReRateView())
+            }
+            let (validated, range) = read(form)
+            var view = validated
+            guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
+            view.preview = ReRatePreviewView(try await ReRater(pool: pool).preview(range))
+            return try pages.page("admin/rerate", frame: frame, view)
+        }
+        router.group("/admin/prices", context: AdminRequestContext.self).post("rerate") { request, context in
+            var request = request
+            let form = try await FormBody.decode(Form.self, from: &request, context: context) ?? Form()
+            return try await apply(form, context)
+        }
+    }
+
+    /// Validates the range fields.
+    private func read(_ form: Form) -> (ReRateView, ReRateRange?) {
+        var view = ReRateView()
+        view.from.value = (form.from ?? "").trimmingCharacters(in: .whitespaces)
+        view.to.value = (form.to ?? "").trimmingCharacters(in: .whitespaces)
+        view.model.value = (form.model ?? "").trimmingCharacters(in: .whitespaces)
+        let from = parseDay(view.from.value)
+        let to = parseDay(view.to.value)
+        if from == nil { view.from.error = "Enter the first day as YYYY-MM-DD." }
+        if to == nil { view.to.error = "Enter the last day as YYYY-MM-DD." }
+        if view.model.value.count > 200 { view.model.error = "Use at most 200 characters." }
+        guard let from, let to, view.model.error == nil else { return (view, nil) }
+        if to < from {
+            view.to.error = "The last day must not be before the first."
+        } else if OverviewRoutes.days(from: from, through: to) > Self.maximumDays {
+            view.to.error = "Re-rate at most \(Self.maximumDays) days at a time."
+        }
+        guard view.to.error == nil else { return (view, nil) }
+        let utc = TimeZone(secondsFromGMT: 0)!
+        return (view, ReRateRange(
+            from: from.start(in: utc), until: to.next.start(in: utc), model: view.model.value.isEmpty ? nil : view.model.value))
+    }
+
+    private func apply(_ form: Form, _ context: AdminRequestContext) async throws -> Response {
+        let frame = PageFrame.staff(context.session, current: .prices)
+        let (validated, range) = read(form)
+        var view = validated
+        guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
+        let rater = ReRater(pool: pool)
+        guard form.confirm == "yes" else {
+            view.preview = ReRatePreviewView(try await rater.preview(range))
+            view.confirmError = "Tick the box to confirm: stored costs will change."
+            return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
+        }
+        do {
+            let result = try await rater.apply(range, confirmation: form.confirmation ?? "", by: context.auditActor, at: clock.now())
+            let query = "from=\(view.from.value)&to=\(view.to.value)" + (range.model.map { "&model=" + queryValue($0) } ?? "")
+            return redirect(to: "/admin/prices/rerate?\(query)&done=\(result.changedEvents)")
+        } catch ReRateError.changedSincePreview {
+            view.confirmError = "Prices or events changed since this preview: review the new difference and confirm again."
+        } catch ReRateError.nothingToChange {
+            view.confirmError = "Nothing in this range changes: every event already has today's price."
+        }
+        view.preview = ReRatePreviewView(try await rater.preview(range))
+        return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
+    }
+}
+
+/// The re-rate page.
+struct ReRateView: KeyedTemplateValue, Sendable {
+    var from = FieldState()
+    var to = FieldState()
+    var model = FieldState()
+    var confirmError: String?
+    var preview: ReRatePreviewView?
+    var hasErrors: Bool { from.invalid || to.invalid || model.invalid }
+
+    static let templateKeys: [String: any PartialKeyPath<ReRateView> & Sendable] = [
+        "from": \.from, "to": \.to, "model": \.model, "confirmError": \.confirmError, "preview": \.preview,
+        "hasErrors": \.hasErrors,
+    ]
+}
+
+/// One account's difference.
+struct ReRateAccountRow: KeyedTemplateValue, Sendable {
+    let name: String
+    let externalID: String
+    let events: String
+    let before: String
+    let after: String
+    let delta: String
+    let credits: String
+
+    static let templateKeys: [String: any PartialKeyPath<ReRateAccountRow> & Sendable] = [
+        "name": \.name, "externalID": \.externalID, "events": \.events, "before": \.before, "after": \.after,
+        "delta": \.delta, "credits": \.credits,
+    ]
+}
+
+/// The preview of a re-rate.
+struct ReRatePreviewView: KeyedTemplateValue, Sendable {
+    let examined: String
+    let changed: String
+    let before: String
+    let after: String
+    let delta: String
+    let credits: String
+    let confirmation: String
+    let accounts: [ReRateAccountRow]
+    let hasChanges: Bool
+
+    static let templateKeys: [String: any PartialKeyPath<ReRatePreviewView> & Sendable] = [
+        "examined": \.examined, "changed": \.changed, "before": \.before, "after": \.after, "delta": \.delta,
+        "credits": \.credits, "confirmation": \.confirmation, "accounts": \.accounts, "hasChanges": \.hasChanges,
+    ]
+
+    init(_ result: ReRateResult) {
+        examined = countText(Int64(result.eventsExamined))
+        changed = countText(Int64(result.changedEvents))
+        before = MoneyText.precise(result.costBefore)
+        after = MoneyText.precise(result.costAfter)
+        delta = Self.signed(result.costDelta)
+        credits = Self.signed(result.creditsDelta)
+        confirmation = result.confirmation
+        accounts = result.accounts.map {
+            ReRateAccountRow(
+                name: $0.name, externalID: $0.externalID, events: countText(Int64($0.events)),
+                before: MoneyText.precise($0.costBefore), after: MoneyText.precise($0.costAfter),
+                delta: Self.signed($0.costDelta), credits: Self.signed($0.creditsDelta))
+        }
+        hasChanges = result.changedEvents > 0
+    }
+
+    static func signed(_ money: Money) -> String { (money.nanos > 0 ? "+" : "") + MoneyText.precise(money) }
+    static func signed(_ credits: Credits) -> String { (credits.millis > 0 ? "+" : "") + credits.formatted }
+}
