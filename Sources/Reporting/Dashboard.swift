@@ -44,6 +44,8 @@ public struct Dashboard: Sendable, Hashable {
     public let status: AccountStatus
     /// The account's time zone.
     public let timeZone: TimeZone
+    /// The zone's IANA name as stored for the account (Foundation may report `UTC` as `GMT`).
+    public let timeZoneName: String
     /// The plan; nil when the account has none yet.
     public let plan: DashboardPlan?
     /// The current billing period.

@@ -33,7 +33,8 @@ public struct DashboardReader: Sendable {
                 byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
             }
             return Dashboard(
-                accountName: account.name, status: account.status, timeZone: account.timeZone, plan: account.plan,
+                accountName: account.name, status: account.status, timeZone: account.timeZone,
+                timeZoneName: account.timeZoneName, plan: account.plan,
                 period: period, today: today, ledger: ledger, periodEvents: totals.events, daily: daily,
                 previousPeriodCredits: totals.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
                 byFeature: breakdown.features, byModel: breakdown.models, hasAnyUsage: totals.hasAny,
@@ -45,6 +46,7 @@ public struct DashboardReader: Sendable {
         let name: String
         let status: AccountStatus
         let timeZone: TimeZone
+        let timeZoneName: String
         let anchorDay: Int
         let plan: DashboardPlan?
     }
@@ -74,7 +76,8 @@ public struct DashboardReader: Sendable {
         }
         return AccountRow(
             name: name, status: AccountStatus(rawValue: status) ?? .paused,
-            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay, plan: plan)
+            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, timeZoneName: zone, anchorDay: anchorDay,
+            plan: plan)
     }
 
     /// This period's credits and events and the previous period's credits (the counter the

@@ -9,6 +9,8 @@ public struct UsageCalendar: Sendable, Hashable {
     public let accountName: String
     /// The account's time zone.
     public let timeZone: TimeZone
+    /// The zone's IANA name as stored for the account.
+    public let timeZoneName: String
     /// The current billing period.
     public let period: BillingPeriod
     /// Today in the account's time zone.
@@ -41,7 +43,7 @@ public struct UsageReader: Sendable {
             let (name, zone, anchorDay) = try row.decode((String, String, Int).self)
             let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
             return UsageCalendar(
-                accountName: name, timeZone: timeZone, period: try BillingPeriod.containing(now, anchorDay: anchorDay, timeZone: timeZone),
+                accountName: name, timeZone: timeZone, timeZoneName: zone, period: try BillingPeriod.containing(now, anchorDay: anchorDay, timeZone: timeZone),
                 today: LocalDay(containing: now, in: timeZone))
         }
     }

@@ -14,7 +14,7 @@ struct DashboardPresenter {
         return DashboardView(
             accountName: dashboard.accountName,
             periodText: PortalFormat.span(dashboard.period.firstDay, last),
-            timeZone: dashboard.timeZone.identifier,
+            timeZone: dashboard.timeZoneName,
             isFirstRun: !dashboard.hasAnyUsage,
             planName: dashboard.plan?.name,
             noPlanText: dashboard.plan == nil
@@ -47,7 +47,7 @@ struct DashboardPresenter {
         let days = dashboard.today.days(until: dashboard.period.nextFirstDay)
         return StatView(
             label: "Resets", value: PortalFormat.daysAway(days),
-            note: "\(dashboard.period.nextFirstDay.longText) (\(dashboard.timeZone.identifier))")
+            note: "\(dashboard.period.nextFirstDay.longText) (\(dashboard.timeZoneName))")
     }
 
     private var policyStats: [StatView] {
@@ -88,7 +88,9 @@ struct DashboardPresenter {
             guard dashboard.plan != nil, dashboard.hasAnyUsage else { return [] }
             return [StatView(label: "Projected at period end", value: "—", note: "Shown after the period's first day")]
         }
-        var stats = [StatView(label: "Projected at period end", value: PortalFormat.creditsWithUnit(projected), note: "At the current daily rate")]
+        // A projection is an estimate: whole credits, not milli-credits.
+        let rounded = Credits(millis: (projected.millis + 500) / 1_000 * 1_000)
+        var stats = [StatView(label: "Projected at period end", value: PortalFormat.creditsWithUnit(rounded), note: "At the current daily rate")]
         if case .limited(let granted) = ledger.granted, granted > .zero, let runOut = projection.runOut {
             stats.append(runOutStat(runOut))
         }
@@ -162,15 +164,22 @@ struct DashboardPresenter {
     }
 
     private var featureChart: HorizontalBarChart {
-        HorizontalBarChart(
+        Self.halfWidth(HorizontalBarChart(
             text: ChartText(idPrefix: "by-feature", title: "Usage by feature", emptyMessage: "No usage this period yet"),
-            format: .milliCredits, points: dashboard.byFeature.map { ChartPoint(label: $0.label, value: $0.credits.millis) })
+            format: .milliCredits, points: dashboard.byFeature.map { ChartPoint(label: $0.label, value: $0.credits.millis) }))
     }
 
     private var modelChart: HorizontalBarChart {
-        HorizontalBarChart(
+        Self.halfWidth(HorizontalBarChart(
             text: ChartText(idPrefix: "by-model", title: "Usage by model", emptyMessage: "No usage this period yet"),
-            format: .milliCredits, points: dashboard.byModel.map { ChartPoint(label: $0.label, value: $0.credits.millis) })
+            format: .milliCredits, points: dashboard.byModel.map { ChartPoint(label: $0.label, value: $0.credits.millis) }))
+    }
+
+    /// These two sit side by side: a narrower viewBox keeps their text legible at half width.
+    private static func halfWidth(_ chart: HorizontalBarChart) -> HorizontalBarChart {
+        var chart = chart
+        chart.width = 400
+        return chart
     }
 }
 

@@ -11,7 +11,7 @@ struct UsagePresenter {
     /// The form part: presets, inputs, menus and messages. Enough on its own for the 400 page.
     func form(range: UsageRange?, breakdown: UsageBreakdown?) -> UsageView {
         var view = UsageView()
-        view.timeZone = calendar.timeZone.identifier
+        view.timeZone = calendar.timeZoneName
         view.presets = UsageRangePreset.allCases.filter { $0 != .custom }.map { preset in
             LinkView(label: preset.label, href: "/usage" + query.queryString(preset: preset), current: query.errors.isEmpty && query.preset == preset)
         }

@@ -87,7 +87,7 @@ struct UsageRoutes: Sendable {
         let row = detail.row
         var facts = [
             StatView(label: "Occurred", value: PortalFormat.dateTime(row.occurredAt, in: zone), note: PortalFormat.utc(row.occurredAt)),
-            StatView(label: "Counts on", value: detail.localDay.longText, note: zone.identifier),
+            StatView(label: "Counts on", value: detail.localDay.longText, note: calendar.timeZoneName),
             StatView(label: "Received", value: PortalFormat.dateTime(detail.receivedAt, in: zone)),
             StatView(label: "Feature", value: row.featureName ?? "Unattributed", note: row.feature),
             StatView(label: "Model", value: row.model ?? "—"),
