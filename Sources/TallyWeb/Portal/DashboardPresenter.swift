@@ -21,8 +21,8 @@ struct DashboardPresenter {
                 ? "Your account is not on a plan yet, so requests that use credits are refused. Your provider assigns the plan."
                 : nil,
             stats: [creditsStat, resetStat] + policyStats + projectionStats,
-            gauge: gauge.map { ChartView($0) },
-            daily: ChartView(dailyChart), byFeature: ChartView(featureChart), byModel: ChartView(modelChart),
+            gauge: gauge.map { ChartView($0, narrow: Self.narrow($0, prefix: "credits-gauge-narrow")) },
+            daily: ChartView(dailyChart, narrow: Self.narrow(dailyChart, prefix: "daily-usage-narrow")), byFeature: ChartView(featureChart), byModel: ChartView(modelChart),
             periodEvents: PortalFormat.count(dashboard.periodEvents), isOwner: isOwner)
     }
 
@@ -173,6 +173,23 @@ struct DashboardPresenter {
         Self.halfWidth(HorizontalBarChart(
             text: ChartText(idPrefix: "by-model", title: "Usage by model", emptyMessage: "No usage this period yet"),
             format: .milliCredits, points: dashboard.byModel.map { ChartPoint(label: $0.label, value: $0.credits.millis) }))
+    }
+
+    /// The phone drawing of a gauge: a narrower viewBox, so its text is larger at 390 px.
+    private static func narrow(_ gauge: Gauge, prefix: String) -> Gauge {
+        var narrow = gauge
+        narrow.text.idPrefix = prefix
+        narrow.width = 340
+        return narrow
+    }
+
+    /// The phone drawing of the daily chart.
+    private static func narrow(_ chart: BarChart, prefix: String) -> BarChart {
+        var narrow = chart
+        narrow.text.idPrefix = prefix
+        narrow.width = 360
+        narrow.height = 260
+        return narrow
     }
 
     /// These two sit side by side: a narrower viewBox keeps their text legible at half width.

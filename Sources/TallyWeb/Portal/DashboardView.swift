@@ -44,8 +44,13 @@ struct DashboardView: TemplateValue, Sendable {
 }
 
 extension ChartView {
-    /// The chart's SVG and its table in a `<details>` ("Show the numbers").
+    /// The chart's SVG and its table (shown in a `<details>`, "Show the numbers").
     init(_ chart: some Chart) {
         self.init(svg: chart.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
+    }
+
+    /// The chart, and `narrow` (the same data in a narrower viewBox, with its own id prefix) for phones.
+    init<C: Chart>(_ chart: C, narrow: C) {
+        self.init(svg: chart.svg(), narrowSVG: narrow.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
     }
 }

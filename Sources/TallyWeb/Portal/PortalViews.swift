@@ -20,9 +20,15 @@ struct StatView: TemplateValue, Sendable {
 }
 
 /// A chart as the page shows it: the SVG, its numbers as a table, and whether it has data.
+///
+/// A chart may come in a second, narrow drawing for phones (`narrowSVG`): a wide viewBox scaled
+/// down to 390 px makes its text unreadably small, and without JavaScript the page cannot redraw
+/// it, so portal.css shows one or the other by width.
 struct ChartView: TemplateValue, Sendable {
     /// The `<svg>`, already escaped: insert with `{{{svg}}}`.
     let svg: String
+    /// The same chart drawn for narrow screens; nil when the wide one reads well everywhere.
+    var narrowSVG: String? = nil
     /// The companion `<table>`, already escaped: insert with `{{{table}}}`.
     let table: String
     let hasData: Bool
@@ -30,6 +36,7 @@ struct ChartView: TemplateValue, Sendable {
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
         case "svg": svg
+        case "narrowSVG": narrowSVG
         case "table": table
         case "hasData": hasData
         default: nil

@@ -43,7 +43,12 @@ struct UsagePresenter {
     func page(range: UsageRange, breakdown: UsageBreakdown, events: UsageEventPage) -> UsageView {
         var view = form(range: range, breakdown: breakdown)
         view.summary = summary(range)
-        view.chart = ChartView(stackedChart(range: range, breakdown: breakdown))
+        let chart = stackedChart(range: range, breakdown: breakdown)
+        var narrow = chart
+        narrow.text.idPrefix = "usage-by-feature-narrow"
+        narrow.width = 360
+        narrow.height = 320
+        view.chart = ChartView(chart, narrow: narrow)
         let table = UsageTable(breakdown, group: query.group)
         view.keyColumns = table.keyColumns
         view.rows = table.rows.map(Self.rowView)
