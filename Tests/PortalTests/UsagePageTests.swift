@@ -129,6 +129,9 @@ struct UsagePageTests {
                 let last = try await client.get("/usage?range=period&page=3", as: browser).text
                 #expect(last.components(separatedBy: "class=\"event-id\" href=").count - 1 == 20)
                 #expect(last.contains("ev-000<") && last.contains("rel=\"prev\"") && !last.contains("rel=\"next\""))
+                let past = try await client.get("/usage?range=period&page=7", as: browser)
+                #expect(past.status == .ok && past.text.contains("Page 7 is past the last page (3)"))
+                #expect(past.text.contains("href=\"/usage?range=period&amp;page=3\">Go to the last page"))
             }
         }
     }

@@ -60,7 +60,10 @@ struct UsagePresenter {
             ? "More than \(PortalFormat.count(Int64(UsageReader.countLimit))) events"
             : "\(PortalFormat.count(Int64(events.total))) event\(events.total == 1 ? "" : "s")"
         view.pageText = "Page \(events.page) of \(pages)"
-        if events.page > 1 { view.previousHref = "/usage" + query.queryString(page: events.page - 1, range: range) }
+        if events.events.isEmpty, events.total > 0 {
+            view.noEventsText = "Page \(events.page) is past the last page (\(pages)) of this range."
+            view.previousHref = "/usage" + query.queryString(page: pages, range: range)
+        } else if events.page > 1 { view.previousHref = "/usage" + query.queryString(page: events.page - 1, range: range) }
         if events.page < pages { view.nextHref = "/usage" + query.queryString(page: events.page + 1, range: range) }
         if events.totalIsCapped {
             view.cappedText = "The list goes back \(PortalFormat.count(Int64(UsageReader.countLimit))) events; narrow the range or filter to see older ones."

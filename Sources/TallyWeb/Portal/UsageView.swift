@@ -94,6 +94,8 @@ struct UsageView: TemplateValue, Sendable {
     var nextHref: String?
     var pageText = ""
     var cappedText: String?
+    /// When the list is empty: why (nothing in the range, or a page past the last).
+    var noEventsText = "No events in this range."
 
     private func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
 
@@ -129,6 +131,7 @@ struct UsageView: TemplateValue, Sendable {
         case "nextHref": nextHref
         case "pageText": pageText
         case "cappedText": cappedText
+        case "noEventsText": noEventsText
         default: nil
         }
     }
