@@ -1,16 +1,17 @@
--- wrk script: GET / (the customer dashboard) as a signed-in demo member.
--- Usage: TALLY_COOKIE='tally_session=…' wrk -t2 -c64 -d15s --latency -s dashboard.lua http://127.0.0.1:8080
--- (Benchmarks/http/dashboard.sh seeds the demo, signs in and runs this.)
-local cookie = os.getenv("TALLY_COOKIE")
+-- wrk script: GET / (the customer dashboard) as signed-in demo members.
+-- Usage: TALLY_COOKIES='tally_session=…,tally_session=…' wrk -t2 -c64 -d15s --latency -s dashboard.lua http://127.0.0.1:8080
+-- (Benchmarks/http/dashboard.sh seeds the demo, signs the sessions in and runs this.)
+-- Requests rotate over the sessions: every request touches its session row (last seen), so one
+-- shared session would measure row-lock waits on that row rather than the page.
+local cookies = {}
+for cookie in string.gmatch(os.getenv("TALLY_COOKIES") or "", "[^,]+") do
+  table.insert(cookies, cookie)
+end
+local counter = 0
 
 request = function()
-  return wrk.format("GET", "/", { ["Cookie"] = cookie })
-end
-
-response = function(status, headers, body)
-  if status ~= 200 then
-    io.stderr:write("dashboard answered " .. status .. " (is the session still valid?)\n")
-  end
+  counter = counter + 1
+  return wrk.format("GET", "/", { ["Cookie"] = cookies[(counter % #cookies) + 1] })
 end
 
 done = function(summary, latency, requests)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The dashboard benchmark: a release server over the large demo, a demo member signed in with
-# curl, then wrk at 64 connections against GET /.
+# curl (SESSIONS times, default 16), then wrk at 64 connections against GET /.
 #
 #   Benchmarks/http/dashboard.sh [data-dir]        # default /tmp/benchdb; seeds it when empty
 #
@@ -10,11 +10,11 @@ cd "$(dirname "$0")/../.."
 DATA_DIR=${1:-/tmp/benchdb}
 PORT=${PORT:-8080}
 DURATION=${DURATION:-15s}
-TALLY=.build/release/tally
+TALLY=${SCRATCH:-.build}/release/tally
 EMAIL=bench-member@demo.test
 PASSWORD='bench member password 1'
 
-swift build -c release --product tally
+swift build -c release --product tally ${SCRATCH:+--scratch-path "$SCRATCH"}
 if [ ! -d "$DATA_DIR" ]; then
   "$TALLY" seed-demo --data-dir "$DATA_DIR" --events-per-day 1000   # ≈ 2.7 M events
 fi
@@ -27,15 +27,24 @@ SERVER=$!
 trap 'kill "$SERVER"; wait "$SERVER" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.3; done
 
-JAR=$(mktemp)
-CSRF=$(curl -fsS -c "$JAR" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-curl -fsS -o /dev/null -b "$JAR" -c "$JAR" \
-  --data-urlencode "_csrf=$CSRF" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" \
-  "http://127.0.0.1:$PORT/login"
-SESSION=$(awk '$6 == "tally_session" { print $7 }' "$JAR")
-rm -f "$JAR"
-[ -n "$SESSION" ] || { echo "sign-in failed" >&2; exit 1; }
+# SESSIONS sign-ins of the member (default 16), one cookie each.
+sign_in() {
+  local jar csrf
+  jar=$(mktemp)
+  csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" \
+    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" \
+    "http://127.0.0.1:$PORT/login"
+  awk '$6 == "tally_session" { print "tally_session=" $7 }' "$jar"
+  rm -f "$jar"
+}
+COOKIES=""
+for _ in $(seq 1 "${SESSIONS:-16}"); do
+  COOKIE=$(sign_in)
+  [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
+  COOKIES="$COOKIES${COOKIES:+,}$COOKIE"
+done
 
 # One request first: it must be the dashboard, not a redirect to /login.
-curl -fsS -o /dev/null -w 'GET / → %{http_code}\n' -H "Cookie: tally_session=$SESSION" "http://127.0.0.1:$PORT/"
-TALLY_COOKIE="tally_session=$SESSION" wrk -t2 -c64 -d"$DURATION" --latency -s Benchmarks/http/dashboard.lua "http://127.0.0.1:$PORT"
+curl -fsS -o /dev/null -w 'GET / → %{http_code}\n' -H "Cookie: ${COOKIES%%,*}" "http://127.0.0.1:$PORT/"
+TALLY_COOKIES="$COOKIES" wrk -t2 -c64 -d"$DURATION" --latency -s Benchmarks/http/dashboard.lua "http://127.0.0.1:$PORT"
