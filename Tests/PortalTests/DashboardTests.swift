@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Metering
 import MeteringStore
+import Postgres
 import Reporting
 import SVGCharts
 import TallyAccess
@@ -206,6 +207,19 @@ struct DashboardTests {
                 let bare = try await client.get("/", as: try await harness.signIn(client, "member@bare.test"))
                 #expect(bare.status == .ok)
                 #expect(bare.text.contains("not on a plan yet") && bare.text.contains("No usage yet"))
+            }
+        }
+    }
+
+    @Test("a paused account is told that requests are refused")
+    func pausedAccount() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            _ = try await harness.rows("UPDATE accounts SET status = 'paused' WHERE external_id = 'acme'")
+            try await harness.withClient { client in
+                let html = try await client.get("/", as: try await harness.signIn(client, "member@acme.test")).text
+                #expect(html.contains("banner banner-critical") && html.contains("This account is paused"))
             }
         }
     }
