@@ -15,12 +15,12 @@ struct DashboardTests {
     /// Events around local midnight in Los Angeles: Jan 31 23:59:59 local is 08:00Z minus a
     /// second (last period), Feb 1 00:00 local is 08:00Z (this period).
     static let events = [
-        usageEvent("p1", at: "2027-01-15T20:00:00Z"),
-        usageEvent("edge-before", at: "2027-02-01T07:59:59Z", feature: "summarize", model: nil),
-        usageEvent("edge-after", at: "2027-02-01T08:00:00Z", feature: "summarize", model: nil),
-        usageEvent("late-night", at: "2027-02-10T07:30:00Z"),
-        usageEvent("morning", at: "2027-02-10T08:30:00Z", model: "claude-x"),
-        usageEvent("today", at: "2027-02-20T11:00:00Z"),
+        meteredEvent("p1", at: "2027-01-15T20:00:00Z"),
+        meteredEvent("edge-before", at: "2027-02-01T07:59:59Z", feature: "summarize", model: nil),
+        meteredEvent("edge-after", at: "2027-02-01T08:00:00Z", feature: "summarize", model: nil),
+        meteredEvent("late-night", at: "2027-02-10T07:30:00Z"),
+        meteredEvent("morning", at: "2027-02-10T08:30:00Z", model: "claude-x"),
+        meteredEvent("today", at: "2027-02-20T11:00:00Z"),
     ]
 
     static func seedUsage(_ harness: WebHarness) async throws {
@@ -133,14 +133,14 @@ struct DashboardTests {
         try await WebHarness.with { harness in
             try await harness.seedBasicCatalog()
             try await harness.portalAccount()
-            let first = (1...85).map { usageEvent("s\($0)", at: "2027-02-19T12:00:00Z", feature: "summarize") }
+            let first = (1...85).map { meteredEvent("s\($0)", at: "2027-02-19T12:00:00Z", feature: "summarize") }
             try await harness.ingest(first, receivedAt: "2027-02-19T12:00:01Z")
             try await harness.withClient { client in
                 let browser = try await harness.signIn(client, "member@acme.test")
                 let warning = try await client.get("/", as: browser).text
                 #expect(warning.contains("banner banner-warning") && warning.contains("You have used 85% of this period"))
                 #expect(!warning.contains("banner-critical"))
-                let more = (86...105).map { usageEvent("s\($0)", at: "2027-02-19T13:00:00Z", feature: "summarize") }
+                let more = (86...105).map { meteredEvent("s\($0)", at: "2027-02-19T13:00:00Z", feature: "summarize") }
                 try await harness.ingest(more, receivedAt: "2027-02-19T13:00:01Z")
                 let over = try await client.get("/", as: browser).text
                 #expect(over.contains("banner banner-critical") && over.contains("requests are refused"))
@@ -160,7 +160,7 @@ struct DashboardTests {
                 overage: .block(grace: try BasisPoints(1_000))))
             try await harness.catalog.setEntitlement(planCode: "graced", featureKey: "summarize", entitlement: Entitlement(enabled: true))
             try await harness.portalAccount(plan: "graced")
-            try await harness.ingest((1...10).map { usageEvent("g\($0)", at: "2027-02-19T12:00:00Z", feature: "summarize") }, receivedAt: "2027-02-19T12:00:01Z")
+            try await harness.ingest((1...10).map { meteredEvent("g\($0)", at: "2027-02-19T12:00:00Z", feature: "summarize") }, receivedAt: "2027-02-19T12:00:01Z")
             try await harness.withClient { client in
                 let html = try await client.get("/", as: try await harness.signIn(client, "member@acme.test")).text
                 #expect(stat("In grace", in: html)?.value == "1 left")
@@ -175,7 +175,7 @@ struct DashboardTests {
         try await WebHarness.with { harness in
             try await harness.seedBasicCatalog()
             try await harness.portalAccount(plan: "payg")
-            try await harness.ingest((1...5).map { usageEvent("c\($0)", at: "2027-02-19T12:00:00Z") }, receivedAt: "2027-02-19T12:00:01Z")
+            try await harness.ingest((1...5).map { meteredEvent("c\($0)", at: "2027-02-19T12:00:00Z") }, receivedAt: "2027-02-19T12:00:01Z")
             try await harness.withClient { client in
                 let html = try await client.get("/", as: try await harness.signIn(client, "owner@acme.test")).text
                 let used = try await harness.creditsSQL(from: "2027-02-01T08:00:00Z", to: "2027-03-01T08:00:00Z")
@@ -197,7 +197,7 @@ struct DashboardTests {
             try await harness.catalog.setEntitlement(planCode: "unl", featureKey: "chat", entitlement: Entitlement(enabled: true))
             try await harness.portalAccount(plan: "unl")
             try await harness.portalAccount(plan: nil, account: "bare")
-            try await harness.ingest([usageEvent("u1", at: "2027-02-19T12:00:00Z")], receivedAt: "2027-02-19T12:00:01Z")
+            try await harness.ingest([meteredEvent("u1", at: "2027-02-19T12:00:00Z")], receivedAt: "2027-02-19T12:00:01Z")
             try await harness.withClient { client in
                 let html = try await client.get("/", as: try await harness.signIn(client, "member@acme.test")).text
                 #expect(stat("Credits used", in: html)?.value == "3")

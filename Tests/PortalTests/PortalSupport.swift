@@ -12,7 +12,7 @@ import TallyWebTestSupport
 let portalZone = "America/Los_Angeles"
 
 /// An event's JSON text: `chat` events carry tokens (2 credits per 1k), `summarize` ones 1 credit.
-func usageEvent(
+func meteredEvent(
     _ id: String, at occurredAt: String, feature: String? = "chat", model: String? = "gpt-4o",
     input: Int = 1_000, output: Int = 500, account: String = "acme", success: Bool = true
 ) -> String {

@@ -113,7 +113,7 @@ struct UsagePageTests {
             try await harness.portalAccount()
             let start = instant("2027-02-10T00:00:00Z")
             let events = (0..<120).map { index in
-                usageEvent(String(format: "ev-%03d", index), at: start.addingTimeInterval(Double(index) * 60).formatted(Date.ISO8601FormatStyle()))
+                meteredEvent(String(format: "ev-%03d", index), at: start.addingTimeInterval(Double(index) * 60).formatted(Date.ISO8601FormatStyle()))
             }
             try await harness.ingest(events, receivedAt: "2027-02-19T00:00:00Z")
             try await harness.withClient { client in
@@ -144,8 +144,8 @@ struct UsagePageTests {
             try await harness.portalAccount(account: "other")
             try await harness.createUser("admin@ops.test", role: .admin, account: nil)
             try await harness.ingest([
-                usageEvent("a b/c", at: "2027-02-20T07:59:00Z", input: 1_234, output: 0),
-                usageEvent("theirs", at: "2027-02-20T07:00:00Z", account: "other"),
+                meteredEvent("a b/c", at: "2027-02-20T07:59:00Z", input: 1_234, output: 0),
+                meteredEvent("theirs", at: "2027-02-20T07:00:00Z", account: "other"),
             ], receivedAt: "2027-02-20T11:00:00Z")
             try await harness.withClient { client in
                 let member = try await harness.signIn(client, "member@acme.test")
