@@ -181,6 +181,8 @@ struct DashboardTests {
                 let used = try await harness.creditsSQL(from: "2027-02-01T08:00:00Z", to: "2027-03-01T08:00:00Z")
                 // Nothing included: everything is overage at $0.01 per credit.
                 let charge = Money(nanos: used * 10_000_000 / 1_000).formatted()
+                #expect(stat("Credits used", in: html)?.value == creditsText(used))
+                #expect(stat("Credits used", in: html)?.note == "None included: each credit is billed as overage")
                 #expect(stat("Overage so far", in: html)?.value == "\(creditsText(used)) credits")
                 #expect(stat("Overage so far", in: html)?.note == "\(charge) at $0.01 per credit")
                 #expect(!html.contains("Hard limit") && !html.contains("Limit reached"))

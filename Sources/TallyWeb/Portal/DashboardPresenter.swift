@@ -36,6 +36,13 @@ struct DashboardPresenter {
             let note = dashboard.plan == nil ? "No plan yet" : "Unlimited plan: no allowance to run out"
             return StatView(label: "Credits used", value: used, note: note)
         }
+        if granted <= .zero {
+            let isCharge = if case .charge = dashboard.plan?.overage { true } else { false }
+            return StatView(
+                label: "Credits used", value: used,
+                note: isCharge ? "None included: each credit is billed as overage" : "None included this period",
+                level: isCharge ? nil : "critical")
+        }
         let remaining = PortalFormat.credits(ledger.available.map { max($0, .zero) } ?? .zero)
         let percent = dashboard.percentUsed.map { "\($0)% · " } ?? ""
         return StatView(
