@@ -11,6 +11,10 @@ struct SVGWriter {
 
     /// Escapes text for XML content and attribute values.
     static func escape(_ text: String) -> String {
+        // Most values (numbers, class names, ids) need no escaping: one byte scan, no copy.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -75,6 +79,14 @@ struct SVGWriter {
     }
 
     private static func format(_ attributes: [Attribute]) -> String {
-        attributes.map { " \($0.name)=\"\(escape($0.value))\"" }.joined()
+        var out = ""
+        for attribute in attributes {
+            out += " "
+            out += attribute.name
+            out += "=\""
+            out += escape(attribute.value)
+            out += "\""
+        }
+        return out
     }
 }

@@ -60,7 +60,11 @@ public enum TallyApplication {
             access: services.access, pages: services.pages, cookies: cookies,
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
-        HomeRoutes(access: services.access, pages: services.pages).register(on: router)
+        HomeRoutes(
+            access: services.access, pages: services.pages,
+            dashboard: DashboardPage(pool: services.pool, pages: services.pages, clock: services.access.clock)
+        ).register(on: router)
+        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
         PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies)).register(on: router)
         AdminRoutes(services: services).register(on: router)
         AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)

@@ -21,8 +21,23 @@ struct ForeignObjectProbe: Sendable {
 }
 
 enum ForeignObjectProbes {
-    /// Probes for the production routes (none take an object id yet) and the test-only one.
+    /// Probes for the production routes and the test-only one.
     static let all: [ForeignObjectProbe] = [
+        ForeignObjectProbe(route: "GET /usage/events/{id}") { harness, account in
+            let eventID = "probe-\(account)-\(UUID().uuidString.prefix(8))"
+            try await harness.pool.withTransaction(scope: .service) { connection in
+                try await connection.execute(
+                    """
+                    INSERT INTO usage_events (account_id, event_id, input_tokens, cached_input_tokens, output_tokens,
+                                              output_units, success, occurred_at, received_at, local_day, period_start,
+                                              cost, unpriced, credits, fingerprint)
+                    SELECT id, \(eventID), 0, 0, 0, 0, true, now(), now(), current_date, now(), 0, false, 0,
+                           decode(repeat('00', 32), 'hex')
+                    FROM accounts WHERE external_id = \(account)
+                    """)
+            }
+            return eventID
+        },
         ForeignObjectProbe(route: "GET /test-only/users/{id}") { harness, account in
             let user = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", account: account)
             return String(user.id)

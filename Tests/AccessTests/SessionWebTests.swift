@@ -42,7 +42,7 @@ struct SessionWebTests {
                 #expect(home.headers[.cacheControl] == "no-store")
                 let html = String(buffer: home.body)
                 #expect(html.contains("owner@example.com"))
-                #expect(html.contains("acme"))
+                #expect(html.contains("Acme"), "the account's name")
                 let anonymous = try await client.execute(uri: "/admin", method: .get)
                 #expect(anonymous.status == .seeOther)
                 #expect(anonymous.headers[.location] == "/login")

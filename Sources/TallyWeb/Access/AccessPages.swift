@@ -19,23 +19,3 @@ struct LoginPageView: TemplateValue {
         }
     }
 }
-
-/// The placeholder customer home: who is signed in, to which account.
-struct CustomerHomeView: TemplateValue {
-    let email: String
-    let role: String
-    let accountName: String
-    let accountExternalID: String
-    let csrfToken: String
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": email
-        case "role": role
-        case "accountName": accountName
-        case "accountExternalID": accountExternalID
-        case "csrfToken": csrfToken
-        default: nil
-        }
-    }
-}

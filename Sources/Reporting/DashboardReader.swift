@@ -1,0 +1,179 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+/// Reads the customer dashboard from the rollups in two statements: the account and its plan,
+/// then the period counter (`period_usage`, the rows the entitlement check reads), the period's
+/// `daily_usage` rows (one index range, grouped three ways at once) and the active grants.
+/// Never reads `usage_events`.
+public struct DashboardReader: Sendable {
+    let pool: PostgresPool
+
+    /// A reader over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    /// The dashboard of `accountID` at `now`, in `scope` (a customer's own account scope); nil
+    /// when the scope cannot see the account.
+    public func dashboard(accountID: Int64, now: Date, scope: DataScope) async throws -> Dashboard? {
+        try await pool.withTransaction(scope: scope) { connection in
+            guard let account = try await Self.account(accountID, on: connection) else { return nil }
+            let period = try BillingPeriod.containing(now, anchorDay: account.anchorDay, timeZone: account.timeZone)
+            let previous = period.preceding
+            let today = LocalDay(containing: now, in: account.timeZone)
+            let usage = try await Self.usage(accountID, period: period, previous: previous, now: now, on: connection)
+            let included: CreditLimit = account.plan?.included ?? .limited(.zero)
+            let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
+            let byDay = Dictionary(usage.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            let lastShown = min(today, period.nextFirstDay.adding(days: -1))
+            let daily = period.firstDay.through(lastShown).map { day in
+                byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
+            }
+            return Dashboard(
+                accountName: account.name, status: account.status, timeZone: account.timeZone,
+                timeZoneName: account.timeZoneName, plan: account.plan,
+                period: period, today: today, ledger: ledger, periodEvents: usage.events, daily: daily,
+                previousPeriodCredits: usage.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
+                byFeature: usage.features, byModel: usage.models, hasAnyUsage: usage.hasAny,
+                projection: UsageProjection(used: usage.used, granted: ledger.granted, period: period, now: now))
+        }
+    }
+
+    private struct AccountRow {
+        let name: String
+        let status: AccountStatus
+        let timeZone: TimeZone
+        let timeZoneName: String
+        let anchorDay: Int
+        let plan: DashboardPlan?
+    }
+
+    private static func account(_ id: Int64, on connection: PostgresConnection) async throws -> AccountRow? {
+        let rows = try await connection.query(
+            """
+            SELECT a.name, a.status, a.time_zone, a.anchor_day,
+                   p.name, p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit
+            FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id
+            WHERE a.id = \(id)
+            """)
+        guard let row = rows.first else { return nil }
+        let (name, status, zone, anchorDay) = try row.decode((String, String, String, Int).self)
+        let (planName, included, policy, grace, price) = try (
+            row.decode(String?.self, at: 4), row.decode(Int64?.self, at: 5), row.decode(String?.self, at: 6),
+            row.decode(Int64?.self, at: 7), row.decode(Int64?.self, at: 8))
+        var plan: DashboardPlan?
+        if let planName {
+            let overage: OveragePolicy = if policy == "charge" {
+                .charge(pricePerCredit: Money(nanos: price ?? 0))
+            } else {
+                .block(grace: try BasisPoints(grace ?? 0))
+            }
+            plan = DashboardPlan(
+                name: planName, included: included.map { .limited(Credits(millis: $0)) } ?? .unlimited, overage: overage)
+        }
+        return AccountRow(
+            name: name, status: AccountStatus(rawValue: status) ?? .paused,
+            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, timeZoneName: zone, anchorDay: anchorDay,
+            plan: plan)
+    }
+
+    /// What one dashboard reads besides the account.
+    private struct PeriodUsage {
+        var used = Credits.zero
+        var events: Int64 = 0
+        var previous = Credits.zero
+        var hasAny = false
+        var days: [NamedCredits] = []
+        var features: [NamedCredits] = []
+        var models: [NamedCredits] = []
+        var grants: [CreditGrant] = []
+    }
+
+    /// The rest of the dashboard in one statement, because a round trip costs more than any of
+    /// these reads; its rows are told apart by the first column:
+    ///
+    /// - `total`: this period's credits and events and last period's credits from `period_usage`
+    ///   (the counter the entitlement check reads), and whether the account has usage at all;
+    /// - `usage`: the period's `daily_usage` grouped by day, by feature and by model in one pass
+    ///   (in each grouping set the other keys are NULL; the rollup stores `''`, never NULL);
+    /// - `grant`: the grants active at `now`, by the entitlement check's rule (granted ≤ now < expires).
+    private static func usage(
+        _ account: Int64, period: BillingPeriod, previous: BillingPeriod, now: Date, on connection: PostgresConnection
+    ) async throws -> PeriodUsage {
+        var usage = PeriodUsage()
+        for row in try await connection.query(
+            """
+            SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
+                   coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+                   coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+                   coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
+                   NULL::timestamptz, NULL::timestamptz,
+                   EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
+            FROM period_usage
+            WHERE account_id = \(account) AND period_start IN (\(period.start), \(previous.start))
+            UNION ALL
+            SELECT 'usage', to_char(g.local_day, 'YYYY-MM-DD'), g.feature_key, g.model, f.name, g.credits, g.events,
+                   NULL, NULL, NULL, NULL
+            FROM (
+                SELECT local_day, feature_key, model, sum(credits)::bigint AS credits, sum(events)::bigint AS events
+                FROM daily_usage
+                WHERE account_id = \(account)
+                  AND local_day >= \(period.firstDay.description)::date AND local_day < \(period.nextFirstDay.description)::date
+                GROUP BY GROUPING SETS ((local_day), (feature_key), (model))
+            ) g
+            LEFT JOIN features f ON f.key = g.feature_key
+            UNION ALL
+            SELECT 'grant', kind, NULL, NULL, NULL, amount, NULL, price, granted_at, expires_at, NULL
+            FROM credit_grants
+            WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
+            """) {
+            switch try row.decode(String.self, at: 0) {
+            case "total": try readTotal(row, into: &usage)
+            case "usage": try readUsage(row, into: &usage)
+            default: usage.grants.append(try readGrant(row))
+            }
+        }
+        usage.features = largestFirst(usage.features)
+        usage.models = largestFirst(usage.models)
+        return usage
+    }
+
+    private static func readTotal(_ row: PostgresRow, into usage: inout PeriodUsage) throws {
+        usage.used = Credits(millis: try row.decode(Int64.self, at: 5))
+        usage.events = try row.decode(Int64.self, at: 6)
+        usage.previous = Credits(millis: try row.decode(Int64.self, at: 7))
+        usage.hasAny = try row.decode(Bool.self, at: 10)
+    }
+
+    private static func readUsage(_ row: PostgresRow, into usage: inout PeriodUsage) throws {
+        let (_, day, feature, model, featureName, credits, events) =
+            try row.decode((String, String?, String?, String?, String?, Int64, Int64).self)
+        let amount = Credits(millis: credits)
+        if let day, let parsed = LocalDay(day) {
+            usage.days.append(NamedCredits(key: day, label: parsed.shortText, credits: amount, events: events))
+        } else if let feature {
+            let label = feature.isEmpty ? "Unattributed" : featureName ?? feature
+            usage.features.append(NamedCredits(key: feature, label: label, credits: amount, events: events))
+        } else if let model {
+            usage.models.append(NamedCredits(key: model, label: model.isEmpty ? "No model" : model, credits: amount, events: events))
+        }
+    }
+
+    /// A `grant` row: kind, amount, price, granted, expires.
+    private static func readGrant(_ row: PostgresRow) throws -> CreditGrant {
+        let (kind, amount, price, grantedAt, expiresAt) = try (
+            row.decode(String.self, at: 1), row.decode(Int64.self, at: 5), row.decode(Int64?.self, at: 7),
+            row.decode(Date.self, at: 8), row.decode(Date?.self, at: 9))
+        return try CreditGrant(
+            amount: Credits(millis: amount), kind: GrantKind(rawValue: kind) ?? .adjustment,
+            grantedAt: grantedAt, expiresAt: expiresAt, price: price.map(Money.init(nanos:)))
+    }
+
+    /// Largest credits first; ties by label, so the order never depends on the database.
+    static func largestFirst(_ rows: [NamedCredits]) -> [NamedCredits] {
+        rows.sorted { ($0.credits.millis, $1.label) > ($1.credits.millis, $0.label) }
+    }
+
+}

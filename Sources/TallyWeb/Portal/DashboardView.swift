@@ -1,0 +1,56 @@
+import Metering
+import Reporting
+import SVGCharts
+import Templating
+
+/// The view model of the dashboard (`templates/portal/dashboard.mustache`).
+struct DashboardView: TemplateValue, Sendable {
+    let accountName: String
+    /// "1 February – 28 February 2027".
+    let periodText: String
+    let timeZone: String
+    /// Nothing was ever metered: the first-run state instead of charts.
+    let isFirstRun: Bool
+    let planName: String?
+    /// Set when the account has no plan: what that means.
+    let noPlanText: String?
+    let stats: [StatView]
+    /// The gauge of used vs granted; nil on unlimited plans and without a plan.
+    let gauge: ChartView?
+    let daily: ChartView
+    let byFeature: ChartView
+    let byModel: ChartView
+    let periodEvents: String
+    let isOwner: Bool
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "accountName": accountName
+        case "periodText": periodText
+        case "timeZone": timeZone
+        case "isFirstRun": isFirstRun
+        case "planName": planName
+        case "noPlanText": noPlanText
+        case "stats": stats
+        case "gauge": gauge
+        case "daily": daily
+        case "byFeature": byFeature
+        case "byModel": byModel
+        case "periodEvents": periodEvents
+        case "isOwner": isOwner
+        default: nil
+        }
+    }
+}
+
+extension ChartView {
+    /// The chart's SVG and its table (shown in a `<details>`, "Show the numbers").
+    init(_ chart: some Chart) {
+        self.init(svg: chart.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
+    }
+
+    /// The chart, and `narrow` (the same data in a narrower viewBox, with its own id prefix) for phones.
+    init<C: Chart>(_ chart: C, narrow: C) {
+        self.init(svg: chart.svg(), narrowSVG: narrow.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
+    }
+}

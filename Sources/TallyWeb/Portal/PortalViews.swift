@@ -1,0 +1,61 @@
+import Templating
+
+/// One figure in a `.stats` grid: a label, the value and an optional note under it.
+struct StatView: TemplateValue, Sendable {
+    let label: String
+    let value: String
+    var note: String? = nil
+    /// `warning` or `critical` marks the value; nil for plain.
+    var level: String? = nil
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "label": label
+        case "value": value
+        case "note": note
+        case "level": level
+        default: nil
+        }
+    }
+}
+
+/// A chart as the page shows it: the SVG, its numbers as a table, and whether it has data.
+///
+/// A chart may come in a second, narrow drawing for phones (`narrowSVG`): a wide viewBox scaled
+/// down to 390 px makes its text unreadably small, and without JavaScript the page cannot redraw
+/// it, so portal.css shows one or the other by width.
+struct ChartView: TemplateValue, Sendable {
+    /// The `<svg>`, already escaped: insert with `{{{svg}}}`.
+    let svg: String
+    /// The same chart drawn for narrow screens; nil when the wide one reads well everywhere.
+    var narrowSVG: String? = nil
+    /// The companion `<table>`, already escaped: insert with `{{{table}}}`.
+    let table: String
+    let hasData: Bool
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "svg": svg
+        case "narrowSVG": narrowSVG
+        case "table": table
+        case "hasData": hasData
+        default: nil
+        }
+    }
+}
+
+/// A link with a label (pagination, presets, actions).
+struct LinkView: TemplateValue, Sendable {
+    let label: String
+    let href: String
+    var current: Bool = false
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "label": label
+        case "href": href
+        case "current": current
+        default: nil
+        }
+    }
+}
