@@ -15,10 +15,12 @@ public struct IngestResult: Sendable, Hashable, Encodable {
 /// the new events, the daily rollup and the period counter change together.
 public struct IngestService: Sendable {
     let pool: PostgresPool
+    let observers: [any IngestObserver]
 
-    /// A service over `pool`.
-    public init(pool: PostgresPool) {
+    /// A service over `pool`; `observers` run inside each batch's transaction, before COMMIT.
+    public init(pool: PostgresPool, observers: [any IngestObserver] = []) {
         self.pool = pool
+        self.observers = observers
     }
 
     /// Validates and stores `body` received at `now`. Nothing is stored unless every event is
@@ -35,6 +37,10 @@ public struct IngestService: Sendable {
             guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
             let inserted = try await insert(rows, receivedAt: now, on: connection)
             try await checkDuplicates(rows, inserted: inserted, events: batch.events, on: connection)
+            if !inserted.isEmpty, !observers.isEmpty {
+                let touched = rows.touched(by: inserted)
+                for observer in observers { try await observer.ingested(touched, at: now, on: connection) }
+            }
             return inserted.count
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
