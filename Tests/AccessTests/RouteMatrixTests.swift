@@ -66,7 +66,9 @@ struct RouteMatrixTests {
                     let asSales = try await client.send(method, path, sales, csrf: sales.csrf, addresses: addresses)
                     let asAdmin = try await client.send(method, path, admin, csrf: admin.csrf, addresses: addresses)
                     if [.get, .head].contains(method) {
-                        #expect(asSales.status == .ok, "sales GET \(path)")
+                        // A detail page whose object does not exist (parameters are 1) is 404 for admins too.
+                        let expected: HTTPResponse.Status = pattern.contains("{") && asAdmin.status == .notFound ? .notFound : .ok
+                        #expect(asSales.status == expected, "sales GET \(path)")
                     } else {
                         #expect(asSales.status == .forbidden, "sales \(method) \(path) must be 403")
                         #expect(asAdmin.status != .forbidden, "admin \(method) \(path)")
