@@ -10,6 +10,7 @@ import TallyDatabase
 /// it to be retried when the lease ends. The request is made outside any transaction; then the
 /// attempt row and the delivery's new state (delivered, next attempt, or failed after 24 h) are
 /// written together. Nothing is kept in memory: a restarted Tally carries on from the table.
+/// Deliveries to a disabled endpoint wait, and go out if it is enabled again.
 public struct WebhookDeliverer: Sendable {
     let pool: PostgresPool
     let transport: any WebhookTransport
@@ -70,9 +71,9 @@ public struct WebhookDeliverer: Sendable {
                 """
                 UPDATE webhook_deliveries d SET next_attempt_at = \(now.addingTimeInterval(300)), attempts = d.attempts + 1
                 WHERE d.id IN (
-                    SELECT id FROM webhook_deliveries
-                    WHERE state = 'pending' AND next_attempt_at <= \(now)
-                    ORDER BY next_attempt_at, id LIMIT \(batchSize) FOR UPDATE SKIP LOCKED)
+                    SELECT w.id FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id AND e.enabled
+                    WHERE w.state = 'pending' AND w.next_attempt_at <= \(now)
+                    ORDER BY w.next_attempt_at, w.id LIMIT \(batchSize) FOR UPDATE OF w SKIP LOCKED)
                 RETURNING d.id, d.endpoint_id, d.alert_id, d.attempts, d.created_at
                 """).map { row in
                 let (id, endpoint, alert, attempt, created) = try row.decode((Int64, Int64, Int64, Int, Date).self)

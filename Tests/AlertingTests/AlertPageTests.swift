@@ -58,6 +58,7 @@ struct AlertPageTests {
                 let admin = try await harness.signIn(client, "admin@tally.test")
                 let first = try await client.get("/admin/alerts", as: admin)
                 #expect(first.text.contains("Page 1 of 2 · 60 alert(s)"))
+                #expect(first.text.contains(#"action="/admin/alerts/"#) && first.text.contains("/acknowledge"))
                 #expect(first.text.contains(#"href="/admin/alerts?state=open&amp;page=2""#))
                 let second = try await client.get("/admin/alerts?state=open&page=2", as: admin)
                 #expect(second.text.contains("Page 2 of 2"))

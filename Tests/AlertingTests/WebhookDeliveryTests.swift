@@ -5,6 +5,7 @@ import HTTPTypes
 import Logging
 import MeteringStore
 import Postgres
+import Synchronization
 import TallyDatabase
 import TallyCrypto
 import TallyTestSupport
@@ -15,6 +16,15 @@ import Testing
 struct UnreachableTransport: WebhookTransport {
     struct Refused: Error {}
     func post(url: String, headers: [(String, String)], body: [UInt8]) async throws -> Int { throw Refused() }
+}
+
+/// A transport that answers 200 and counts the requests.
+final class CountingTransport: WebhookTransport {
+    let count = Mutex(0)
+    func post(url: String, headers: [(String, String)], body: [UInt8]) async throws -> Int {
+        count.withLock { $0 += 1 }
+        return 200
+    }
 }
 
 @Suite("Webhook deliveries")
@@ -160,6 +170,26 @@ struct WebhookDeliveryTests {
             #expect(times.count == rounds)
             #expect(times.last!.timeIntervalSince(created) <= 24 * 3_600)
             #expect(times.last!.timeIntervalSince(created) > 18 * 3_600)
+        }
+    }
+
+    @Test("a disabled endpoint's deliveries wait, and go out once it is enabled again")
+    func disabledEndpointWaits() async throws {
+        try await WebHarness.with { harness in
+            let id = try await harness.addEndpoint(url: "https://hooks.example.test/a")
+            try await fireOneAlert(harness)
+            let store = WebhookStore(pool: harness.pool)
+            let draft = WebhookDraft(name: "receiver", url: "https://hooks.example.test/a", rules: AlertRule.allCases, enabled: false)
+            try await store.update(id: id, draft, by: .command, at: harness.clock.now())
+            let transport = CountingTransport()
+            let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test"))
+            #expect(try await deliverer.deliverDue(at: harness.clock.now()).attempted == 0)
+            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: no new delivery
+            var enabled = draft
+            enabled.enabled = true
+            try await store.update(id: id, enabled, by: .command, at: harness.clock.now())
+            #expect(try await deliverer.deliverDue(at: harness.clock.now()).delivered == 1)
+            #expect(transport.count.withLock { $0 } == 1)
         }
     }
 
