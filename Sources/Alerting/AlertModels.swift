@@ -27,7 +27,12 @@ public enum AlertRule: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// How urgent an alert is.
 public enum AlertLevel: String, Sendable, Hashable, CaseIterable, Codable {
-    case info, warning, critical
+    /// Worth knowing (e.g. half the credits used).
+    case info
+    /// Needs attention soon.
+    case warning
+    /// Needs attention now (credits gone, margin below the critical level, cap reached).
+    case critical
 }
 
 /// One alert as stored.
@@ -36,8 +41,9 @@ public struct Alert: Sendable, Hashable {
     public let id: Int64
     /// The account it concerns; nil for operator-wide alerts (an unpriced model).
     public let accountID: Int64?
-    /// The account's external id and name, when there is an account.
+    /// The account's external id, when there is an account.
     public let accountExternalID: String?
+    /// The account's name, when there is an account.
     public let accountName: String?
     /// Which rule fired.
     public let rule: AlertRule
@@ -53,8 +59,9 @@ public struct Alert: Sendable, Hashable {
     public let message: String
     /// When it fired.
     public let firedAt: Date
-    /// When and by whom it was acknowledged; nil while open.
+    /// When it was acknowledged; nil while open.
     public let acknowledgedAt: Date?
+    /// Who acknowledged it (the admin's email).
     public let acknowledgedBy: String?
 
     /// Open: not acknowledged yet.

@@ -5,13 +5,19 @@ import TallyDatabase
 /// A configured webhook endpoint. The secret is readable only through ``WebhookStore/secret(of:)``
 /// (for signing) and shown to the admin once, when created or replaced.
 public struct WebhookEndpoint: Sendable, Hashable {
+    /// Database id.
     public let id: Int64
+    /// A name for people.
     public let name: String
+    /// Where deliveries are POSTed.
     public let url: String
     /// The alert rules it receives.
     public let rules: [AlertRule]
+    /// JSON or Slack-compatible.
     public let format: WebhookFormat
+    /// Whether new alerts are queued for it and its queue is sent.
     public let enabled: Bool
+    /// When it was added.
     public let createdAt: Date
     /// Deliveries by state, for the list.
     public let pending: Int
@@ -21,12 +27,17 @@ public struct WebhookEndpoint: Sendable, Hashable {
 
 /// What an admin submits for an endpoint.
 public struct WebhookDraft: Sendable, Hashable {
+    /// A name for people, 1 to 100 characters.
     public var name: String
+    /// An http(s) URL.
     public var url: String
-    /// Empty: generate one.
+    /// The signing secret; empty: generate one.
     public var secret: String
+    /// The alert kinds it receives (at least one).
     public var rules: [AlertRule]
+    /// JSON or Slack-compatible.
     public var format: WebhookFormat
+    /// Whether it receives deliveries.
     public var enabled: Bool
 
     /// A draft.
@@ -60,6 +71,7 @@ public struct WebhookDraft: Sendable, Hashable {
 
 /// One delivery of one alert to one endpoint, with its attempts, for the delivery log.
 public struct WebhookDeliveryRecord: Sendable, Hashable {
+    /// One try: when, the response code (nil without an HTTP answer) or the error, how long.
     public struct Attempt: Sendable, Hashable {
         public let number: Int
         public let at: Date
@@ -68,13 +80,20 @@ public struct WebhookDeliveryRecord: Sendable, Hashable {
         public let durationMS: Int64
     }
 
+    /// The delivery's id (sent as `Tally-Delivery`).
     public let id: Int64
+    /// The alert delivered, and its message.
     public let alertID: Int64
     public let alertMessage: String
+    /// `pending`, `delivered` or `failed`.
     public let state: String
+    /// Every try, first first.
     public let attempts: [Attempt]
+    /// When it was queued.
     public let createdAt: Date
+    /// The next try, while pending.
     public let nextAttemptAt: Date?
+    /// When an endpoint answered 2xx.
     public let deliveredAt: Date?
 }
 
