@@ -27,6 +27,8 @@ let package = Package(
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "EmbeddedPostgres", targets: ["EmbeddedPostgres"]),
         .library(name: "TallyDatabase", targets: ["TallyDatabase"]),
+        .library(name: "MeteringStore", targets: ["MeteringStore"]),
+        .library(name: "Alerting", targets: ["Alerting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
@@ -35,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -112,9 +115,12 @@ let package = Package(
         .target(
             name: "Alerting",
             dependencies: [
-                "Metering", "MeteringStore", "Postgres", "TallyDatabase", "TallyCrypto",
+                "Metering", "MeteringStore", "Postgres", "TallyDatabase", "TallyCrypto", "TallyAccess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -142,7 +148,7 @@ let package = Package(
             dependencies: [
                 "TallyWeb", "TallyDatabase", "Postgres",
                 "TallyAccess", "Passwords",
-                "Metering", "MeteringStore",
+                "Metering", "MeteringStore", "Alerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

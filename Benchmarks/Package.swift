@@ -25,6 +25,15 @@ let package = Package(
             dependencies: [.product(name: "Templating", package: "tally")]
         ),
         // Pool round trips and COPY against pgbench and psql on the same cluster.
+        // Ingest events/s with the threshold-alert check on and off.
+        .executableTarget(
+            name: "AlertsBenchmark",
+            dependencies: [
+                .product(name: "Alerting", package: "tally"),
+                .product(name: "MeteringStore", package: "tally"),
+                .product(name: "TallyTestSupport", package: "tally"),
+            ]
+        ),
         .executableTarget(
             name: "PostgresBenchmark",
             dependencies: [

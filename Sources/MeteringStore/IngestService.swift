@@ -19,10 +19,16 @@ public struct IngestService: Sendable {
 
     let pool: PostgresPool
     let gate: IngestGate
+    let observers: [any IngestObserver]
 
-    /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at once.
-    public init(pool: PostgresPool, concurrentTransactions: Int = defaultConcurrentTransactions) {
+    /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at
+    /// once; `observers` run inside each batch's transaction, before COMMIT.
+    public init(
+        pool: PostgresPool, observers: [any IngestObserver] = [],
+        concurrentTransactions: Int = defaultConcurrentTransactions
+    ) {
         self.pool = pool
+        self.observers = observers
         gate = IngestGate(limit: concurrentTransactions)
     }
 
@@ -52,8 +58,12 @@ public struct IngestService: Sendable {
         guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
         let inserted = try await insert(rows, receivedAt: receivedAt, on: connection)
         try await checkDuplicates(rows, inserted: inserted.keys, events: events, on: connection)
-        // Work that must happen exactly once per stored event (e.g. threshold alerts) goes here:
-        // same transaction, after the insert, given `inserted.accountPeriods` and `connection`.
+        // Work that must happen exactly once per stored event (threshold alerts): same
+        // transaction, after the insert and the rollups.
+        if inserted.count > 0, !observers.isEmpty {
+            let touched = inserted.accountPeriods
+            for observer in observers { try await observer.ingested(touched, at: receivedAt, on: connection) }
+        }
         return inserted.count
     }
 

@@ -1,3 +1,4 @@
+import Alerting
 import Hummingbird
 import Logging
 import Postgres
@@ -18,6 +19,8 @@ public struct AppServices: Sendable {
     public let access: AccessServices
     /// API keys, the ingest and the entitlement check.
     public let metering: MeteringServices
+    /// Alert rules, alerts and webhook endpoints.
+    public let alerting: AlertingServices
 
     /// Collects the services; `access` defaults to the standard settings and the system clock.
     public init(pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil) {
@@ -27,6 +30,7 @@ public struct AppServices: Sendable {
         metrics = AppMetrics(pool: pool)
         self.access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
         metering = MeteringServices(pool: pool)
+        alerting = AlertingServices(pool: pool)
     }
 }
 
@@ -72,6 +76,8 @@ public enum TallyApplication {
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)
         ).register(on: router)
+        AlertRoutes(alerting: services.alerting, pages: services.pages, clock: services.access.clock).register(on: router)
+        WebhookRoutes(alerting: services.alerting, pages: services.pages, clock: services.access.clock).register(on: router)
         return router
     }
 

@@ -1,3 +1,4 @@
+import Alerting
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -106,7 +107,20 @@ struct Serve: AsyncParsableCommand {
                 }
                 FileHandle.standardOutput.write(Data(message.utf8))
             }
-            try await app.runService()
+            // The alert rules and webhook deliveries, every minute, under an advisory lock.
+            let transport = HTTPWebhookTransport()
+            let scheduler = Task { await Alerting.scheduler(pool: pool, clock: access.clock, transport: transport, logger: logger).run() }
+            do {
+                try await app.runService()
+            } catch {
+                scheduler.cancel()
+                await scheduler.value
+                try? await transport.shutdown()
+                throw error
+            }
+            scheduler.cancel()
+            await scheduler.value
+            try? await transport.shutdown()
         } catch {
             await pool.shutdown()
             throw error

@@ -34,6 +34,9 @@ enum AccountDataSeeds {
         "audit_log": { account in
             "INSERT INTO audit_log (at, actor, action, object_kind, object_id, account_id) VALUES (now(), 'seed', 'account.seed', 'account', \(String(account)), \(account))"
         },
+        "alerts": { account in
+            "INSERT INTO alerts (account_id, rule, level, dedupe_key, message, fired_at) VALUES (\(account), 'credits_used', 'info', 'seed', 'seed', now())"
+        },
         "credit_grants": { account in
             "INSERT INTO credit_grants (account_id, kind, amount, granted_at) VALUES (\(account), 'top_up', 0, now())"
         },

@@ -1,3 +1,4 @@
+import Alerting
 import MeteringStore
 import Postgres
 
@@ -5,7 +6,7 @@ import Postgres
 public struct MeteringServices: Sendable {
     /// API keys.
     public let keys: APIKeyStore
-    /// `POST /api/v1/events`.
+    /// `POST /api/v1/events`, with threshold alerts checked in each batch's transaction.
     public let ingest: IngestService
     /// `GET /api/v1/accounts/{account}/entitlements/{feature}`.
     public let entitlements: EntitlementService
@@ -15,7 +16,7 @@ public struct MeteringServices: Sendable {
     /// Builds the services over `pool`.
     public init(pool: PostgresPool) {
         keys = APIKeyStore(pool: pool)
-        ingest = IngestService(pool: pool)
+        ingest = IngestService(pool: pool, observers: [ThresholdAlerts()])
         entitlements = EntitlementService(pool: pool)
         usage = UsageQueryService(pool: pool)
     }

@@ -74,7 +74,7 @@ struct FormState: TemplateValue {
 }
 
 /// An `<option>` of a `<select>`.
-struct SelectOption: TemplateValue {
+struct SelectOption: TemplateValue, Sendable {
     let value: String
     let label: String
     let selected: Bool

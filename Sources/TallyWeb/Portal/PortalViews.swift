@@ -43,19 +43,3 @@ struct ChartView: TemplateValue, Sendable {
         }
     }
 }
-
-/// A link with a label (pagination, presets, actions).
-struct LinkView: TemplateValue, Sendable {
-    let label: String
-    let href: String
-    var current: Bool = false
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "label": label
-        case "href": href
-        case "current": current
-        default: nil
-        }
-    }
-}

@@ -1,0 +1,134 @@
+import Foundation
+import Metering
+import Postgres
+import TallyDatabase
+
+/// Which alerts a list shows.
+public struct AlertFilter: Sendable, Hashable {
+    /// Only this rule.
+    public var rule: AlertRule?
+    /// Only this level.
+    public var level: AlertLevel?
+    /// Only this account (by external id).
+    public var account: String?
+    /// Open or acknowledged; nil: both.
+    public var open: Bool?
+
+    /// No filter.
+    public init(rule: AlertRule? = nil, level: AlertLevel? = nil, account: String? = nil, open: Bool? = nil) {
+        self.rule = rule
+        self.level = level
+        self.account = account
+        self.open = open
+    }
+}
+
+/// One page of alerts and the total that match.
+public struct AlertPage: Sendable {
+    /// The alerts, newest first.
+    public let alerts: [Alert]
+    /// How many alerts match the filter.
+    public let total: Int
+}
+
+/// Why an acknowledgement did not happen.
+public enum AcknowledgeError: Error, Sendable, Equatable {
+    /// No alert with that id (in the caller's scope).
+    case notFound
+}
+
+/// Reads and acknowledges alerts.
+public struct AlertStore: Sendable {
+    let pool: PostgresPool
+
+    /// A store over `pool`.
+    public init(pool: PostgresPool) {
+        self.pool = pool
+    }
+
+    static let columns = """
+        al.id, al.account_id, ac.external_id, ac.name, al.rule, al.level, al.subject, al.period_start, al.threshold,
+        al.message, al.fired_at, al.acknowledged_at, al.acknowledged_by
+        """
+
+    static func decode(_ row: PostgresRow) throws -> Alert {
+        Alert(
+            id: try row.decode(Int64.self, at: 0), accountID: try row.decode(Int64?.self, at: 1),
+            accountExternalID: try row.decode(String?.self, at: 2), accountName: try row.decode(String?.self, at: 3),
+            rule: AlertRule(rawValue: try row.decode(String.self, at: 4)) ?? .creditsUsed,
+            level: AlertLevel(rawValue: try row.decode(String.self, at: 5)) ?? .warning,
+            subject: try row.decode(String.self, at: 6), periodStart: try row.decode(Date?.self, at: 7),
+            threshold: try row.decode(Int?.self, at: 8), message: try row.decode(String.self, at: 9),
+            firedAt: try row.decode(Date.self, at: 10), acknowledgedAt: try row.decode(Date?.self, at: 11),
+            acknowledgedBy: try row.decode(String?.self, at: 12))
+    }
+
+    /// Alerts matching `filter`, newest first, `pageSize` per page (page 1 first).
+    public func list(_ filter: AlertFilter, page: Int, pageSize: Int = 50, in scope: DataScope) async throws -> AlertPage {
+        let offset = max(page - 1, 0) * pageSize
+        let rule = filter.rule?.rawValue
+        let level = filter.level?.rawValue
+        return try await pool.withTransaction(scope: scope) { connection in
+            let condition: PostgresQuery = """
+                (\(rule)::text IS NULL OR al.rule = \(rule)) AND (\(level)::text IS NULL OR al.level = \(level))
+                AND (\(filter.account)::text IS NULL OR ac.external_id = \(filter.account))
+                AND (\(filter.open)::boolean IS NULL OR (al.acknowledged_at IS NULL) = \(filter.open))
+                """
+            let total = try await connection.query(
+                "SELECT count(*)::bigint FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id WHERE \(condition)")
+            let rows = try await connection.query(
+                """
+                SELECT \(unsafeRaw: Self.columns) FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id
+                WHERE \(condition) ORDER BY al.fired_at DESC, al.id DESC LIMIT \(pageSize) OFFSET \(offset)
+                """)
+            return AlertPage(alerts: try rows.map(Self.decode), total: Int(try total.first?.decode(Int64.self, at: 0) ?? 0))
+        }
+    }
+
+    /// One alert, or nil.
+    public func find(id: Int64, in scope: DataScope) async throws -> Alert? {
+        try await pool.withTransaction(scope: scope) { connection in
+            let rows = try await connection.query(
+                "SELECT \(unsafeRaw: Self.columns) FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id WHERE al.id = \(id)")
+            return try rows.first.map(Self.decode)
+        }
+    }
+
+    /// Acknowledges alert `id` (an already acknowledged one stays as it was), with an audit row.
+    public func acknowledge(id: Int64, by actor: AuditActor, at now: Date) async throws {
+        try await pool.withTransaction(scope: .staff) { connection in
+            let rows = try await connection.query(
+                "SELECT \(unsafeRaw: Self.columns) FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id WHERE al.id = \(id) FOR UPDATE OF al")
+            guard let alert = try rows.first.map(Self.decode) else { throw AcknowledgeError.notFound }
+            guard alert.isOpen else { return }
+            try await connection.execute(
+                "UPDATE alerts SET acknowledged_at = \(now), acknowledged_by = \(actor.label) WHERE id = \(id)")
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "alert.acknowledge", objectKind: "alert", objectID: String(id), accountID: alert.accountID,
+                    before: ["state": "open"], after: ["state": "acknowledged"]),
+                by: actor, at: now, on: connection)
+        }
+    }
+
+    /// The account's threshold alerts of its current billing period (the one holding `now`),
+    /// highest percentage first: what the customer's banners show. "Open" means the period is
+    /// still running; a staff acknowledgement does not hide it from the customer. Runs in the
+    /// account's own scope.
+    public func openThresholdAlerts(account accountID: Int64, at now: Date) async throws -> [Alert] {
+        try await pool.withTransaction(scope: .account(accountID)) { connection in
+            let accounts = try await connection.query("SELECT anchor_day, time_zone FROM accounts WHERE id = \(accountID)")
+            guard let account = accounts.first else { return [] }
+            let (anchor, zoneName) = try account.decode((Int, String).self)
+            let zone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0)!
+            let period = try BillingPeriod.containing(now, anchorDay: anchor, timeZone: zone)
+            let rows = try await connection.query(
+                """
+                SELECT \(unsafeRaw: Self.columns) FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id
+                WHERE al.account_id = \(accountID) AND al.rule = 'credits_used' AND al.period_start = \(period.start)
+                ORDER BY al.threshold DESC
+                """)
+            return try rows.map(Self.decode)
+        }
+    }
+}

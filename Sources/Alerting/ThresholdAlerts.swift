@@ -1,0 +1,61 @@
+import Foundation
+import MeteringStore
+import Postgres
+
+/// Credits-used threshold alerts, detected inside the ingest transaction.
+///
+/// One statement per batch, over the touched account periods only: credits used (`period_usage`)
+/// against credits granted (the plan's included credits plus the grants active now), each
+/// configured percentage reached becomes an alert row, and each new alert a pending delivery for
+/// every enabled webhook endpoint that wants it. The unique key (account, rule, "<period>/<percent>")
+/// with `ON CONFLICT DO NOTHING` makes it fire exactly once per account, period and threshold, however
+/// many ingests (on however many servers) race: a later transaction waits for the earlier one's
+/// row and then inserts nothing.
+public struct ThresholdAlerts: IngestObserver {
+    /// The observer; it keeps no state.
+    public init() {}
+
+    public func ingested(_ touched: [IngestTouch], at now: Date, on connection: PostgresConnection) async throws {
+        guard !touched.isEmpty else { return }
+        try await connection.execute(Self.statement(touched, at: now))
+    }
+
+    static func statement(_ touched: [IngestTouch], at now: Date) -> PostgresQuery {
+        let accounts = touched.map(\.accountID)
+        let periods = touched.map(\.periodStart)
+        return """
+            WITH t AS (
+                SELECT * FROM unnest(\(accounts), \(periods)) AS t(account_id, period_start)
+            ), b AS (
+                SELECT t.account_id, t.period_start, a.name,
+                    p.included_credits + coalesce((
+                        SELECT sum(g.amount) FROM credit_grants g
+                        WHERE g.account_id = t.account_id AND g.granted_at <= \(now)
+                          AND (g.expires_at IS NULL OR g.expires_at > \(now))), 0) AS granted,
+                    (SELECT coalesce(sum(u.credits), 0) FROM period_usage u
+                     WHERE u.account_id = t.account_id AND u.period_start = t.period_start) AS used
+                FROM t
+                JOIN accounts a ON a.id = t.account_id
+                JOIN plans p ON p.id = a.plan_id AND p.included_credits IS NOT NULL
+            ), crossed AS (
+                SELECT b.*, th FROM b, alert_rules r, unnest(r.credit_thresholds) AS th
+                WHERE r.credits_enabled AND b.granted > 0 AND b.used * 100 >= b.granted * th::numeric
+            ), fired AS (
+                INSERT INTO alerts (account_id, rule, level, subject, dedupe_key, period_start, threshold, message, details, fired_at)
+                SELECT account_id, 'credits_used',
+                    CASE WHEN th >= 100 THEN 'critical' WHEN th >= 75 THEN 'warning' ELSE 'info' END,
+                    th::text, to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '/' || th,
+                    period_start, th,
+                    format('%s has used %s%% of its credits this period.', name, th),
+                    jsonb_build_object('used_millicredits', used, 'granted_millicredits', granted),
+                    \(now)
+                FROM crossed c ORDER BY c.account_id, c.period_start, c.th
+                ON CONFLICT DO NOTHING
+                RETURNING id, rule
+            )
+            INSERT INTO webhook_deliveries (endpoint_id, alert_id, created_at, next_attempt_at)
+            SELECT e.id, f.id, \(now), \(now)
+            FROM fired f JOIN webhook_endpoints e ON e.enabled AND f.rule = ANY (e.rules)
+            """
+    }
+}

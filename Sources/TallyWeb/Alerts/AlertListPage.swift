@@ -1,0 +1,96 @@
+import Alerting
+import Foundation
+import Templating
+
+/// `/admin/alerts`: the list with its filters.
+struct AlertListView: TemplateValue, Sendable {
+    struct Row: TemplateValue, Sendable {
+        let alert: Alert
+
+        func templateValue(forKey key: String) -> (any TemplateValue)? {
+            switch key {
+            case "id": String(alert.id)
+            case "firedAt": alertTimeText(alert.firedAt)
+            case "rule": alert.rule.label
+            case "level": alert.level.rawValue
+            case "levelClass": levelBadge(alert.level)
+            case "account": alert.accountName ?? "All accounts"
+            case "accountExternalID": alert.accountExternalID
+            case "message": alert.message
+            case "isOpen": alert.isOpen
+            case "acknowledged": alert.acknowledgedAt.map { "Acknowledged \(alertTimeText($0)) by \(alert.acknowledgedBy ?? "—")" }
+            default: nil
+            }
+        }
+    }
+
+    let rows: [Row]
+    let rules: [SelectOption]
+    let levels: [SelectOption]
+    let states: [SelectOption]
+    let account: String
+    let pagination: Pagination
+    let hasFilter: Bool
+    /// The list's own URL (with filters), where acknowledging returns to.
+    let returnTo: String
+
+    func templateValue(forKey key: String) -> (any TemplateValue)? {
+        switch key {
+        case "rows": rows
+        case "hasRows": !rows.isEmpty
+        case "rules": rules
+        case "levels": levels
+        case "states": states
+        case "account": account
+        case "pagination": pagination
+        case "hasFilter": hasFilter
+        case "returnTo": returnTo
+        default: nil
+        }
+    }
+}
+
+/// The filter of the list, read leniently from the query string: unknown values are ignored.
+struct AlertListQuery: Sendable {
+    var filter = AlertFilter()
+    var state = "open"
+    var page = 1
+
+    init(_ parameters: [String: String]) {
+        filter.rule = parameters["rule"].flatMap(AlertRule.init(rawValue:))
+        filter.level = parameters["level"].flatMap(AlertLevel.init(rawValue:))
+        let account = parameters["account"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        filter.account = account.isEmpty ? nil : String(account.prefix(200))
+        state = ["open", "acknowledged", "all"].contains(parameters["state"] ?? "") ? parameters["state"]! : "open"
+        filter.open = state == "all" ? nil : state == "open"
+        page = parameters["page"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 1
+    }
+
+    /// The query items that reproduce this filter (without the page).
+    var items: [(String, String)] {
+        var items: [(String, String)] = []
+        if let rule = filter.rule { items.append(("rule", rule.rawValue)) }
+        if let level = filter.level { items.append(("level", level.rawValue)) }
+        if let account = filter.account { items.append(("account", account)) }
+        items.append(("state", state))
+        return items
+    }
+
+    func view(_ page: AlertPage, pageSize: Int) -> AlertListView {
+        var components = URLComponents()
+        components.queryItems = (items + [("page", String(self.page))]).map { URLQueryItem(name: $0.0, value: $0.1) }
+        return AlertListView(
+            rows: page.alerts.map(AlertListView.Row.init),
+            rules: [SelectOption(value: "", label: "All rules", selected: filter.rule == nil)]
+                + AlertRule.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == filter.rule) },
+            levels: [SelectOption(value: "", label: "All levels", selected: filter.level == nil)]
+                + AlertLevel.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue.capitalized, selected: $0 == filter.level) },
+            states: [("open", "Open"), ("acknowledged", "Acknowledged"), ("all", "All")].map {
+                SelectOption(value: $0.0, label: $0.1, selected: $0.0 == state)
+            },
+            account: filter.account ?? "",
+            pagination: Pagination(total: page.total, page: self.page, pageSize: pageSize, path: "/admin/alerts", query: items),
+            hasFilter: filter.rule != nil || filter.level != nil || filter.account != nil || state != "open",
+            returnTo: "/admin/alerts?" + (components.percentEncodedQuery ?? ""))
+    }
+}
