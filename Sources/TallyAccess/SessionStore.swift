@@ -42,8 +42,14 @@ public struct SessionStore: Sendable {
         return (token, session)
     }
 
-    /// Resolves a cookie's token: a live session is touched (last seen = now); an expired one
-    /// is deleted. A disabled user's session is never valid. One service-scope transaction.
+    /// How stale `last_seen_at` may get before a request moves it: recording every request
+    /// would make every page view a write and a WAL flush; a minute is far below the idle
+    /// timeout, so a session can expire at most this much earlier than the user's last request.
+    public static let touchInterval: TimeInterval = 60
+
+    /// Resolves a cookie's token: a live session is touched (last seen = now, at most once per
+    /// ``touchInterval``); an expired one is deleted. A disabled user's session is never valid.
+    /// One service-scope transaction, read-only unless something changes.
     public func validate(_ token: SessionToken, now: Date) async throws -> SessionLookup {
         let hash = Data(token.hash)
         return try await database.withTransaction(scope: .service) { connection in
@@ -67,7 +73,9 @@ public struct SessionStore: Sendable {
                 try await connection.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
                 return .expired(userID: userID, accountID: accountID)
             }
-            try await connection.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)")
+            if now.timeIntervalSince(lastSeen) >= Self.touchInterval {
+                try await connection.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)")
+            }
             return .valid(
                 AuthenticatedSession(
                     userID: userID, email: email, role: role, accountID: accountID, csrfToken: csrf,

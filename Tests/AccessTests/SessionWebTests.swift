@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Postgres
+import TallyDatabase
 import HummingbirdTesting
 import TallyAccess
 import TallyWeb
@@ -85,6 +87,30 @@ struct SessionWebTests {
                 let expired = try await client.execute(uri: "/", method: .get, headers: state.headers)
                 #expect(expired.status == .seeOther)
                 #expect(expired.headers[.location] == "/login")
+            }
+        }
+    }
+
+    @Test("last seen moves at most once a minute: page views within a minute write nothing")
+    func touchOncePerMinute() async throws {
+        try await AccessHarness.with { harness in
+            try await harness.createUser("flo@example.com", password: "right password")
+            try await harness.makeApp().test(.router) { client in
+                let (state, _) = try await client.signIn(email: "flo@example.com", password: "right password")
+                let signedInAt = harness.clock.now()
+                func lastSeen() async throws -> Date {
+                    try await harness.pool.withTransaction(scope: .service) { connection in
+                        try await connection.query(
+                            "SELECT s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = 'flo@example.com'"
+                        ).first!.decode(Date.self, at: 0)
+                    }
+                }
+                harness.clock.advance(seconds: 59)
+                #expect(try await client.execute(uri: "/", method: .get, headers: state.headers).status == .ok)
+                #expect(try await lastSeen() == signedInAt)
+                harness.clock.advance(seconds: 1)
+                #expect(try await client.execute(uri: "/", method: .get, headers: state.headers).status == .ok)
+                #expect(try await lastSeen() == harness.clock.now())
             }
         }
     }
