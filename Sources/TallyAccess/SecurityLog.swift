@@ -18,7 +18,7 @@ public enum SecurityEvent: String, Sendable {
     /// A customer asked for an object id their account cannot see (missing or another account's);
     /// answered 404 like any missing object.
     case objectNotFound = "access.not_found"
-    /// A user's role was changed (no path changes roles yet; the admin issue's user pages will).
+    /// A user's role was changed (an owner on the Team page).
     case roleChanged = "user.role_changed"
     /// A state-changing request had no valid CSRF token, or came cross-site.
     case csrfFailed = "csrf.failure"
