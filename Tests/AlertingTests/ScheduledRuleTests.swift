@@ -87,9 +87,9 @@ struct ScheduledRuleTests {
                 .map { try $0.decode((String, String).self) }
             #expect(rows.map(\.0) == ["losing", "thin"])
             #expect(rows.map(\.1) == ["critical", "warning"])
-            // Through the protocol the margins page will answer: revenue and cost equal the sums.
+            // Through the margins page's own answer: revenue and cost equal the sums.
             let margins = try await harness.pool.withTransaction(scope: .service) {
-                try await RollupPeriodMargins().margins(at: harness.clock.now(), on: $0)
+                try await MarginReportPeriodMargins().margins(at: harness.clock.now(), on: $0)
             }
             let thin = try #require(margins.first { $0.accountName == "Thin" })
             #expect(thin.margin.revenue == (try Money(dollars: 49)))
