@@ -33,9 +33,9 @@ enum AccountPeriods {
         var bases: [Base] = []
         for row in try await connection.query(
             """
-            SELECT a.id, a.external_id, a.name, a.time_zone, a.anchor_day, a.plan_id IS NOT NULL,
+            SELECT a.id, a.external_id, a.name, a.time_zone, a.anchor_day, plan_in_effect(a, \(now)) IS NOT NULL,
                    p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit
-            FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id
+            FROM accounts a LEFT JOIN plans p ON p.id = plan_in_effect(a, \(now))
             ORDER BY a.id
             """) {
             let (id, externalID, name, zoneName, anchor, hasPlan) = try row.decode((Int64, String, String, String, Int, Bool).self)

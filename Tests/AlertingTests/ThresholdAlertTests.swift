@@ -52,6 +52,26 @@ struct ThresholdAlertTests {
         }
     }
 
+    @Test("a plan change scheduled for the next period: from that period on, thresholds are of the new plan's credits")
+    func planInEffect() async throws {
+        try await WebHarness.with(start: instant("2027-02-20T12:00:00Z")) { harness in
+            try await harness.seedBasicCatalog()   // pro: 100 credits
+            try await harness.catalog.createPlan(PlanDraft(
+                code: "big", name: "Big", includedCredits: .limited(try Credits(credits: 1_000)), overage: .block(grace: .zero)))
+            try await harness.catalog.setEntitlement(planCode: "big", featureKey: "summarize", entitlement: Entitlement(enabled: true))
+            let id = try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
+            let big = try await harness.rows("SELECT id FROM plans WHERE code = 'big'").first!.decode(Int64.self, at: 0)
+            try await AdminAccountStore(pool: harness.pool).changePlan(
+                id, to: big, timing: .nextPeriod, by: .command, now: harness.clock.now())
+            harness.clock.set(instant("2027-03-02T12:00:00Z"))
+            // 90 credits: 90 % of pro's 100, 9 % of big's 1,000.
+            try await harness.ingest(harness.summarizeEvents("acme", count: 90, prefix: "mar"))
+            #expect(try await harness.thresholds("acme") == [])
+            try await harness.ingest(harness.summarizeEvents("acme", count: 410, prefix: "more"))   // 500 of 1,000
+            #expect(try await harness.thresholds("acme") == [50])
+        }
+    }
+
     @Test("no alert without a budget: no plan, unlimited credits, zero included, or the rule off")
     func noBudgetNoAlert() async throws {
         try await WebHarness.with { harness in
