@@ -27,7 +27,7 @@ struct OverviewSlotTests {
                     #expect(try await client.submit("/billing/top-ups", as: owner, [("credits", credits), ("note", note)]).status == .seeOther)
                 }
                 let ids = try await harness.rows("SELECT id FROM top_up_requests ORDER BY requested_at, id").map { try $0.decode(Int64.self, at: 0) }
-                #expect(ids.count == 2)
+                try #require(ids.count == 2)
                 let card = try #require(overviewSlot(try await client.get("/admin", as: browsers.sales).text, "top-up-requests"))
                 #expect(card.contains("2 waiting") && card.contains("Acme") && !card.contains("No top-up requests"))
                 let topUps = try await client.get("/admin/top-ups", as: browsers.sales).text
@@ -57,7 +57,7 @@ struct OverviewSlotTests {
                 // 80 of 100 credits: the 50 % and 75 % thresholds fire at ingest.
                 try await harness.ingest((0..<80).map { eventJSON("a\($0)", account: "acme", at: "2027-02-20T10:00:00Z") })
                 let ids = try await harness.rows("SELECT id FROM alerts ORDER BY threshold").map { try $0.decode(Int64.self, at: 0) }
-                #expect(ids.count == 2)
+                try #require(ids.count == 2)
                 let card = try #require(overviewSlot(try await client.get("/admin", as: browsers.sales).text, "recent-alerts"))
                 #expect(card.contains("2 open") && card.contains("Acme has used 75% of its credits this period."))
                 #expect(card.contains(#"href="/admin/alerts?account=acme""#))
