@@ -6,7 +6,8 @@ import PackageDescription
 //     → TallyCrypto, Passwords, Postgres, EmbeddedPostgres
 //     → TallyDatabase (migrations, roles, database setup, the audit trail)
 //     → TallyAccess, MeteringStore (the domains and their SQL)
-//     → Reporting (read models for pages), Alerting (rules, the scheduler, webhooks)
+//     → Reporting (read models for pages)
+//     → Alerting (rules, the scheduler, webhooks; its low-margin rule reads Reporting's margins)
 //     → TallyWeb (the Hummingbird application)
 //     → tally (the command)
 // Templating, SVGCharts and Metering depend on nothing but the standard library and Foundation.
@@ -115,7 +116,7 @@ let package = Package(
         .target(
             name: "Alerting",
             dependencies: [
-                "Metering", "MeteringStore", "Postgres", "TallyDatabase", "TallyCrypto", "TallyAccess",
+                "Metering", "MeteringStore", "Reporting", "Postgres", "TallyDatabase", "TallyCrypto", "TallyAccess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

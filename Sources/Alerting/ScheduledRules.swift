@@ -11,8 +11,9 @@ public struct ScheduledRules: Sendable {
     let pool: PostgresPool
     let margins: any CurrentPeriodMargins
 
-    /// Rules over `pool`; `margins` answers the low-margin rule's question.
-    public init(pool: PostgresPool, margins: any CurrentPeriodMargins = RollupPeriodMargins()) {
+    /// Rules over `pool`; `margins` answers the low-margin rule's question (by default the
+    /// margins page's own ``MarginReportPeriodMargins``).
+    public init(pool: PostgresPool, margins: any CurrentPeriodMargins = MarginReportPeriodMargins()) {
         self.pool = pool
         self.margins = margins
     }

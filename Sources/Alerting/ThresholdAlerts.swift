@@ -5,7 +5,8 @@ import Postgres
 /// Credits-used threshold alerts, detected inside the ingest transaction.
 ///
 /// One statement per batch, over the touched account periods only: credits used (`period_usage`)
-/// against credits granted (the plan's included credits plus the grants active now), each
+/// against credits granted (the included credits of the plan in effect at the period's start, as
+/// the entitlement check and the margins see it, plus the grants active now), each
 /// configured percentage reached becomes an alert row, and each new alert a pending delivery for
 /// every enabled webhook endpoint that wants it. The unique key (account, rule, "<period>/<percent>")
 /// with `ON CONFLICT DO NOTHING` makes it fire exactly once per account, period and threshold, however
@@ -36,7 +37,7 @@ public struct ThresholdAlerts: IngestObserver {
                      WHERE u.account_id = t.account_id AND u.period_start = t.period_start) AS used
                 FROM t
                 JOIN accounts a ON a.id = t.account_id
-                JOIN plans p ON p.id = a.plan_id AND p.included_credits IS NOT NULL
+                JOIN plans p ON p.id = plan_in_effect(a, t.period_start) AND p.included_credits IS NOT NULL
             ), crossed AS (
                 SELECT b.*, th FROM b, alert_rules r, unnest(r.credit_thresholds) AS th
                 WHERE r.credits_enabled AND b.granted > 0 AND b.used * 100 >= b.granted * th::numeric

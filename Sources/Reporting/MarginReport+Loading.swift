@@ -18,13 +18,14 @@ extension MarginReport {
     public static func load(
         _ selection: MarginPeriod, accountIDs: [Int64]? = nil, now: Date, on connection: PostgresConnection
     ) async throws -> MarginReport {
-        let accounts = try await MarginAccountRow.load(accountIDs, on: connection)
+        let accounts = try await MarginAccountRow.load(accountIDs, at: now, on: connection)
         var periodsByAccount: [Int64: [BillingPeriod]] = [:]
         for account in accounts {
             periodsByAccount[account.id] = try selection.periods(anchorDay: account.anchorDay, timeZone: account.timeZone, now: now)
         }
         let keys = periodsByAccount.flatMap { id, periods in periods.map { (id, $0.start) } }
         let usage = try await loadUsage(keys, on: connection)
+        let plans = try await MarginAccountRow.loadPlans(keys, on: connection)
         let latestEnd = periodsByAccount.values.flatMap { $0.map(\.end) }.max() ?? now
         let grants = try await loadGrants(accounts.map(\.id), before: latestEnd, on: connection)
         var result: [AccountMargin] = []
@@ -34,7 +35,8 @@ extension MarginReport {
                 let features = usage[UsageKey(accountID: account.id, periodStart: period.start)] ?? []
                 // A period before the account existed and without usage is not billed.
                 guard selection == .current || account.createdAt < period.end || !features.isEmpty else { continue }
-                periods.append(try margin(of: account, in: period, features: features, grants: grants[account.id] ?? [], now: now))
+                let plan = plans[UsageKey(accountID: account.id, periodStart: period.start)]
+                periods.append(try margin(of: plan, in: period, features: features, grants: grants[account.id] ?? [], now: now))
             }
             result.append(AccountMargin(
                 accountID: account.id, externalID: account.externalID, name: account.name, status: account.status,
@@ -43,24 +45,25 @@ extension MarginReport {
         return MarginReport(selection: selection, now: now, accounts: result)
     }
 
-    /// One account in one period: the ledger at min(now, the period's last instant) gives the
-    /// overage, exactly as the entitlement check sees it during the period.
+    /// One account in one period, on `plan` (the plan in effect at the period's start): the
+    /// ledger at min(now, the period's last instant) gives the overage, exactly as the
+    /// entitlement check sees it during the period.
     static func margin(
-        of account: MarginAccountRow, in period: BillingPeriod, features: [FeatureUsage], grants: [CreditGrant], now: Date
+        of plan: MarginAccountRow.Plan?, in period: BillingPeriod, features: [FeatureUsage], grants: [CreditGrant], now: Date
     ) throws -> PeriodMargin {
         let used = try Credits.sum(features.map(\.credits))
         let cost = try Money.sum(features.map(\.cost))
         let instant = min(now, period.end.addingTimeInterval(-0.000_001))
         let ledger = try CreditLedger(
-            included: account.plan?.included ?? .limited(.zero), grants: grants.filter { $0.grantedAt < period.end },
+            included: plan?.included ?? .limited(.zero), grants: grants.filter { $0.grantedAt < period.end },
             used: used, at: instant)
-        let overageCharge: Money = if let price = account.plan?.chargePerCredit { try ledger.overageCharge(pricePerCredit: price) } else { .zero }
+        let overageCharge: Money = if let price = plan?.chargePerCredit { try ledger.overageCharge(pricePerCredit: price) } else { .zero }
         let sales = grants.filter { $0.kind == .topUp && $0.price != nil && period.contains($0.grantedAt) }
             .map { TopUpSale(grantedAt: $0.grantedAt, price: $0.price!) }
         let revenue = PeriodRevenue(
-            fee: account.plan?.fee ?? .zero, overage: overageCharge, topUps: try Money.sum(sales.map(\.price)))
+            fee: plan?.fee ?? .zero, overage: overageCharge, topUps: try Money.sum(sales.map(\.price)))
         return PeriodMargin(
-            period: period, revenue: revenue, cost: cost, used: used, overage: account.plan == nil ? .zero : ledger.overage,
+            period: period, revenue: revenue, cost: cost, used: used, overage: plan == nil ? .zero : ledger.overage,
             features: features, topUpSales: sales)
     }
 
@@ -105,7 +108,9 @@ extension MarginReport {
     }
 }
 
-/// An account with what its margin needs: its periods' rules and its plan's prices.
+/// An account with what its margin needs: its periods' rules and the plan in effect now (the
+/// plan it is listed under). Each period is priced by the plan in effect at its start
+/// (``loadPlans(_:on:)``), so a change scheduled for the next period bills that period on the new plan.
 struct MarginAccountRow {
     struct Plan {
         let code: String
@@ -125,32 +130,60 @@ struct MarginAccountRow {
     let createdAt: Date
     let plan: Plan?
 
-    static func load(_ ids: [Int64]?, on connection: PostgresConnection) async throws -> [MarginAccountRow] {
+    static func load(_ ids: [Int64]?, at now: Date, on connection: PostgresConnection) async throws -> [MarginAccountRow] {
         var accounts: [MarginAccountRow] = []
         for row in try await connection.query(
             """
             SELECT a.id, a.external_id, a.name, a.status, a.time_zone, a.anchor_day, a.created_at,
                    p.code, p.name, p.monthly_fee, p.included_credits, p.overage_policy, p.overage_price_per_credit
-            FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id
+            FROM accounts a LEFT JOIN plans p ON p.id = plan_in_effect(a, \(now))
             WHERE \(ids == nil) OR a.id = ANY(\(ids ?? []))
             ORDER BY a.id
             """) {
             let (id, externalID, name, status, zone, anchorDay, createdAt) =
                 try row.decode((Int64, String, String, String, String, Int, Date).self)
-            let code = try row.decode(String?.self, at: 7), planName = try row.decode(String?.self, at: 8)
-            let fee = try row.decode(Int64?.self, at: 9), included = try row.decode(Int64?.self, at: 10)
-            let policy = try row.decode(String?.self, at: 11), price = try row.decode(Int64?.self, at: 12)
-            let plan = code.map { code in
-                Plan(
-                    code: code, name: planName ?? code, fee: Money(nanos: fee ?? 0),
-                    included: included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
-                    chargePerCredit: policy == "charge" ? Money(nanos: price ?? 0) : nil)
-            }
+            let plan = try Plan.decode(row, from: 7)
             accounts.append(MarginAccountRow(
                 id: id, externalID: externalID, name: name, status: status,
                 timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay,
                 createdAt: createdAt, plan: plan))
         }
         return accounts
+    }
+
+    /// The plan in effect (migration 0007's `plan_in_effect`) at each (account, instant) pair;
+    /// pairs without a plan are missing.
+    static func loadPlans(
+        _ keys: [(Int64, Date)], on connection: PostgresConnection
+    ) async throws -> [MarginReport.UsageKey: Plan] {
+        guard !keys.isEmpty else { return [:] }
+        var plans: [MarginReport.UsageKey: Plan] = [:]
+        for row in try await connection.query(
+            """
+            SELECT k.account_id, k.at,
+                   p.code, p.name, p.monthly_fee, p.included_credits, p.overage_policy, p.overage_price_per_credit
+            FROM unnest(\(keys.map(\.0)), \(keys.map(\.1))) AS k(account_id, at)
+            JOIN accounts a ON a.id = k.account_id
+            JOIN plans p ON p.id = plan_in_effect(a, k.at)
+            """) {
+            let (account, at) = try row.decode((Int64, Date).self)
+            plans[MarginReport.UsageKey(accountID: account, periodStart: at)] = try Plan.decode(row, from: 2)
+        }
+        return plans
+    }
+}
+
+extension MarginAccountRow.Plan {
+    /// The plan in the six columns code, name, monthly_fee, included_credits, overage_policy,
+    /// overage_price_per_credit from `column` on; nil when the code is NULL (no plan).
+    static func decode(_ row: PostgresRow, from column: Int) throws -> Self? {
+        guard let code = try row.decode(String?.self, at: column) else { return nil }
+        let name = try row.decode(String?.self, at: column + 1)
+        let fee = try row.decode(Int64?.self, at: column + 2), included = try row.decode(Int64?.self, at: column + 3)
+        let policy = try row.decode(String?.self, at: column + 4), price = try row.decode(Int64?.self, at: column + 5)
+        return Self(
+            code: code, name: name ?? code, fee: Money(nanos: fee ?? 0),
+            included: included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
+            chargePerCredit: policy == "charge" ? Money(nanos: price ?? 0) : nil)
     }
 }

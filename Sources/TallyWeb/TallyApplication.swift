@@ -64,12 +64,13 @@ public enum TallyApplication {
             access: services.access, pages: services.pages, cookies: cookies,
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
+        let frames = CustomerFrames(alerts: services.alerting.alerts, clock: services.access.clock)
         HomeRoutes(
             access: services.access, pages: services.pages,
-            dashboard: DashboardPage(pool: services.pool, pages: services.pages, clock: services.access.clock)
+            dashboard: DashboardPage(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames)
         ).register(on: router)
-        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
-        PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies)).register(on: router)
+        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames).register(on: router)
+        PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies, frames: frames)).register(on: router)
         AdminRoutes(services: services).register(on: router)
         AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
         MeteringAPIRoutes(

@@ -183,12 +183,14 @@ public struct WebHarness: Sendable {
             output: try PricePerMillionTokens(parsing: "10"), effectiveFrom: instant("2027-01-01T00:00:00Z")))
     }
 
-    /// Stores events through the real ingest path, received at the clock's time. Each element
-    /// is one event's JSON object text, e.g. `#"{"id": "e1", "account": "acme", "feature": "chat"}"#`.
+    /// Stores events through the ingest `POST /api/v1/events` uses (``MeteringServices``: its
+    /// observers included, so threshold alerts fire as in production), received at the clock's
+    /// time. Each element is one event's JSON object text, e.g.
+    /// `#"{"id": "e1", "account": "acme", "feature": "chat"}"#`.
     @discardableResult
     public func ingest(_ events: [String]) async throws -> IngestResult {
         let body = "{\"events\": [" + events.joined(separator: ",") + "]}"
-        return try await IngestService(pool: pool).ingest(Data(body.utf8), now: clock.now())
+        return try await MeteringServices(pool: pool).ingest.ingest(Data(body.utf8), now: clock.now())
     }
 
     /// The entitlement check's answer for `account` and `feature` at the clock's time, asked the

@@ -22,8 +22,8 @@ struct AlertPageTests {
         try await harness.createUser("admin@tally.test", role: .admin, account: nil)
         try await harness.createUser("sales@tally.test", role: .sales, account: nil)
         try await harness.createUser("owner@acme.test", role: .owner, account: "acme")
-        try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 80, prefix: "a"))     // 50, 75
-        try await harness.ingestWithAlerts(harness.summarizeEvents("globex", count: 95, prefix: "g"))   // 50, 75, 90
+        try await harness.ingest(harness.summarizeEvents("acme", count: 80, prefix: "a"))     // 50, 75
+        try await harness.ingest(harness.summarizeEvents("globex", count: 95, prefix: "g"))   // 50, 75, 90
     }
 
     @Test("the list shows alerts newest first, filters by rule, level, account and state, and paginates")
@@ -135,7 +135,7 @@ struct AlertPageTests {
             #expect(try audit.first!.decode(Int64.self, at: 0) == 1)
             // The new thresholds apply from the next ingest: acme goes from 80 to 95 and gets 95, and
             // 60, which it had passed before 60 was a threshold.
-            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 15, prefix: "more"))
+            try await harness.ingest(harness.summarizeEvents("acme", count: 15, prefix: "more"))
             #expect(try await harness.thresholds("acme") == [50, 60, 75, 95])
         }
     }
@@ -162,7 +162,7 @@ struct AlertPageTests {
                 let id = try await harness.rows("SELECT id FROM webhook_endpoints").first!.decode(Int64.self, at: 0)
                 let list = try await client.get("/admin/webhooks", as: admin)
                 #expect(list.text.contains("Ops") && !list.text.contains(String(secret)))
-                try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 15, prefix: "more"))   // 95: 90 fires
+                try await harness.ingest(harness.summarizeEvents("acme", count: 15, prefix: "more"))   // 95: 90 fires
                 let detail = try await client.get("/admin/webhooks/\(id)", as: admin)
                 #expect(detail.status == .ok)
                 #expect(detail.text.contains("Acme has used 90% of its credits this period."))

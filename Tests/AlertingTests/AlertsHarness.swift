@@ -1,5 +1,4 @@
-// Helpers of the alerting tests: the real ingest path with the threshold observer, account
-// set-up, and a local HTTP server that plays a webhook receiver.
+// Helpers of the alerting tests: account set-up, and a local HTTP server that plays a webhook receiver.
 import Alerting
 import Foundation
 import HTTPTypes
@@ -16,13 +15,6 @@ import TallyWebTestSupport
 import Testing
 
 extension WebHarness {
-    /// Stores events through the production ingest, threshold alerts on (like `MeteringServices`).
-    @discardableResult
-    func ingestWithAlerts(_ events: [String]) async throws -> IngestResult {
-        let body = "{\"events\": [" + events.joined(separator: ",") + "]}"
-        return try await IngestService(pool: pool, observers: [ThresholdAlerts()]).ingest(Data(body.utf8), now: clock.now())
-    }
-
     /// `count` one-credit `summarize` events for `account`, ids `<prefix>-0…`.
     func summarizeEvents(_ account: String, count: Int, prefix: String, occurredAt: String? = nil, costUSD: String? = nil) -> [String] {
         (0..<count).map { index in

@@ -22,9 +22,9 @@ struct AutoPauseTests {
             func check() async throws -> EntitlementDecision.Reason? {
                 try await harness.entitlement(account: "acme", feature: "summarize")?.decision.reason
             }
-            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 105, prefix: "a"))
+            try await harness.ingest(harness.summarizeEvents("acme", count: 105, prefix: "a"))
             #expect(try await check() == .ok)   // over 100 %, within the grace
-            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 5, prefix: "b"))
+            try await harness.ingest(harness.summarizeEvents("acme", count: 5, prefix: "b"))
             #expect(try await check() == .overLimit)   // 110 = 100 × 1.1
             #expect(try await harness.thresholds("acme") == [50, 75, 90, 100])
             try await ScheduledRules(pool: harness.pool).evaluate(at: harness.clock.now())
@@ -33,7 +33,7 @@ struct AutoPauseTests {
             try await harness.catalog.grant(
                 accountExternalID: "acme", try CreditGrant(amount: Credits(credits: 10), kind: .topUp, grantedAt: harness.clock.now()))
             #expect(try await check() == .ok)
-            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 11, prefix: "c"))
+            try await harness.ingest(harness.summarizeEvents("acme", count: 11, prefix: "c"))
             #expect(try await check() == .overLimit)
             // The next period starts from zero.
             harness.clock.set(instant("2027-03-01T00:00:00Z"))

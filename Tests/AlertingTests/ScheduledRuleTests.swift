@@ -16,11 +16,11 @@ struct ScheduledRuleTests {
     /// Seven days of $2/day for `account`, ending yesterday (2027-02-19), then `today` USD today.
     private func spikeHistory(_ harness: WebHarness, account: String, today: String, feature: String = "summarize") async throws {
         for day in 13...19 {
-            try await harness.ingestWithAlerts([
+            try await harness.ingest([
                 #"{"id": "\#(account)-h\#(day)", "account": "\#(account)", "feature": "\#(feature)", "occurred_at": "2027-02-\#(day)T10:00:00Z", "cost_usd": "2.00"}"#,
             ])
         }
-        try await harness.ingestWithAlerts([
+        try await harness.ingest([
             #"{"id": "\#(account)-today", "account": "\#(account)", "feature": "\#(feature)", "occurred_at": "2027-02-20T11:00:00Z", "cost_usd": "\#(today)"}"#,
         ])
     }
@@ -35,7 +35,7 @@ struct ScheduledRuleTests {
             try await spikeHistory(harness, account: "spiky", today: "6.01")    // > 3 × $2 and ≥ $5
             try await spikeHistory(harness, account: "steady", today: "6.00")   // exactly 3×: no spike
             try await harness.setRules { $0.spikeMinimumCost = 5_000_000_000; $0.marginEnabled = false }
-            try await harness.ingestWithAlerts([#"{"id": "tiny-1", "account": "tiny", "feature": "chat", "cost_usd": "4.99"}"#])   // new but below $5
+            try await harness.ingest([#"{"id": "tiny-1", "account": "tiny", "feature": "chat", "cost_usd": "4.99"}"#])   // new but below $5
             let fired = try await ScheduledRules(pool: harness.pool).evaluate(at: harness.clock.now())
             #expect(fired == 2)
             let subjects = try await harness.rows(
@@ -79,7 +79,7 @@ struct ScheduledRuleTests {
             try await harness.catalog.createAccount(externalID: "norevenue", name: "No revenue", planCode: nil)
             let costs = ["healthy": "34.30", "thin": "34.31", "losing": "60", "norevenue": "10"]   // 30.0 %, 29.98 %, -22 %, no revenue
             for (account, cost) in costs {
-                try await harness.ingestWithAlerts([#"{"id": "\#(account)-1", "account": "\#(account)", "feature": "summarize", "cost_usd": "\#(cost)"}"#])
+                try await harness.ingest([#"{"id": "\#(account)-1", "account": "\#(account)", "feature": "summarize", "cost_usd": "\#(cost)"}"#])
             }
             try await ScheduledRules(pool: harness.pool).evaluate(at: harness.clock.now())
             let rows = try await harness.rows(
@@ -87,9 +87,9 @@ struct ScheduledRuleTests {
                 .map { try $0.decode((String, String).self) }
             #expect(rows.map(\.0) == ["losing", "thin"])
             #expect(rows.map(\.1) == ["critical", "warning"])
-            // Through the protocol the margins page will answer: revenue and cost equal the sums.
+            // Through the margins page's own answer: revenue and cost equal the sums.
             let margins = try await harness.pool.withTransaction(scope: .service) {
-                try await RollupPeriodMargins().margins(at: harness.clock.now(), on: $0)
+                try await MarginReportPeriodMargins().margins(at: harness.clock.now(), on: $0)
             }
             let thin = try #require(margins.first { $0.accountName == "Thin" })
             #expect(thin.margin.revenue == (try Money(dollars: 49)))
@@ -103,12 +103,12 @@ struct ScheduledRuleTests {
             try await harness.seedBasicCatalog()
             try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "payg")
             try await harness.setRules { $0.marginEnabled = false }
-            try await harness.ingestWithAlerts([
+            try await harness.ingest([
                 #"{"id": "p1", "account": "acme", "feature": "chat", "model": "gpt-4o", "usage": {"input_tokens": 10, "output_tokens": 5}}"#,
             ])
             let rules = ScheduledRules(pool: harness.pool)
             #expect(try await rules.evaluate(at: harness.clock.now()) == 0)   // priced: nothing
-            try await harness.ingestWithAlerts([
+            try await harness.ingest([
                 #"{"id": "u1", "account": "acme", "feature": "chat", "model": "mystery-1", "usage": {"input_tokens": 10, "output_tokens": 5}}"#,
                 #"{"id": "u2", "account": "acme", "feature": "chat", "model": "mystery-1", "usage": {"input_tokens": 10, "output_tokens": 5}}"#,
             ])
@@ -129,11 +129,11 @@ struct ScheduledRuleTests {
             try await harness.catalog.createAccount(externalID: "capped", name: "Capped", planCode: "pro")
             try await harness.catalog.createAccount(externalID: "payg", name: "Payg", planCode: "payg")
             try await harness.setRules { $0.spikeEnabled = false; $0.marginEnabled = false }
-            try await harness.ingestWithAlerts(harness.summarizeEvents("capped", count: 99, prefix: "c"))
-            try await harness.ingestWithAlerts(harness.summarizeEvents("payg", count: 500, prefix: "p"))
+            try await harness.ingest(harness.summarizeEvents("capped", count: 99, prefix: "c"))
+            try await harness.ingest(harness.summarizeEvents("payg", count: 500, prefix: "p"))
             let rules = ScheduledRules(pool: harness.pool)
             #expect(try await rules.evaluate(at: harness.clock.now()) == 0)
-            try await harness.ingestWithAlerts(harness.summarizeEvents("capped", count: 1, prefix: "d"))
+            try await harness.ingest(harness.summarizeEvents("capped", count: 1, prefix: "d"))
             #expect(try await rules.evaluate(at: harness.clock.now()) == 1)
             harness.clock.advance(seconds: 3_600)
             #expect(try await rules.evaluate(at: harness.clock.now()) == 0)

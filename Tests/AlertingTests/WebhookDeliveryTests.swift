@@ -35,7 +35,7 @@ struct WebhookDeliveryTests {
     private func fireOneAlert(_ harness: WebHarness) async throws {
         try await harness.seedBasicCatalog()
         try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
-        try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 60, prefix: "a"))
+        try await harness.ingest(harness.summarizeEvents("acme", count: 60, prefix: "a"))
     }
 
     private func attempts(_ harness: WebHarness) async throws -> [Int?] {
@@ -127,7 +127,7 @@ struct WebhookDeliveryTests {
             let receiver = WebhookReceiver()
             try await receiver.serve { url in
                 try await harness.addEndpoint(url: url)
-                try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: 75 fires
+                try await harness.ingest(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: 75 fires
                 // The first Tally cannot reach the endpoint, and then stops.
                 let firstPool = harness.database.makePool(maxConnections: 2)
                 let first = WebhookDeliverer(pool: firstPool, transport: UnreachableTransport(), logger: Logger(label: "first"))
@@ -184,7 +184,7 @@ struct WebhookDeliveryTests {
             let transport = CountingTransport()
             let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test"))
             #expect(try await deliverer.deliverDue(at: harness.clock.now()).attempted == 0)
-            try await harness.ingestWithAlerts(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: no new delivery
+            try await harness.ingest(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: no new delivery
             var enabled = draft
             enabled.enabled = true
             try await store.update(id: id, enabled, by: .command, at: harness.clock.now())

@@ -128,7 +128,7 @@ struct DashboardTests {
         }
     }
 
-    @Test("80% gives a warning banner, 100% on a block plan a critical one and the limit reached")
+    @Test("the banner is the highest threshold alert crossed (75% a warning, 100% critical), once; 100% on a block plan reaches the limit")
     func bannersOnABlockPlan() async throws {
         try await WebHarness.with { harness in
             try await harness.seedBasicCatalog()
@@ -138,12 +138,13 @@ struct DashboardTests {
             try await harness.withClient { client in
                 let browser = try await harness.signIn(client, "member@acme.test")
                 let warning = try await client.get("/", as: browser).text
-                #expect(warning.contains("banner banner-warning") && warning.contains("You have used 85% of this period"))
-                #expect(!warning.contains("banner-critical"))
+                #expect(warning.contains("banner banner-warning") && warning.contains("Your account has used 75% of its credits"))
+                #expect(!warning.contains("banner-critical") && warning.components(separatedBy: "class=\"banner ").count == 2)
                 let more = (86...105).map { meteredEvent("s\($0)", at: "2027-02-19T13:00:00Z", feature: "summarize") }
                 try await harness.ingest(more, receivedAt: "2027-02-19T13:00:01Z")
                 let over = try await client.get("/", as: browser).text
-                #expect(over.contains("banner banner-critical") && over.contains("requests are refused"))
+                #expect(over.contains("banner banner-critical") && over.contains("Your account has used all of its credits"))
+                #expect(over.components(separatedBy: "class=\"banner ").count == 2, "one banner for one crossing")
                 #expect(stat("Limit reached", in: over)?.value == "Requests refused")
                 #expect(stat("Credits used", in: over)?.value == "105 of 100")
                 #expect(stat("Credits run out", in: over)?.value == "Used up")
@@ -165,7 +166,7 @@ struct DashboardTests {
                 let html = try await client.get("/", as: try await harness.signIn(client, "member@acme.test")).text
                 #expect(stat("In grace", in: html)?.value == "1 left")
                 #expect(stat("In grace", in: html)?.note == "Requests are refused at 11 credits (10% grace included)")
-                #expect(html.contains("banner-critical") && html.contains("grace allowance"))
+                #expect(html.contains("banner-critical") && html.contains("Your account has used all of its credits"))
             }
         }
     }

@@ -40,12 +40,14 @@ struct AdminAccountActionRoutes {
         let now = admin.clock.now()
         guard let account = try await admin.accountDetail.load(id: id, now: now) else { throw AppError.notFound }
         let plans = try await admin.catalog.choosablePlans()
+        // The margins page's own computation, so the two pages can never disagree.
+        let margin = try await MarginReport.load(.current, accountIDs: [id], now: now, pool: admin.pool, scope: .staff).accounts.first
         var frame = PageFrame.staff(session, current: .accounts)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         if account.status == .paused {
             frame.banners.append(PageBanner(level: .warning, message: "This account is paused: every entitlement check answers “paused”."))
         }
-        let view = AccountDetailView(account: account, plans: plans, forms: forms, now: now)
+        let view = AccountDetailView(account: account, margin: margin, plans: plans, forms: forms, now: now)
         return try admin.pages.page("admin/account", frame: frame, view, status: status)
     }
 

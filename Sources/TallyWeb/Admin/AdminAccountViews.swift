@@ -9,6 +9,8 @@ import Templating
 /// (for admins) the action forms.
 struct AccountDetailView: TemplateValue {
     let account: AccountDetail
+    /// The account's current period in ``MarginReport``; nil only if the account vanished between the two reads.
+    let margin: AccountMargin?
     let plans: [PlanSummary]
     let forms: AccountForms
     let now: Date
@@ -23,7 +25,7 @@ struct AccountDetailView: TemplateValue {
         case "paused": account.status == .paused
         case "facts": facts
         case "ledger": ledger
-        case "margin": margin
+        case "margin": marginSection
         case "period": "\(account.period.firstDay) to \(account.period.nextFirstDay.previousDay) (\(account.timeZone))"
         case "resetsAt": AdminText.instant(account.period.resetsAt, in: zone)
         case "creditsChart": creditsChart.svg()
@@ -93,10 +95,10 @@ struct AccountDetailView: TemplateValue {
         return facts
     }
 
-    /// The margin section. Cost is known here; revenue and gross margin come from the margins
-    /// report (issue 7, margins) and are wired in when it lands.
-    private var margin: MarginSection {
-        MarginSection(cost: AdminText.cost(account.cost), revenue: nil, grossMargin: nil)
+    /// The margin section: cost from the account's rollups, revenue and gross margin from
+    /// ``MarginReport`` (the margins page's figures, formatted the same way).
+    private var marginSection: MarginSection {
+        MarginSection(cost: AdminText.cost(account.cost), margin: margin)
     }
 
     private var creditsChart: BarChart {
@@ -112,18 +114,22 @@ struct AccountDetailView: TemplateValue {
     }
 }
 
-/// Revenue and margin of the account's period; revenue and margin are nil until the margins
-/// report is wired in, and the template says so.
+/// Cost, revenue and gross margin of the account's current period. Revenue, its parts, the
+/// margin % and its badge are the margins page's, formatted as that page formats them.
 struct MarginSection: TemplateValue {
     let cost: String
-    let revenue: String?
-    let grossMargin: String?
+    let margin: AccountMargin?
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
         case "cost": cost
-        case "revenue": revenue
-        case "grossMargin": grossMargin
+        case "hasReport": margin != nil
+        case "revenue": margin.map { MoneyText.usd($0.totalRevenue) }
+        case "fee": margin.map { MoneyText.usd($0.revenue.fee) }
+        case "overage": margin.map { MoneyText.usd($0.revenue.overage) }
+        case "topUps": margin.map { MoneyText.usd($0.revenue.topUps) }
+        case "grossMargin": margin.map { $0.margin.percentText }
+        case "badge": margin.map { MarginBadge($0.margin) }
         default: nil
         }
     }

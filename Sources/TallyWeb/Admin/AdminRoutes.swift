@@ -32,8 +32,11 @@ struct AdminPages: Sendable {
     let accountDetail: AccountDetailReport
     let catalog: PlanCatalogReport
     let audit: AuditLog
+    /// For the read models loaded per request (the account page's margin).
+    let pool: PostgresPool
 
     init(services: AppServices) {
+        pool = services.pool
         pages = services.pages
         clock = services.access.clock
         accounts = AdminAccountStore(pool: services.pool)

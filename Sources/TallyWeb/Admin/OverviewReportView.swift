@@ -116,6 +116,8 @@ struct OverviewReportView: KeyedTemplateValue, Sendable {
     let hasUsage: Bool
     let topUpRequestsWaiting: [OverviewSlotItem]
     let recentAlerts: [OverviewSlotItem]
+    let topUpRequestsCount: String
+    let openAlertsCount: String
     var hasTopUpRequests: Bool { !topUpRequestsWaiting.isEmpty }
     var hasRecentAlerts: Bool { !recentAlerts.isEmpty }
     var hasUnpriced: Bool { !unpriced.isEmpty }
@@ -128,6 +130,7 @@ struct OverviewReportView: KeyedTemplateValue, Sendable {
         "unattributedCost": \.unattributedCost, "hasUnattributed": \.hasUnattributed, "features": \.features,
         "hasUsage": \.hasUsage, "topUpRequestsWaiting": \.topUpRequestsWaiting, "recentAlerts": \.recentAlerts,
         "hasTopUpRequests": \.hasTopUpRequests, "hasRecentAlerts": \.hasRecentAlerts, "hasUnpriced": \.hasUnpriced,
+        "topUpRequestsCount": \.topUpRequestsCount, "openAlertsCount": \.openAlertsCount,
     ]
 
     init(_ report: OverviewReport, slots: OverviewSlots) {
@@ -165,5 +168,7 @@ struct OverviewReportView: KeyedTemplateValue, Sendable {
         hasUsage = report.events > 0
         topUpRequestsWaiting = slots.topUpRequestsWaiting
         recentAlerts = slots.recentAlerts
+        topUpRequestsCount = "\(countText(Int64(slots.topUpRequestsTotal))) waiting"
+        openAlertsCount = "\(countText(Int64(slots.openAlertsTotal))) open"
     }
 }

@@ -1,14 +1,16 @@
-import Templating
+import Alerting
 import Foundation
 import Hummingbird
 import Metering
+import MeteringStore
 import Postgres
 import Reporting
 import SVGCharts
 import TallyAccess
+import TallyDatabase
+import Templating
 
-/// Items for the overview's two slots that other parts of the admin area fill: top-up requests
-/// waiting and recent alerts. Empty until those tables exist; wire them in `OverviewSlots.load`.
+/// One line of the overview's two slots (top-up requests waiting, recent alerts).
 struct OverviewSlotItem: KeyedTemplateValue, Sendable {
     let label: String
     let detail: String
@@ -17,14 +19,37 @@ struct OverviewSlotItem: KeyedTemplateValue, Sendable {
     static let templateKeys: [String: any PartialKeyPath<OverviewSlotItem> & Sendable] = ["label": \.label, "detail": \.detail, "href": \.href]
 }
 
-/// The two slots of the overview (see ``OverviewSlotItem``).
+/// The two slots of the overview: how many top-up requests wait and how many alerts are open,
+/// each with its first few items linking to where they are handled.
 struct OverviewSlots: Sendable {
     var topUpRequestsWaiting: [OverviewSlotItem] = []
+    var topUpRequestsTotal = 0
     var recentAlerts: [OverviewSlotItem] = []
+    var openAlertsTotal = 0
 
-    /// Reads the slots' items. The top-up requests and alerts engineers wire their queries here.
-    static func load(pool: PostgresPool) async throws -> OverviewSlots {
-        OverviewSlots()
+    /// Items shown per slot; the counts say how many there are in all.
+    static let shown = 5
+
+    /// Reads both slots. The top-up requests are the ones waiting longest (the top-ups page's
+    /// order, so each link lands on its first page); the alerts are the newest open ones (the
+    /// alerts page's default list).
+    static func load(pool: PostgresPool, scope: DataScope) async throws -> OverviewSlots {
+        let waiting = try await TopUpRequests(pool: pool).pending(limit: shown, offset: 0)
+        let open = try await AlertStore(pool: pool).list(AlertFilter(open: true), page: 1, pageSize: shown, in: scope)
+        return OverviewSlots(
+            topUpRequestsWaiting: waiting.requests.map {
+                OverviewSlotItem(
+                    label: "\($0.accountName): \($0.credits.formatted) credits",
+                    detail: "requested \(alertTimeText($0.requestedAt))", href: "/admin/top-ups#request-\($0.id)")
+            },
+            topUpRequestsTotal: waiting.total,
+            recentAlerts: open.alerts.map {
+                OverviewSlotItem(
+                    label: "\($0.rule.label): \($0.accountName ?? "All accounts")",
+                    detail: "\($0.level.rawValue), \(alertTimeText($0.firedAt)): \($0.message)",
+                    href: $0.accountExternalID.map { "/admin/alerts?account=\(queryValue($0))" } ?? "/admin/alerts?rule=\($0.rule.rawValue)")
+            },
+            openAlertsTotal: open.total)
     }
 }
 
@@ -66,7 +91,7 @@ struct OverviewRoutes {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
         let report = try await OverviewReport.load(from: from, through: through, now: clock.now(), pool: pool, scope: context.scope)
-        let slots = try await OverviewSlots.load(pool: pool)
+        let slots = try await OverviewSlots.load(pool: pool, scope: context.scope)
         return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: OverviewReportView(report, slots: slots)))
     }
 

@@ -36,7 +36,7 @@ struct BillingRoutes {
             accountID: accountID, now: now, page: page, perPage: Self.perPage)
         else { throw AppError.notFound }
         let requests = try await services.topUps.requests(accountID: accountID)
-        var frame = PageFrame.customer(session, accountName: overview.accountName, current: .billing)
+        var frame = try await services.frames.frame(session, accountID: accountID, accountName: overview.accountName, current: .billing)
         if let banner { frame.banners.append(banner) }
         let view = adjust(BillingPageView(
             overview: overview, now: now, isOwner: session.role == .owner, requests: requests,

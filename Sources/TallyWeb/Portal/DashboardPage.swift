@@ -9,11 +9,13 @@ struct DashboardPage: Sendable {
     let reader: DashboardReader
     let pages: Pages
     let clock: any WallClock
+    let frames: CustomerFrames
 
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock) {
+    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames) {
         reader = DashboardReader(pool: pool)
         self.pages = pages
         self.clock = clock
+        self.frames = frames
     }
 
     func render(_ context: CustomerRequestContext) async throws -> Response {
@@ -21,8 +23,9 @@ struct DashboardPage: Sendable {
             throw context.objectNotFound("account", objectID: String(context.accountID))
         }
         let presenter = DashboardPresenter(dashboard: dashboard, isOwner: context.session.role == .owner)
-        var frame = PageFrame.customer(context.session, accountName: dashboard.accountName, current: .dashboard)
-        frame.banners = presenter.banners
+        var frame = try await frames.frame(
+            context.session, accountID: context.accountID, accountName: dashboard.accountName, current: .dashboard)
+        frame.banners += presenter.banners
         return try pages.page("portal/dashboard", frame: frame, presenter.view)
     }
 }

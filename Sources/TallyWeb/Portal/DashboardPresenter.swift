@@ -124,29 +124,16 @@ struct DashboardPresenter {
 
     // MARK: Banners
 
-    /// 80 % and 100 % of the granted credits; a paused account; a block plan with nothing granted.
+    /// A paused account; a block plan with nothing granted. The "credits used" banners (the
+    /// thresholds crossed this period) come from the threshold alerts on every customer page
+    /// (``CustomerFrames``), so the dashboard adds none of its own.
     var banners: [PageBanner] {
         var banners: [PageBanner] = []
         if dashboard.status == .paused {
             banners.append(PageBanner(level: .critical, message: "This account is paused: requests are refused until your provider resumes it."))
         }
-        guard let plan = dashboard.plan, case .limited(let granted) = ledger.granted else { return banners }
-        let reset = dashboard.period.nextFirstDay.longText
-        let isBlock = if case .block = plan.overage { true } else { false }
-        if granted <= .zero {
-            if isBlock {
-                banners.append(PageBanner(level: .critical, message: "Your plan includes no credits this period: requests are refused.", linkHref: "/billing", linkLabel: "Get more credits"))
-            }
-            return banners
-        }
-        guard let percent = dashboard.percentUsed, percent >= 80 else { return banners }
-        if percent >= 100 {
-            let consequence = isBlock
-                ? (ledger.used >= (dashboard.hardLimit.limitValue ?? granted) ? "requests are refused until they reset on \(reset)." : "you are in the grace allowance; requests stop at the hard limit.")
-                : "further use is billed as overage until they reset on \(reset)."
-            banners.append(PageBanner(level: .critical, message: "You have used all of this period's credits: \(consequence)", linkHref: "/billing", linkLabel: "Get more credits"))
-        } else {
-            banners.append(PageBanner(level: .warning, message: "You have used \(percent)% of this period's credits. They reset on \(reset).", linkHref: "/billing", linkLabel: "Billing"))
+        if let plan = dashboard.plan, case .block = plan.overage, case .limited(let granted) = ledger.granted, granted <= .zero {
+            banners.append(PageBanner(level: .critical, message: "Your plan includes no credits this period: requests are refused.", linkHref: "/billing", linkLabel: "Get more credits"))
         }
         return banners
     }

@@ -17,10 +17,12 @@ struct PortalAccountServices: Sendable {
     let invitations: Invitations
     let apiKeys: AccountAPIKeys
     let cookies: AccessCookies
+    /// The frame of each page, with the account's threshold banners.
+    let frames: CustomerFrames
     /// The policy for passwords people choose here (invitations, password changes).
     let policy = PasswordPolicy.standard
 
-    init(services: AppServices, cookies: AccessCookies) {
+    init(services: AppServices, cookies: AccessCookies, frames: CustomerFrames) {
         access = services.access
         pages = services.pages
         billing = BillingReport(pool: services.pool)
@@ -29,6 +31,7 @@ struct PortalAccountServices: Sendable {
         invitations = Invitations(login: services.access.login)
         apiKeys = AccountAPIKeys(pool: services.pool)
         self.cookies = cookies
+        self.frames = frames
     }
 
     var now: Date { access.clock.now() }

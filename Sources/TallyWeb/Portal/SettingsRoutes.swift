@@ -34,7 +34,7 @@ struct SettingsRoutes {
         guard let overview = try await services.billing.overview(accountID: context.accountID, now: now, page: 1, perPage: 0) else {
             throw AppError.notFound
         }
-        var frame = PageFrame.customer(context.session, accountName: overview.accountName, current: .settings)
+        var frame = try await services.frames.frame(context.session, accountID: context.accountID, accountName: overview.accountName, current: .settings)
         if let banner { frame.banners.append(banner) }
         let period = overview.current.period
         let view = SettingsPageView(

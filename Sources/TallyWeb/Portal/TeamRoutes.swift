@@ -47,7 +47,7 @@ struct TeamRoutes {
             invitations: try await services.invitations.open(accountID: context.accountID, now: now),
             keys: try await services.apiKeys.list(accountID: context.accountID),
             you: context.session.userID, now: now, baseURL: baseURL(request)))
-        var frame = PageFrame.customer(context.session, accountName: account.name, current: .team)
+        var frame = try await services.frames.frame(context.session, accountID: context.accountID, accountName: account.name, current: .team)
         if let banner { frame.banners.append(banner) }
         return try services.pages.page("portal/team", frame: frame, view, status: status)
     }
@@ -291,7 +291,8 @@ struct TeamRoutes {
 
     private func confirm(_ context: OwnerRequestContext, _ view: ConfirmPageView) async throws -> Response {
         let name = try await services.accountName(context.accountID)
-        return try services.pages.page("portal/team-confirm", frame: .customer(context.session, accountName: name, current: .team), view)
+        let frame = try await services.frames.frame(context.session, accountID: context.accountID, accountName: name, current: .team)
+        return try services.pages.page("portal/team-confirm", frame: frame, view)
     }
 
     /// The `id` field of a confirmation form; 400 when it is missing or not a number.

@@ -15,11 +15,13 @@ struct UsageRoutes: Sendable {
     let reader: UsageReader
     let pages: Pages
     let clock: any WallClock
+    let frames: CustomerFrames
 
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock) {
+    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames) {
         reader = UsageReader(pool: pool)
         self.pages = pages
         self.clock = clock
+        self.frames = frames
     }
 
     func register(on router: Router<AppRequestContext>) {
@@ -38,8 +40,8 @@ struct UsageRoutes: Sendable {
         return calendar
     }
 
-    private func frame(_ context: CustomerRequestContext, _ calendar: UsageCalendar) -> PageFrame {
-        PageFrame.customer(context.session, accountName: calendar.accountName, current: .usage)
+    private func frame(_ context: CustomerRequestContext, _ calendar: UsageCalendar) async throws -> PageFrame {
+        try await frames.frame(context.session, accountID: context.accountID, accountName: calendar.accountName, current: .usage)
     }
 
     private func page(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
@@ -47,13 +49,13 @@ struct UsageRoutes: Sendable {
         let calendar = try await loadCalendar(context)
         guard let range = query.range(on: calendar) else {
             let view = UsagePresenter(query: query, calendar: calendar).form(range: nil, breakdown: nil)
-            return try pages.page("portal/usage", frame: frame(context, calendar), view, status: .badRequest)
+            return try pages.page("portal/usage", frame: await frame(context, calendar), view, status: .badRequest)
         }
         let (breakdown, events) = try await reader.page(
             accountID: context.accountID, range: range, filter: query.filter, timeZone: calendar.timeZone,
             page: query.page, scope: context.scope)
         let view = UsagePresenter(query: query, calendar: calendar).page(range: range, breakdown: breakdown, events: events)
-        return try pages.page("portal/usage", frame: frame(context, calendar), view)
+        return try pages.page("portal/usage", frame: await frame(context, calendar), view)
     }
 
     private func csv(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
@@ -101,6 +103,6 @@ struct UsageRoutes: Sendable {
         if let duration = detail.durationMS {
             facts.append(StatView(label: "Duration", value: PortalFormat.count(duration) + " ms"))
         }
-        return try pages.page("portal/event", frame: frame(context, calendar), EventView(eventID: row.eventID, facts: facts))
+        return try pages.page("portal/event", frame: await frame(context, calendar), EventView(eventID: row.eventID, facts: facts))
     }
 }
