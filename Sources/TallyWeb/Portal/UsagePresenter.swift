@@ -22,7 +22,7 @@ struct UsagePresenter {
         let models = (breakdown?.models ?? []).map { ($0.key.isEmpty ? noneValue : $0.key, $0.label) }
         view.featureOptions = options(all: "All features", features, selected: query.feature)
         view.modelOptions = options(all: "All models", models, selected: query.model)
-        view.groupOptions = UsageGroup.allCases.map { OptionView(value: $0.rawValue, label: $0.label, selected: $0 == query.group) }
+        view.groupOptions = UsageGroup.allCases.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == query.group) }
         let order = ["range", "from", "to", "feature", "model", "group", "page"]
         view.errors = order.compactMap { field in query.errors[field].map { FieldErrorView(field: field, message: $0) } }
         return view
@@ -30,11 +30,11 @@ struct UsagePresenter {
 
     /// A select's options: "all", what the range has, and the current choice even when the range
     /// has no usage of it (so a shared link keeps its filter visible).
-    private func options(all: String, _ choices: [(String, String)], selected: String?) -> [OptionView] {
-        var list = [OptionView(value: "", label: all, selected: selected == nil)]
-        list += choices.map { OptionView(value: $0.0, label: $0.1, selected: $0.0 == selected) }
+    private func options(all: String, _ choices: [(String, String)], selected: String?) -> [SelectOption] {
+        var list = [SelectOption(value: "", label: all, selected: selected == nil)]
+        list += choices.map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == selected) }
         if let selected, !choices.contains(where: { $0.0 == selected }) {
-            list.append(OptionView(value: selected, label: selected == UsageQuery.noneValue ? "None" : selected, selected: true))
+            list.append(SelectOption(value: selected, label: selected == UsageQuery.noneValue ? "None" : selected, selected: true))
         }
         return list
     }

@@ -1,21 +1,5 @@
 import Templating
 
-/// One `<option>` of a select.
-struct OptionView: TemplateValue, Sendable {
-    let value: String
-    let label: String
-    let selected: Bool
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "value": value
-        case "label": label
-        case "selected": selected
-        default: nil
-        }
-    }
-}
-
 /// A table row: its header cells (text) and its number cells.
 struct TableRowView: TemplateValue, Sendable {
     let keys: [String]
@@ -77,9 +61,9 @@ struct UsageView: TemplateValue, Sendable {
     var presets: [LinkView] = []
     var fromValue = ""
     var toValue = ""
-    var featureOptions: [OptionView] = []
-    var modelOptions: [OptionView] = []
-    var groupOptions: [OptionView] = []
+    var featureOptions: [SelectOption] = []
+    var modelOptions: [SelectOption] = []
+    var groupOptions: [SelectOption] = []
     var errors: [FieldErrorView] = []
     var summary = ""
     var timeZone = ""
