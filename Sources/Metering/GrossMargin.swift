@@ -75,10 +75,13 @@ public struct GrossMargin: Hashable, Sendable {
 
     /// "42.5%" (one decimal), or "—" without revenue.
     public var percentText: String {
-        guard let basisPoints else { return "—" }
+        basisPoints.map(Self.percentText(basisPoints:)) ?? "—"
+    }
+
+    /// Basis points as a percentage with one decimal, half away from zero: 4,250 → "42.5%".
+    public static func percentText(basisPoints: Int64) -> String {
         let sign = basisPoints < 0 ? "-" : ""
-        let magnitude = basisPoints.magnitude
-        let tenths = (magnitude + 5) / 10
+        let tenths = (basisPoints.magnitude + 5) / 10
         return "\(sign)\(tenths / 10).\(tenths % 10)%"
     }
 }

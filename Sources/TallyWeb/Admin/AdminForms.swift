@@ -94,8 +94,8 @@ struct SelectOption: TemplateValue, Sendable {
     }
 }
 
-/// "Previous / Next" and the total of a paginated list; links keep the list's other parameters.
-struct Pager: TemplateValue {
+/// "Previous / Next" and the total of a paginated admin list; links keep the list's other parameters.
+struct Pager: TemplateValue, Sendable {
     let page: Int
     let pageCount: Int
     let totalText: String

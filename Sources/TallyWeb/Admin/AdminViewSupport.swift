@@ -37,24 +37,6 @@ struct LinkView: KeyedTemplateValue, Sendable {
     ]
 }
 
-/// Previous / next links and the total of a paginated list.
-struct PagerView: KeyedTemplateValue, Sendable {
-    let previous: String?
-    let next: String?
-    let summary: String
-
-    static let templateKeys: [String: any PartialKeyPath<PagerView> & Sendable] = ["previous": \.previous, "next": \.next, "summary": \.summary]
-
-    /// Pages of `size` over `total` rows; `link(n)` builds page n's URL.
-    init(page: Int, size: Int, total: Int, noun: String, link: (Int) -> String) {
-        let pages = max(1, (total + size - 1) / size)
-        previous = page > 1 ? link(page - 1) : nil
-        next = page < pages ? link(page + 1) : nil
-        let first = total == 0 ? 0 : (page - 1) * size + 1
-        summary = "\(first)–\(min(page * size, total)) of \(total) \(noun) · page \(page) of \(pages)"
-    }
-}
-
 /// Formatting shared by the money pages.
 enum MoneyText {
     /// `$1,234.56`.
@@ -73,7 +55,7 @@ enum MoneyText {
 
     /// Basis points as `42.5%`.
     static func percent(basisPoints: Int64) -> String {
-        GrossMargin(revenue: Money(nanos: 10_000), cost: Money(nanos: 10_000 - basisPoints)).percentText
+        GrossMargin.percentText(basisPoints: basisPoints)
     }
 
     /// `2027-02-20 12:00 UTC`.

@@ -113,7 +113,7 @@ struct MarginsReportView: KeyedTemplateValue, Sendable {
     let title: String
     let rows: [AccountMarginRow]
     let columns: [LinkView]
-    let pager: PagerView
+    let pager: Pager
     let totalFee: String
     let totalOverage: String
     let totalTopUps: String
@@ -153,7 +153,9 @@ struct MarginsReportView: KeyedTemplateValue, Sendable {
                 label: key.label, href: "/admin/margins?" + query.queryString(sort: key, ascending: active ? !query.ascending : key == .account || key == .plan || key == .percent),
                 current: active, sort: active ? (query.ascending ? "ascending" : "descending") : nil)
         }
-        pager = PagerView(page: page, size: size, total: sorted.count, noun: "accounts") { "/admin/margins?" + query.queryString(page: $0) }
+        pager = Pager(
+            page: page, pageCount: max(1, (sorted.count + size - 1) / size), total: sorted.count, noun: "account"
+        ) { "/admin/margins?" + query.queryString(page: $0) }
         let total = report.total
         totalFee = MoneyText.usd(total.revenue.fee)
         totalOverage = MoneyText.usd(total.revenue.overage)
