@@ -111,24 +111,47 @@ public struct AlertStore: Sendable {
         }
     }
 
-    /// The account's threshold alerts of its current billing period (the one holding `now`),
-    /// highest percentage first: what the customer's banners show. "Open" means the period is
-    /// still running; a staff acknowledgement does not hide it from the customer. Runs in the
+    /// The percentage of the customer's "credits used" banner: the highest threshold alert of
+    /// the account's current billing period (the one holding `now`) that usage still reaches,
+    /// or nil. A staff acknowledgement does not hide it; a top-up that lowers usage below a
+    /// threshold does (the alert stays in the log, it only stops being true). Runs in the
     /// account's own scope.
-    public func openThresholdAlerts(account accountID: Int64, at now: Date) async throws -> [Alert] {
+    public func bannerThreshold(account accountID: Int64, at now: Date) async throws -> Int? {
         try await pool.withTransaction(scope: .account(accountID)) { connection in
             let accounts = try await connection.query("SELECT anchor_day, time_zone FROM accounts WHERE id = \(accountID)")
-            guard let account = accounts.first else { return [] }
+            guard let account = accounts.first else { return nil }
             let (anchor, zoneName) = try account.decode((Int, String).self)
             let zone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0)!
             let period = try BillingPeriod.containing(now, anchorDay: anchor, timeZone: zone)
-            let rows = try await connection.query(
-                """
-                SELECT \(unsafeRaw: Self.columns) FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id
-                WHERE al.account_id = \(accountID) AND al.rule = 'credits_used' AND al.period_start = \(period.start)
-                ORDER BY al.threshold DESC
-                """)
-            return try rows.map(Self.decode)
+            return try await Self.bannerThreshold(account: accountID, periodStart: period.start, at: now, on: connection)
         }
+    }
+
+    /// ``bannerThreshold(account:at:)`` for a period the caller already knows, inside its
+    /// transaction (the dashboard reads it with its own figures). Usage "still reaches" a
+    /// threshold by the rule that fired it (``ThresholdAlerts``): credits used this period × 100
+    /// ≥ (the included credits of the plan in effect at the period's start + the grants active
+    /// at `now`) × threshold.
+    public static func bannerThreshold(
+        account accountID: Int64, periodStart: Date, at now: Date, on connection: PostgresConnection
+    ) async throws -> Int? {
+        let rows = try await connection.query(
+            """
+            SELECT max(al.threshold)
+            FROM alerts al
+            CROSS JOIN (
+                SELECT (SELECT coalesce(sum(u.credits), 0) FROM period_usage u
+                        WHERE u.account_id = a.id AND u.period_start = \(periodStart)) AS used,
+                       p.included_credits + coalesce((
+                           SELECT sum(g.amount) FROM credit_grants g
+                           WHERE g.account_id = a.id AND g.granted_at <= \(now)
+                             AND (g.expires_at IS NULL OR g.expires_at > \(now))), 0) AS granted
+                FROM accounts a JOIN plans p ON p.id = plan_in_effect(a, \(periodStart))
+                WHERE a.id = \(accountID)
+            ) b
+            WHERE al.account_id = \(accountID) AND al.rule = 'credits_used' AND al.period_start = \(periodStart)
+              AND b.granted > 0 AND b.used * 100 >= b.granted * al.threshold::numeric
+            """)
+        return try rows.first?.decode(Int?.self, at: 0)
     }
 }

@@ -14,6 +14,7 @@ extension PostgresConnection {
         _ statement: PostgresQuery, _ body: (PostgresCopyWriter) async throws -> Void
     ) async throws -> Int {
         let sql = statement.sql
+        try await flushPending()
         _ = try await run { handle throws(PostgresError) in
             let result = try Self.checked(PQexec(handle, sql), connection: handle)
             guard PQresultStatus(result.handle) == PGRES_COPY_IN else {

@@ -17,6 +17,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private var ownsThreadPool = false
     /// Statements with binds are prepared once per connection and then only executed.
     private var statements = PreparedStatements()
+    /// Statements waiting to go out with the next one (see `sendWithNextStatement(_:)`).
+    private var pending: [PipelinedStatement] = []
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
@@ -96,34 +98,64 @@ public final class PostgresConnection: @unchecked Sendable {
         return handle
     }
 
-    /// Runs a statement and returns its rows.
+    /// Runs a statement and returns its rows. Statements held back by
+    /// ``sendWithNextStatement(_:)`` go first, in the same round trip.
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
-        let sql = query.sql
+        let statement = try pipelined(query)
+        let held = pending
+        pending = []
+        let result: PostgresResult
+        do {
+            result = try await run { handle throws(PostgresError) in
+                if !held.isEmpty { return try Self.blockingPipeline(handle, held + [statement]) }
+                switch statement.plan {
+                case .unprepared:
+                    return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, values: statement.values)
+                case .prepared(let name):
+                    return try Self.blockingExecutePrepared(handle, name: name, values: statement.values)
+                case .prepare(let name):
+                    try Self.blockingPrepare(handle, name: name, sql: statement.sql, types: statement.types)
+                    return try Self.blockingExecutePrepared(handle, name: name, values: statement.values)
+                }
+            }
+        } catch let error as PostgresError {
+            for sent in held + [statement] { statements.failed(sent.plan, sql: sent.sql, types: sent.types, error: error) }
+            throw error
+        }
+        for sent in held + [statement] { statements.succeeded(sent.plan, sql: sent.sql, types: sent.types) }
+        return PostgresRows(result: result)
+    }
+
+    /// Holds `query` back and sends it just before the next statement, in the same round trip
+    /// (libpq's pipeline mode); for statements whose result nobody reads, such as `BEGIN` and
+    /// setting the data scope. Its error, if any, is thrown by that next statement, which then
+    /// does not run.
+    public func sendWithNextStatement(_ query: PostgresQuery) throws {
+        pending.append(try pipelined(query))
+    }
+
+    /// Sends the held-back statements now, if any (before work that cannot join a pipeline).
+    func flushPending() async throws {
+        guard !pending.isEmpty else { return }
+        let held = pending
+        pending = []
+        do {
+            _ = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, held) }
+        } catch let error as PostgresError {
+            for sent in held { statements.failed(sent.plan, sql: sent.sql, types: sent.types, error: error) }
+            throw error
+        }
+        for sent in held { statements.succeeded(sent.plan, sql: sent.sql, types: sent.types) }
+    }
+
+    /// A statement's text values and its plan in the statement cache.
+    private func pipelined(_ query: PostgresQuery) throws -> PipelinedStatement {
         let types = query.binds.map { type(of: $0).postgresType.oid }
         var values: [String?] = []
         values.reserveCapacity(query.binds.count)
         for bind in query.binds { values.append(try bind.postgresText()) }
-        let parameters = values
-        let statement = statements.lookup(sql: sql, types: types)
-        let result: PostgresResult
-        do {
-            result = try await run { handle throws(PostgresError) in
-                switch statement {
-                case .unprepared:
-                    return try Self.blockingExecute(handle, sql: sql, types: types, values: parameters)
-                case .prepared(let name):
-                    return try Self.blockingExecutePrepared(handle, name: name, values: parameters)
-                case .prepare(let name):
-                    try Self.blockingPrepare(handle, name: name, sql: sql, types: types)
-                    return try Self.blockingExecutePrepared(handle, name: name, values: parameters)
-                }
-            }
-        } catch let error as PostgresError {
-            statements.failed(statement, sql: sql, types: types, error: error)
-            throw error
-        }
-        statements.succeeded(statement, sql: sql, types: types)
-        return PostgresRows(result: result)
+        return PipelinedStatement(
+            sql: query.sql, types: types, values: values, plan: statements.lookup(sql: query.sql, types: types))
     }
 
     /// Runs a statement for its effect; returns the number of rows it affected.
@@ -136,6 +168,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// through the simple query protocol. The caller vouches that no untrusted input reached it.
     public func unsafeExecuteScript(_ sql: String) async throws {
         _ = try sql.postgresText()
+        try await flushPending()
         _ = try await run { handle throws(PostgresError) in try Self.checked(PQexec(handle, sql), connection: handle) }
     }
 
@@ -144,7 +177,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await execute("BEGIN")
+        try sendWithNextStatement("BEGIN")
         let result: Result
         do {
             result = try await body(self)
@@ -159,7 +192,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// True when the connection is open and outside any transaction: safe to hand to another task.
     var isReusable: Bool {
-        !closed && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        !closed && pending.isEmpty && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
     /// Reads whatever the server sent while the connection was idle (without blocking), so a

@@ -19,26 +19,31 @@ public struct DashboardReader: Sendable {
     /// when the scope cannot see the account.
     public func dashboard(accountID: Int64, now: Date, scope: DataScope) async throws -> Dashboard? {
         try await pool.withTransaction(scope: scope) { connection in
-            guard let account = try await Self.account(accountID, on: connection) else { return nil }
-            let period = try BillingPeriod.containing(now, anchorDay: account.anchorDay, timeZone: account.timeZone)
-            let previous = period.preceding
-            let today = LocalDay(containing: now, in: account.timeZone)
-            let usage = try await Self.usage(accountID, period: period, previous: previous, now: now, on: connection)
-            let included: CreditLimit = account.plan?.included ?? .limited(.zero)
-            let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
-            let byDay = Dictionary(usage.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-            let lastShown = min(today, period.nextFirstDay.adding(days: -1))
-            let daily = period.firstDay.through(lastShown).map { day in
-                byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
-            }
-            return Dashboard(
-                accountName: account.name, status: account.status, timeZone: account.timeZone,
-                timeZoneName: account.timeZoneName, plan: account.plan,
-                period: period, today: today, ledger: ledger, periodEvents: usage.events, daily: daily,
-                previousPeriodCredits: usage.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
-                byFeature: usage.features, byModel: usage.models, hasAnyUsage: usage.hasAny,
-                projection: UsageProjection(used: usage.used, granted: ledger.granted, period: period, now: now))
+            try await Self.dashboard(accountID: accountID, now: now, on: connection)
         }
+    }
+
+    /// The dashboard read inside the caller's transaction (whose scope must see the account).
+    public static func dashboard(accountID: Int64, now: Date, on connection: PostgresConnection) async throws -> Dashboard? {
+        guard let account = try await Self.account(accountID, on: connection) else { return nil }
+        let period = try BillingPeriod.containing(now, anchorDay: account.anchorDay, timeZone: account.timeZone)
+        let previous = period.preceding
+        let today = LocalDay(containing: now, in: account.timeZone)
+        let usage = try await Self.usage(accountID, period: period, previous: previous, now: now, on: connection)
+        let included: CreditLimit = account.plan?.included ?? .limited(.zero)
+        let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
+        let byDay = Dictionary(usage.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let lastShown = min(today, period.nextFirstDay.adding(days: -1))
+        let daily = period.firstDay.through(lastShown).map { day in
+            byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
+        }
+        return Dashboard(
+            accountName: account.name, status: account.status, timeZone: account.timeZone,
+            timeZoneName: account.timeZoneName, plan: account.plan,
+            period: period, today: today, ledger: ledger, periodEvents: usage.events, daily: daily,
+            previousPeriodCredits: usage.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
+            byFeature: usage.features, byModel: usage.models, hasAnyUsage: usage.hasAny,
+            projection: UsageProjection(used: usage.used, granted: ledger.granted, period: period, now: now))
     }
 
     private struct AccountRow {

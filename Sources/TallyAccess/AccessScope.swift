@@ -12,6 +12,9 @@ public protocol ScopedTransactions: Sendable {
     func withTransaction<Result: Sendable>(
         scope: AccessScope, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result
+
+    /// One statement limited to a scope, in its own (implicit) transaction.
+    func query(_ query: PostgresQuery, scope: AccessScope) async throws -> PostgresRows
 }
 
 /// The pool sets the scope itself (`TallyDatabase`), so the SQL that sets a scope lives in one
@@ -19,14 +22,9 @@ public protocol ScopedTransactions: Sendable {
 extension PostgresPool: ScopedTransactions {}
 
 extension ScopedTransactions {
-    /// One statement in its own scoped transaction.
-    func query(_ query: PostgresQuery, scope: AccessScope) async throws -> PostgresRows {
-        try await withTransaction(scope: scope) { try await $0.query(query) }
-    }
-
     /// One statement for its effect in its own scoped transaction; returns the rows affected.
     @discardableResult
     func execute(_ query: PostgresQuery, scope: AccessScope) async throws -> Int {
-        try await withTransaction(scope: scope) { try await $0.execute(query) }
+        try await self.query(query, scope: scope).affectedRows
     }
 }

@@ -49,38 +49,38 @@ public struct SessionStore: Sendable {
 
     /// Resolves a cookie's token: a live session is touched (last seen = now, at most once per
     /// ``touchInterval``); an expired one is deleted. A disabled user's session is never valid.
-    /// One service-scope transaction, read-only unless something changes.
+    /// One round trip to read (a single service-scope statement); a second only when the
+    /// session must be touched or deleted. Both writes are idempotent, so they need not share
+    /// the read's transaction: a logout in between leaves them nothing to change.
     public func validate(_ token: SessionToken, now: Date) async throws -> SessionLookup {
         let hash = Data(token.hash)
-        return try await database.withTransaction(scope: .service) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
-                       u.email, u.role, u.account_id, u.disabled_at
-                  FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = \(hash)
-                """)
-            guard let row = rows.first else { return .notFound }
-            let (userID, csrf, createdAt, lastSeen, email, roleName, accountID, disabledAt) =
-                try row.decode((Int64, String, Date, Date, String, String, Int64?, Date?).self)
-            guard disabledAt == nil, let role = UserRole(rawValue: roleName) else {
-                try await connection.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
-                return .notFound
-            }
-            let idle = now.timeIntervalSince(lastSeen) > settings.idleTimeout.timeInterval
-            let old = now.timeIntervalSince(createdAt) > settings.absoluteTimeout.timeInterval
-            if idle || old {
-                try await connection.execute("DELETE FROM sessions WHERE token_hash = \(hash)")
-                return .expired(userID: userID, accountID: accountID)
-            }
-            if now.timeIntervalSince(lastSeen) >= Self.touchInterval {
-                try await connection.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)")
-            }
-            return .valid(
-                AuthenticatedSession(
-                    userID: userID, email: email, role: role, accountID: accountID, csrfToken: csrf,
-                    createdAt: createdAt, tokenHash: token.hash))
+        let rows = try await database.query(
+            """
+            SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
+                   u.email, u.role, u.account_id, u.disabled_at
+              FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = \(hash)
+            """, scope: .service)
+        guard let row = rows.first else { return .notFound }
+        let (userID, csrf, createdAt, lastSeen, email, roleName, accountID, disabledAt) =
+            try row.decode((Int64, String, Date, Date, String, String, Int64?, Date?).self)
+        guard disabledAt == nil, let role = UserRole(rawValue: roleName) else {
+            try await database.execute("DELETE FROM sessions WHERE token_hash = \(hash)", scope: .service)
+            return .notFound
         }
+        let idle = now.timeIntervalSince(lastSeen) > settings.idleTimeout.timeInterval
+        let old = now.timeIntervalSince(createdAt) > settings.absoluteTimeout.timeInterval
+        if idle || old {
+            try await database.execute("DELETE FROM sessions WHERE token_hash = \(hash)", scope: .service)
+            return .expired(userID: userID, accountID: accountID)
+        }
+        if now.timeIntervalSince(lastSeen) >= Self.touchInterval {
+            try await database.execute("UPDATE sessions SET last_seen_at = \(now) WHERE token_hash = \(hash)", scope: .service)
+        }
+        return .valid(
+            AuthenticatedSession(
+                userID: userID, email: email, role: role, accountID: accountID, csrfToken: csrf,
+                createdAt: createdAt, tokenHash: token.hash))
     }
 
     /// Ends a session (logout). Returns whether a row was deleted.

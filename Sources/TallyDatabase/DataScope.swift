@@ -15,6 +15,8 @@ public enum DataScope: Sendable, Equatable {
 
 extension PostgresPool {
     /// Runs `body` in a transaction limited to `scope`: COMMIT on return, ROLLBACK on throw.
+    /// `BEGIN` and the scope travel with the body's first statement, so a transaction of N
+    /// statements costs N + 1 round trips.
     @discardableResult
     public func withTransaction<Result: Sendable>(
         scope: DataScope, _ body: (PostgresConnection) async throws -> Result
@@ -24,19 +26,36 @@ extension PostgresPool {
             return try await body(connection)
         }
     }
+
+    /// One statement limited to `scope`, in one round trip: the scope and the statement go out
+    /// together in one pipeline, which PostgreSQL runs as one implicit transaction; the scope
+    /// ends with it.
+    public func query(_ query: PostgresQuery, scope: DataScope) async throws -> PostgresRows {
+        try await withConnection { connection in
+            try connection.sendWithNextStatement(scope.setting)
+            return try await connection.query(query)
+        }
+    }
+}
+
+extension DataScope {
+    /// The statement that sets the scope for the rest of the transaction.
+    var setting: PostgresQuery {
+        switch self {
+        case .account(let id):
+            "SELECT set_config('app.scope', 'account', true), set_config('app.account_id', \(String(id)), true)"
+        case .staff:
+            "SELECT set_config('app.scope', 'staff', true), set_config('app.account_id', '', true)"
+        case .service:
+            "SELECT set_config('app.scope', 'service', true), set_config('app.account_id', '', true)"
+        }
+    }
 }
 
 extension PostgresConnection {
-    /// Sets the scope for the rest of the current transaction.
+    /// Sets the scope for the rest of the current transaction. The statement travels with the
+    /// transaction's next one (it returns nothing anyone reads), so setting it costs no round trip.
     public func setDataScope(_ scope: DataScope) async throws {
-        switch scope {
-        case .account(let id):
-            try await execute(
-                "SELECT set_config('app.scope', 'account', true), set_config('app.account_id', \(String(id)), true)")
-        case .staff:
-            try await execute("SELECT set_config('app.scope', 'staff', true), set_config('app.account_id', '', true)")
-        case .service:
-            try await execute("SELECT set_config('app.scope', 'service', true), set_config('app.account_id', '', true)")
-        }
+        try sendWithNextStatement(scope.setting)
     }
 }

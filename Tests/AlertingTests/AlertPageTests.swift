@@ -186,17 +186,53 @@ struct AlertPageTests {
         }
     }
 
-    @Test("a customer's threshold banners: their own account, this period only")
+    @Test("a customer's banner: the highest threshold still reached, own account, this period only")
     func customerBanners() async throws {
         try await WebHarness.with { harness in
             try await setUp(harness)
-            let acme = try await harness.rows("SELECT id FROM accounts WHERE external_id = 'acme'").first!.decode(Int64.self, at: 0)
+            let ids = try await harness.rows("SELECT external_id, id FROM accounts ORDER BY external_id")
+                .map { try $0.decode((String, Int64).self) }
+            let id = Dictionary(uniqueKeysWithValues: ids)
             let alerts = AlertStore(pool: harness.pool)
-            let open = try await alerts.openThresholdAlerts(account: acme, at: harness.clock.now())
-            #expect(open.map(\.threshold) == [75, 50])
-            #expect(open.allSatisfy { $0.accountID == acme })
+            #expect(try await alerts.bannerThreshold(account: id["acme"]!, at: harness.clock.now()) == 75)
+            #expect(try await alerts.bannerThreshold(account: id["globex"]!, at: harness.clock.now()) == 90)
+            // A top-up of 40: acme's 80 used of 140 is 57 %, so the 75 % banner gives way to 50 %.
+            try await harness.catalog.grant(
+                accountExternalID: "acme",
+                try CreditGrant(amount: Credits(credits: 40), kind: .topUp, grantedAt: harness.clock.now()))
+            #expect(try await alerts.bannerThreshold(account: id["acme"]!, at: harness.clock.now()) == 50)
+            // Another 60: 80 of 200 is 40 %, below every threshold fired: no banner, though the alerts stay.
+            try await harness.catalog.grant(
+                accountExternalID: "acme",
+                try CreditGrant(amount: Credits(credits: 60), kind: .topUp, grantedAt: harness.clock.now()))
+            #expect(try await alerts.bannerThreshold(account: id["acme"]!, at: harness.clock.now()) == nil)
+            let kept = try await harness.rows("SELECT count(*)::int8 FROM alerts WHERE account_id = \(id["acme"]!)")
+                .first!.decode(Int.self, at: 0)
+            #expect(kept == 2)
             harness.clock.set(instant("2027-03-02T00:00:00Z"))
-            #expect(try await alerts.openThresholdAlerts(account: acme, at: harness.clock.now()).isEmpty)
+            #expect(try await alerts.bannerThreshold(account: id["globex"]!, at: harness.clock.now()) == nil)
+        }
+    }
+
+    @Test("after a top-up the customer's pages drop the banner the top-up made untrue")
+    func bannerAfterTopUp() async throws {
+        try await WebHarness.with { harness in
+            try await setUp(harness)
+            try await harness.withClient { client in
+                let owner = try await harness.signIn(client, "owner@acme.test")
+                for path in ["/", "/usage", "/billing"] {
+                    let before = try await client.get(path, as: owner)
+                    #expect(before.text.contains("Your account has used 75% of its credits for this period."), "\(path)")
+                }
+                try await harness.catalog.grant(
+                    accountExternalID: "acme",
+                    try CreditGrant(amount: Credits(credits: 100), kind: .topUp, grantedAt: harness.clock.now()))
+                for path in ["/", "/usage", "/billing"] {
+                    let after = try await client.get(path, as: owner)
+                    #expect(after.status == .ok)
+                    #expect(!after.text.contains("of its credits for this period."), "\(path)")
+                }
+            }
         }
     }
 }

@@ -70,4 +70,34 @@ struct DataScopeTests {
             await pool.shutdown()
         }
     }
+
+    @Test("a one-statement scoped query sees its scope, and the scope ends with it")
+    func oneStatementScope() async throws {
+        try await TestDatabase.with { database in
+            try await makeNotes(database)
+            let pool = database.makePool(maxConnections: 1)
+            try await pool.withTransaction(scope: .service) { connection in
+                try await connection.execute("INSERT INTO notes VALUES (1, 1, 'a1'), (2, 1, 'b1')")
+            }
+            let own = try await pool.query("SELECT body FROM notes ORDER BY body", scope: .account(2))
+                .map { try $0.decode(String.self, at: 0) }
+            #expect(own == ["b1"])
+            let all = try await pool.query("SELECT count(*)::int8 FROM notes", scope: .staff).first!.decode(Int.self, at: 0)
+            #expect(all == 2)
+            do {
+                _ = try await pool.query("INSERT INTO notes VALUES (1, 2, 'sneaky')", scope: .account(2))
+                Issue.record("writing another account's row should fail")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+            // The same (only) connection is unscoped again.
+            do {
+                _ = try await pool.query("SELECT * FROM notes")
+                Issue.record("the one-statement scope leaked to the next use of the connection")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "42501")
+            }
+            await pool.shutdown()
+        }
+    }
 }

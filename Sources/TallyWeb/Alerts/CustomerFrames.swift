@@ -16,8 +16,16 @@ struct CustomerFrames: Sendable {
     func frame(
         _ session: AuthenticatedSession, accountID: Int64, accountName: String, current: CustomerSection
     ) async throws -> PageFrame {
+        let threshold = try await alerts.bannerThreshold(account: accountID, at: clock.now())
+        return frame(session, accountName: accountName, current: current, bannerThreshold: threshold)
+    }
+
+    /// The frame with a banner threshold the page read itself (in its own transaction).
+    func frame(
+        _ session: AuthenticatedSession, accountName: String, current: CustomerSection, bannerThreshold: Int?
+    ) -> PageFrame {
         var frame = PageFrame.customer(session, accountName: accountName, current: current)
-        frame.banners = try await alerts.thresholdBanners(account: accountID, at: clock.now())
+        frame.banners = bannerThreshold.map { [PageBanner.creditsUsed(percent: $0)] } ?? []
         return frame
     }
 }

@@ -1,0 +1,100 @@
+import CLibPQ
+
+/// Several statements in one round trip, through libpq's pipeline mode.
+///
+/// A transaction's opening statements (`BEGIN`, then the data scope) return nothing the caller
+/// reads, so ``PostgresConnection/sendWithNextStatement(_:)`` holds them back and they travel
+/// with the next statement: a scoped transaction of N statements costs N + 1 round trips
+/// (its statements and COMMIT) instead of N + 3.
+extension PostgresConnection {
+    /// One statement of a pipeline: its SQL, parameter types and text values, and how the
+    /// connection's statement cache runs it.
+    struct PipelinedStatement: @unchecked Sendable {
+        let sql: String
+        let types: [UInt32]
+        let values: [String?]
+        let plan: PreparedStatements.Plan
+    }
+
+    /// Sends `statements` in one pipeline and waits for all their results; returns the last
+    /// statement's result. The first failure is thrown (statements after it are skipped by the
+    /// server), after every result has been read, so the connection stays usable.
+    static func blockingPipeline(
+        _ handle: OpaquePointer, _ statements: [PipelinedStatement]
+    ) throws(PostgresError) -> PostgresResult {
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError(handle) }
+        // How many results to read: a prepare-then-execute statement yields two.
+        var expected = 0
+        for statement in statements {
+            let sent: Int32 = withOptionalCStrings(statement.values) { pointers in
+                statement.types.withUnsafeBufferPointer { typeBuffer in
+                    let count = Int32(statement.values.count)
+                    switch statement.plan {
+                    case .unprepared:
+                        expected += 1
+                        return PQsendQueryParams(handle, statement.sql, count, typeBuffer.baseAddress, pointers, nil, nil, 0)
+                    case .prepared(let name):
+                        expected += 1
+                        return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
+                    case .prepare(let name):
+                        expected += 2
+                        guard PQsendPrepare(handle, name, statement.sql, count, typeBuffer.baseAddress) == 1 else { return 0 }
+                        return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
+                    }
+                }
+            }
+            guard sent == 1 else {
+                let error = connectionError(handle)
+                abandonPipeline(handle)
+                throw error
+            }
+        }
+        guard PQpipelineSync(handle) == 1 else {
+            let error = connectionError(handle)
+            abandonPipeline(handle)
+            throw error
+        }
+        var firstError: PostgresError?
+        var last: OpaquePointer?
+        for _ in 0..<expected {
+            guard let result = PQgetResult(handle) else {
+                if let last { PQclear(last) }
+                throw firstError ?? connectionError(handle)
+            }
+            // Each statement's result is followed by a NULL.
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+            switch PQresultStatus(result) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                if let last { PQclear(last) }
+                last = result
+            case PGRES_PIPELINE_ABORTED:
+                PQclear(result)
+            default:
+                if firstError == nil { firstError = serverError(result, connection: handle) }
+                PQclear(result)
+            }
+        }
+        // The sync point, then back to normal mode.
+        if let sync = PQgetResult(handle) { PQclear(sync) }
+        _ = PQexitPipelineMode(handle)
+        if let firstError {
+            if let last { PQclear(last) }
+            throw firstError
+        }
+        guard let last else { throw connectionError(handle) }
+        return PostgresResult(last)
+    }
+
+    /// Leaves pipeline mode after a failed send; the connection is then discarded by its pool
+    /// (a failed send means the connection is broken).
+    private static func abandonPipeline(_ handle: OpaquePointer) {
+        while let result = PQgetResult(handle) { PQclear(result) }
+        _ = PQexitPipelineMode(handle)
+    }
+
+    static func connectionError(_ handle: OpaquePointer) -> PostgresError {
+        let message = String(cString: PQerrorMessage(handle))
+        let kind: PostgresError.Kind = PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost
+        return PostgresError(kind, serverMessage: message)
+    }
+}
