@@ -18,25 +18,58 @@ enum NumberText {
         let factor = power10(decimals)
         let limit = 9.0e18
         let scaled = min((value.magnitude * factor).rounded(), limit)
-        let units = UInt64(scaled)
+        var units = UInt64(scaled)
         if units == 0 { return "0" }
-        let divisor = UInt64(factor)
-        let whole = units / divisor
-        var fraction = decimals > 0 ? digits(units % divisor, width: decimals) : ""
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        let sign = value < 0 ? "-" : ""
-        return fraction.isEmpty ? "\(sign)\(whole)" : "\(sign)\(whole).\(fraction)"
+        // Digits are produced right to left into a small buffer: this runs for every coordinate
+        // of every chart on every page view.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var end = 32
+            var fractionDigits = decimals
+            // Trailing fraction zeros are dropped, not printed.
+            while fractionDigits > 0 && units % 10 == 0 {
+                units /= 10
+                fractionDigits -= 1
+            }
+            for _ in 0..<fractionDigits {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(units % 10)
+                units /= 10
+            }
+            if fractionDigits > 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: ".")
+            }
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(units % 10)
+                units /= 10
+            } while units > 0
+            if value < 0 {
+                end -= 1
+                buffer[end] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[end..<32]), as: UTF8.self)
+        }
     }
 
     /// An unsigned integer with a comma every three digits: 1234567 → "1,234,567".
     static func grouped(_ value: UInt64) -> String {
-        let plain = String(value)
-        var out = ""
-        for (index, character) in plain.enumerated() {
-            if index > 0 && (plain.count - index) % 3 == 0 { out.append(",") }
-            out.append(character)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { buffer in
+            var end = 32
+            var rest = value
+            var count = 0
+            repeat {
+                if count > 0 && count % 3 == 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: ",")
+                }
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[end..<32]), as: UTF8.self)
         }
-        return out
     }
 
     /// `value` left-padded with zeros to `width` digits.

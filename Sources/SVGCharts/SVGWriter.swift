@@ -3,7 +3,8 @@
 /// Coordinates are passed as `Double` and printed through `NumberText.coordinate`, so no
 /// attribute can hold `NaN` or `inf`. There is deliberately no way to write a `style` attribute.
 struct SVGWriter {
-    private var lines: [String] = []
+    private var out = ""
+    private var started = false
     private var depth = 0
 
     /// An attribute: a name and an already-formatted value (escaped when written).
@@ -41,52 +42,86 @@ struct SVGWriter {
 
     /// Opens an element that will hold children.
     mutating func open(_ tag: String, _ attributes: [Attribute] = []) {
-        append("<\(tag)\(Self.format(attributes))>")
+        startLine()
+        out += "<"
+        out += tag
+        write(attributes)
+        out += ">"
         depth += 1
     }
 
     /// Closes the innermost open element.
     mutating func close(_ tag: String) {
         depth -= 1
-        append("</\(tag)>")
+        startLine()
+        out += "</"
+        out += tag
+        out += ">"
     }
 
     /// An element with an optional `<title>` tooltip child, or empty.
     mutating func element(_ tag: String, _ attributes: [Attribute], tooltip: String? = nil) {
+        startLine()
+        out += "<"
+        out += tag
+        write(attributes)
         guard let tooltip else {
-            append("<\(tag)\(Self.format(attributes))/>")
+            out += "/>"
             return
         }
-        append("<\(tag)\(Self.format(attributes))><title>\(Self.escape(tooltip))</title></\(tag)>")
+        out += "><title>"
+        out += Self.escape(tooltip)
+        out += "</title></"
+        out += tag
+        out += ">"
     }
 
     /// An element holding escaped text, with an optional `<title>` (e.g. a truncated label's full text).
     mutating func text(_ content: String, _ attributes: [Attribute], tooltip: String? = nil, tag: String = "text") {
-        let title = tooltip.map { "<title>\(Self.escape($0))</title>" } ?? ""
-        append("<\(tag)\(Self.format(attributes))>\(title)\(Self.escape(content))</\(tag)>")
+        startLine()
+        out += "<"
+        out += tag
+        write(attributes)
+        out += ">"
+        if let tooltip {
+            out += "<title>"
+            out += Self.escape(tooltip)
+            out += "</title>"
+        }
+        out += Self.escape(content)
+        out += "</"
+        out += tag
+        out += ">"
     }
 
     /// A raw line of already-escaped markup.
     mutating func raw(_ markup: String) {
-        append(markup)
+        startLine()
+        out += markup
     }
 
     /// The markup so far, newline-separated.
-    var markup: String { lines.joined(separator: "\n") }
+    var markup: String { out }
 
-    private mutating func append(_ line: String) {
-        lines.append(String(repeating: "  ", count: max(depth, 0)) + line)
+    /// A new line (after the first) indented two spaces per open element. The markup is built in
+    /// one string: a chart is written on every page view.
+    private mutating func startLine() {
+        if started {
+            out += "\n"
+        } else {
+            started = true
+            out.reserveCapacity(8 * 1024)
+        }
+        for _ in 0..<max(depth, 0) { out += "  " }
     }
 
-    private static func format(_ attributes: [Attribute]) -> String {
-        var out = ""
+    private mutating func write(_ attributes: [Attribute]) {
         for attribute in attributes {
             out += " "
             out += attribute.name
             out += "=\""
-            out += escape(attribute.value)
+            out += Self.escape(attribute.value)
             out += "\""
         }
-        return out
     }
 }
