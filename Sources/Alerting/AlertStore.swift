@@ -128,30 +128,38 @@ public struct AlertStore: Sendable {
     }
 
     /// ``bannerThreshold(account:at:)`` for a period the caller already knows, inside its
-    /// transaction (the dashboard reads it with its own figures). Usage "still reaches" a
-    /// threshold by the rule that fired it (``ThresholdAlerts``): credits used this period × 100
-    /// ≥ (the included credits of the plan in effect at the period's start + the grants active
-    /// at `now`) × threshold.
+    /// transaction.
     public static func bannerThreshold(
         account accountID: Int64, periodStart: Date, at now: Date, on connection: PostgresConnection
     ) async throws -> Int? {
-        let rows = try await connection.query(
-            """
-            SELECT max(al.threshold)
-            FROM alerts al
-            CROSS JOIN (
-                SELECT (SELECT coalesce(sum(u.credits), 0) FROM period_usage u
-                        WHERE u.account_id = a.id AND u.period_start = \(periodStart)) AS used,
-                       p.included_credits + coalesce((
-                           SELECT sum(g.amount) FROM credit_grants g
-                           WHERE g.account_id = a.id AND g.granted_at <= \(now)
-                             AND (g.expires_at IS NULL OR g.expires_at > \(now))), 0) AS granted
-                FROM accounts a JOIN plans p ON p.id = plan_in_effect(a, \(periodStart))
-                WHERE a.id = \(accountID)
-            ) b
-            WHERE al.account_id = \(accountID) AND al.rule = 'credits_used' AND al.period_start = \(periodStart)
-              AND b.granted > 0 AND b.used * 100 >= b.granted * al.threshold::numeric
-            """)
-        return try rows.first?.decode(Int?.self, at: 0)
+        try bannerThreshold(try await connection.query(bannerQuery(account: accountID, periodStart: periodStart, at: now)))
+    }
+
+    /// The statement behind ``bannerThreshold(account:at:)``, for a caller that sends it with its
+    /// own reads (the dashboard). Usage "still reaches" a threshold by the rule that fired it
+    /// (``ThresholdAlerts``): credits used this period × 100 ≥ (the included credits of the plan
+    /// in effect at the period's start + the grants active at `now`) × threshold.
+    public static func bannerQuery(account accountID: Int64, periodStart: Date, at now: Date) -> PostgresQuery {
+        """
+        SELECT max(al.threshold)
+        FROM alerts al
+        CROSS JOIN (
+            SELECT (SELECT coalesce(sum(u.credits), 0) FROM period_usage u
+                    WHERE u.account_id = a.id AND u.period_start = \(periodStart)) AS used,
+                   p.included_credits + coalesce((
+                       SELECT sum(g.amount) FROM credit_grants g
+                       WHERE g.account_id = a.id AND g.granted_at <= \(now)
+                         AND (g.expires_at IS NULL OR g.expires_at > \(now))), 0) AS granted
+            FROM accounts a JOIN plans p ON p.id = plan_in_effect(a, \(periodStart))
+            WHERE a.id = \(accountID)
+        ) b
+        WHERE al.account_id = \(accountID) AND al.rule = 'credits_used' AND al.period_start = \(periodStart)
+          AND b.granted > 0 AND b.used * 100 >= b.granted * al.threshold::numeric
+        """
+    }
+
+    /// The threshold in ``bannerQuery(account:periodStart:at:)``'s rows.
+    public static func bannerThreshold(_ rows: PostgresRows) throws -> Int? {
+        try rows.first?.decode(Int?.self, at: 0)
     }
 }

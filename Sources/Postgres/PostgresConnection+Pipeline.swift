@@ -16,28 +16,23 @@ extension PostgresConnection {
         let plan: PreparedStatements.Plan
     }
 
-    /// Sends `statements` in one pipeline and waits for all their results; returns the last
-    /// statement's result. The first failure is thrown (statements after it are skipped by the
-    /// server), after every result has been read, so the connection stays usable.
+    /// Sends `statements` in one pipeline and waits for all their results; returns them in
+    /// order. The first failure is thrown (statements after it are skipped by the server), after
+    /// every result has been read, so the connection stays usable.
     static func blockingPipeline(
         _ handle: OpaquePointer, _ statements: [PipelinedStatement]
-    ) throws(PostgresError) -> PostgresResult {
+    ) throws(PostgresError) -> [PostgresResult] {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError(handle) }
-        // How many results to read: a prepare-then-execute statement yields two.
-        var expected = 0
         for statement in statements {
             let sent: Int32 = withOptionalCStrings(statement.values) { pointers in
                 statement.types.withUnsafeBufferPointer { typeBuffer in
                     let count = Int32(statement.values.count)
                     switch statement.plan {
                     case .unprepared:
-                        expected += 1
                         return PQsendQueryParams(handle, statement.sql, count, typeBuffer.baseAddress, pointers, nil, nil, 0)
                     case .prepared(let name):
-                        expected += 1
                         return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
                     case .prepare(let name):
-                        expected += 2
                         guard PQsendPrepare(handle, name, statement.sql, count, typeBuffer.baseAddress) == 1 else { return 0 }
                         return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
                     }
@@ -55,34 +50,33 @@ extension PostgresConnection {
             throw error
         }
         var firstError: PostgresError?
-        var last: OpaquePointer?
-        for _ in 0..<expected {
-            guard let result = PQgetResult(handle) else {
-                if let last { PQclear(last) }
-                throw firstError ?? connectionError(handle)
-            }
-            // Each statement's result is followed by a NULL.
-            while let extra = PQgetResult(handle) { PQclear(extra) }
-            switch PQresultStatus(result) {
-            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-                if let last { PQclear(last) }
-                last = result
-            case PGRES_PIPELINE_ABORTED:
-                PQclear(result)
-            default:
-                if firstError == nil { firstError = serverError(result, connection: handle) }
-                PQclear(result)
+        var results: [PostgresResult] = []
+        results.reserveCapacity(statements.count)
+        for statement in statements {
+            // A prepare-then-execute statement answers twice; the execution is its result.
+            let answers = if case .prepare = statement.plan { 2 } else { 1 }
+            for answer in 0..<answers {
+                guard let result = PQgetResult(handle) else { throw firstError ?? connectionError(handle) }
+                // Each answer is followed by a NULL.
+                while let extra = PQgetResult(handle) { PQclear(extra) }
+                let status = PQresultStatus(result)
+                let succeeded = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY
+                if succeeded && answer == answers - 1 {
+                    results.append(PostgresResult(result))
+                } else {
+                    if !succeeded && status != PGRES_PIPELINE_ABORTED && firstError == nil {
+                        firstError = serverError(result, connection: handle)
+                    }
+                    PQclear(result)
+                }
             }
         }
         // The sync point, then back to normal mode.
         if let sync = PQgetResult(handle) { PQclear(sync) }
         _ = PQexitPipelineMode(handle)
-        if let firstError {
-            if let last { PQclear(last) }
-            throw firstError
-        }
-        guard let last else { throw connectionError(handle) }
-        return PostgresResult(last)
+        if let firstError { throw firstError }
+        guard results.count == statements.count else { throw connectionError(handle) }
+        return results
     }
 
     /// Leaves pipeline mode after a failed send; the connection is then discarded by its pool

@@ -107,7 +107,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let result: PostgresResult
         do {
             result = try await run { handle throws(PostgresError) in
-                if !held.isEmpty { return try Self.blockingPipeline(handle, held + [statement]) }
+                if !held.isEmpty { return try Self.blockingPipeline(handle, held + [statement]).last! }
                 switch statement.plan {
                 case .unprepared:
                     return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, values: statement.values)
@@ -132,6 +132,27 @@ public final class PostgresConnection: @unchecked Sendable {
     /// does not run.
     public func sendWithNextStatement(_ query: PostgresQuery) throws {
         pending.append(try pipelined(query))
+    }
+
+    /// Runs `queries` in one round trip (after any held-back statements) and returns their rows,
+    /// in order. Outside a transaction they run in one implicit transaction, which commits when
+    /// the last one succeeds; if one fails, those after it do not run, its error is thrown and
+    /// nothing is committed.
+    public func pipeline(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
+        guard !queries.isEmpty else { return [] }
+        let statements = try queries.map(pipelined)
+        let held = pending
+        pending = []
+        let sent = held + statements
+        let results: [PostgresResult]
+        do {
+            results = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, sent) }
+        } catch let error as PostgresError {
+            for statement in sent { self.statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error) }
+            throw error
+        }
+        for statement in sent { self.statements.succeeded(statement.plan, sql: statement.sql, types: statement.types) }
+        return results.suffix(queries.count).map { PostgresRows(result: $0) }
     }
 
     /// Sends the held-back statements now, if any (before work that cannot join a pipeline).

@@ -1,35 +1,66 @@
 import Foundation
+import Synchronization
 import Metering
 import Postgres
 import TallyDatabase
 
-/// Reads the customer dashboard from the rollups in two statements: the account and its plan,
+/// Reads the customer dashboard from the rollups in one round trip: the account and its plan,
 /// then the period counter (`period_usage`, the rows the entitlement check reads), the period's
-/// `daily_usage` rows (one index range, grouped three ways at once) and the active grants.
-/// Never reads `usage_events`.
+/// `daily_usage` rows (one index range, grouped three ways at once) and the active grants, plus
+/// whatever the caller reads alongside for the same period (the page's banner). Never reads
+/// `usage_events`.
+///
+/// Which period to read depends on the account's anchor day and time zone, which arrive in the
+/// same round trip. The reader remembers each account's calendar and reads the period it gives;
+/// the account row read alongside says whether that was right, and when it was not (the first
+/// view after a start, or after an admin changed the calendar) the reads run again for the right
+/// period. The remembered calendar is only ever a guess that the same round trip checks.
 public struct DashboardReader: Sendable {
     let pool: PostgresPool
+    private let calendars = CalendarHints()
 
     /// A reader over `pool`.
     public init(pool: PostgresPool) {
         self.pool = pool
     }
 
-    /// The dashboard of `accountID` at `now`, in `scope` (a customer's own account scope); nil
-    /// when the scope cannot see the account.
-    public func dashboard(accountID: Int64, now: Date, scope: DataScope) async throws -> Dashboard? {
-        try await pool.withTransaction(scope: scope) { connection in
-            try await Self.dashboard(accountID: accountID, now: now, on: connection)
+    /// The dashboard of `accountID` at `now`, in `scope` (a customer's own account scope), and
+    /// the rows of `alongside(period)`, read in the same round trip and implicit transaction for
+    /// the dashboard's period; nil when the scope cannot see the account.
+    public func dashboard(
+        accountID: Int64, now: Date, scope: DataScope,
+        alongside: (BillingPeriod) -> [PostgresQuery] = { _ in [] }
+    ) async throws -> (dashboard: Dashboard, alongside: [PostgresRows])? {
+        var calendar = calendars[accountID] ?? AccountCalendar(anchorDay: 1, timeZoneName: "UTC")
+        // A calendar changed between two reads is read a third time; a fourth would mean one
+        // changing on every request, which no admin form can do.
+        for _ in 0..<3 {
+            let period = try calendar.period(containing: now)
+            let previous = period.preceding
+            let rows = try await pool.pipeline(
+                [Self.accountQuery(accountID), Self.usageQuery(accountID, period: period, previous: previous, now: now)]
+                    + alongside(period),
+                scope: scope)
+            guard let account = try Self.account(rows[0]) else { return nil }
+            guard account.calendar == calendar else {
+                calendar = account.calendar
+                calendars[accountID] = calendar
+                continue
+            }
+            if calendars[accountID] == nil { calendars[accountID] = calendar }
+            let usage = try Self.usage(rows[1])
+            let dashboard = try Self.assemble(account, usage, period: period, previous: previous, now: now)
+            return (dashboard, Array(rows.dropFirst(2)))
         }
+        throw DashboardReadError.calendarKeptChanging(accountID: accountID)
     }
 
-    /// The dashboard read inside the caller's transaction (whose scope must see the account).
-    public static func dashboard(accountID: Int64, now: Date, on connection: PostgresConnection) async throws -> Dashboard? {
-        guard let account = try await Self.account(accountID, on: connection) else { return nil }
-        let period = try BillingPeriod.containing(now, anchorDay: account.anchorDay, timeZone: account.timeZone)
-        let previous = period.preceding
-        let today = LocalDay(containing: now, in: account.timeZone)
-        let usage = try await Self.usage(accountID, period: period, previous: previous, now: now, on: connection)
+    /// The dashboard from an account row and its period's usage.
+    private static func assemble(
+        _ account: AccountRow, _ usage: PeriodUsage, period: BillingPeriod, previous: BillingPeriod, now: Date
+    ) throws -> Dashboard {
+        let zone = account.calendar.timeZone
+        let today = LocalDay(containing: now, in: zone)
         let included: CreditLimit = account.plan?.included ?? .limited(.zero)
         let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
         let byDay = Dictionary(usage.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -38,8 +69,8 @@ public struct DashboardReader: Sendable {
             byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
         }
         return Dashboard(
-            accountName: account.name, status: account.status, timeZone: account.timeZone,
-            timeZoneName: account.timeZoneName, plan: account.plan,
+            accountName: account.name, status: account.status, timeZone: zone,
+            timeZoneName: account.calendar.timeZoneName, plan: account.plan,
             period: period, today: today, ledger: ledger, periodEvents: usage.events, daily: daily,
             previousPeriodCredits: usage.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
             byFeature: usage.features, byModel: usage.models, hasAnyUsage: usage.hasAny,
@@ -49,20 +80,20 @@ public struct DashboardReader: Sendable {
     private struct AccountRow {
         let name: String
         let status: AccountStatus
-        let timeZone: TimeZone
-        let timeZoneName: String
-        let anchorDay: Int
+        let calendar: AccountCalendar
         let plan: DashboardPlan?
     }
 
-    private static func account(_ id: Int64, on connection: PostgresConnection) async throws -> AccountRow? {
-        let rows = try await connection.query(
-            """
-            SELECT a.name, a.status, a.time_zone, a.anchor_day,
-                   p.name, p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit
-            FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id
-            WHERE a.id = \(id)
-            """)
+    private static func accountQuery(_ id: Int64) -> PostgresQuery {
+        """
+        SELECT a.name, a.status, a.time_zone, a.anchor_day,
+               p.name, p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit
+        FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id
+        WHERE a.id = \(id)
+        """
+    }
+
+    private static func account(_ rows: PostgresRows) throws -> AccountRow? {
         guard let row = rows.first else { return nil }
         let (name, status, zone, anchorDay) = try row.decode((String, String, String, Int).self)
         let (planName, included, policy, grace, price) = try (
@@ -80,8 +111,7 @@ public struct DashboardReader: Sendable {
         }
         return AccountRow(
             name: name, status: AccountStatus(rawValue: status) ?? .paused,
-            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, timeZoneName: zone, anchorDay: anchorDay,
-            plan: plan)
+            calendar: AccountCalendar(anchorDay: anchorDay, timeZoneName: zone), plan: plan)
     }
 
     /// What one dashboard reads besides the account.
@@ -96,44 +126,46 @@ public struct DashboardReader: Sendable {
         var grants: [CreditGrant] = []
     }
 
-    /// The rest of the dashboard in one statement, because a round trip costs more than any of
-    /// these reads; its rows are told apart by the first column:
+    /// The rest of the dashboard in one statement; its rows are told apart by the first column:
     ///
     /// - `total`: this period's credits and events and last period's credits from `period_usage`
     ///   (the counter the entitlement check reads), and whether the account has usage at all;
     /// - `usage`: the period's `daily_usage` grouped by day, by feature and by model in one pass
     ///   (in each grouping set the other keys are NULL; the rollup stores `''`, never NULL);
     /// - `grant`: the grants active at `now`, by the entitlement check's rule (granted ≤ now < expires).
-    private static func usage(
-        _ account: Int64, period: BillingPeriod, previous: BillingPeriod, now: Date, on connection: PostgresConnection
-    ) async throws -> PeriodUsage {
+    private static func usageQuery(
+        _ account: Int64, period: BillingPeriod, previous: BillingPeriod, now: Date
+    ) -> PostgresQuery {
+        """
+        SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+               coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
+               NULL::timestamptz, NULL::timestamptz,
+               EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
+        FROM period_usage
+        WHERE account_id = \(account) AND period_start IN (\(period.start), \(previous.start))
+        UNION ALL
+        SELECT 'usage', to_char(g.local_day, 'YYYY-MM-DD'), g.feature_key, g.model, f.name, g.credits, g.events,
+               NULL, NULL, NULL, NULL
+        FROM (
+            SELECT local_day, feature_key, model, sum(credits)::bigint AS credits, sum(events)::bigint AS events
+            FROM daily_usage
+            WHERE account_id = \(account)
+              AND local_day >= \(period.firstDay.description)::date AND local_day < \(period.nextFirstDay.description)::date
+            GROUP BY GROUPING SETS ((local_day), (feature_key), (model))
+        ) g
+        LEFT JOIN features f ON f.key = g.feature_key
+        UNION ALL
+        SELECT 'grant', kind, NULL, NULL, NULL, amount, NULL, price, granted_at, expires_at, NULL
+        FROM credit_grants
+        WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
+        """
+    }
+
+    private static func usage(_ rows: PostgresRows) throws -> PeriodUsage {
         var usage = PeriodUsage()
-        for row in try await connection.query(
-            """
-            SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
-                   coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
-                   coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
-                   coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
-                   NULL::timestamptz, NULL::timestamptz,
-                   EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
-            FROM period_usage
-            WHERE account_id = \(account) AND period_start IN (\(period.start), \(previous.start))
-            UNION ALL
-            SELECT 'usage', to_char(g.local_day, 'YYYY-MM-DD'), g.feature_key, g.model, f.name, g.credits, g.events,
-                   NULL, NULL, NULL, NULL
-            FROM (
-                SELECT local_day, feature_key, model, sum(credits)::bigint AS credits, sum(events)::bigint AS events
-                FROM daily_usage
-                WHERE account_id = \(account)
-                  AND local_day >= \(period.firstDay.description)::date AND local_day < \(period.nextFirstDay.description)::date
-                GROUP BY GROUPING SETS ((local_day), (feature_key), (model))
-            ) g
-            LEFT JOIN features f ON f.key = g.feature_key
-            UNION ALL
-            SELECT 'grant', kind, NULL, NULL, NULL, amount, NULL, price, granted_at, expires_at, NULL
-            FROM credit_grants
-            WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
-            """) {
+        for row in rows {
             switch try row.decode(String.self, at: 0) {
             case "total": try readTotal(row, into: &usage)
             case "usage": try readUsage(row, into: &usage)
@@ -180,5 +212,48 @@ public struct DashboardReader: Sendable {
     static func largestFirst(_ rows: [NamedCredits]) -> [NamedCredits] {
         rows.sorted { ($0.credits.millis, $1.label) > ($1.credits.millis, $0.label) }
     }
+}
 
+/// What an account's billing periods depend on: its anchor day and time zone.
+public struct AccountCalendar: Sendable, Hashable {
+    /// The day of the month periods start on (clamped to short months).
+    public let anchorDay: Int
+    /// The IANA zone name; an unknown name counts as UTC.
+    public let timeZoneName: String
+
+    /// A calendar.
+    public init(anchorDay: Int, timeZoneName: String) {
+        self.anchorDay = anchorDay
+        self.timeZoneName = timeZoneName
+    }
+
+    /// The zone periods and local days are computed in.
+    public var timeZone: TimeZone { TimeZone(identifier: timeZoneName) ?? TimeZone(secondsFromGMT: 0)! }
+
+    /// The billing period holding `instant`.
+    public func period(containing instant: Date) throws -> BillingPeriod {
+        try BillingPeriod.containing(instant, anchorDay: anchorDay, timeZone: timeZone)
+    }
+}
+
+/// The dashboard could not settle on the account's calendar.
+public enum DashboardReadError: Error, Sendable {
+    /// The anchor day or time zone changed on each of three consecutive reads.
+    case calendarKeptChanging(accountID: Int64)
+}
+
+/// The calendars a reader last saw, per account: bounded (cleared when full), shared by tasks.
+final class CalendarHints: Sendable {
+    private let calendars = Mutex<[Int64: AccountCalendar]>([:])
+    private static let capacity = 100_000
+
+    subscript(accountID: Int64) -> AccountCalendar? {
+        get { calendars.withLock { $0[accountID] } }
+        set {
+            calendars.withLock { calendars in
+                if calendars.count >= Self.capacity { calendars.removeAll(keepingCapacity: true) }
+                calendars[accountID] = newValue
+            }
+        }
+    }
 }

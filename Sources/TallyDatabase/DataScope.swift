@@ -38,6 +38,17 @@ extension PostgresPool {
     }
 }
 
+extension PostgresPool {
+    /// Several statements limited to `scope`, in one round trip and one implicit transaction
+    /// (see ``PostgresConnection/pipeline(_:)``); their rows, in order.
+    public func pipeline(_ queries: [PostgresQuery], scope: DataScope) async throws -> [PostgresRows] {
+        try await withConnection { connection in
+            try connection.sendWithNextStatement(scope.setting)
+            return try await connection.pipeline(queries)
+        }
+    }
+}
+
 extension DataScope {
     /// The statement that sets the scope for the rest of the transaction.
     var setting: PostgresQuery {

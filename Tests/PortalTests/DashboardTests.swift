@@ -105,6 +105,25 @@ struct DashboardTests {
         }
     }
 
+    @Test("a changed anchor day or time zone shows the new period on the very next view")
+    func calendarChange() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await Self.seedUsage(harness)
+            try await harness.withClient { client in
+                let member = try await harness.signIn(client, "member@acme.test")
+                let before = try await client.get("/", as: member).text
+                #expect(stat("Resets", in: before)?.note == "1 March 2027 (America/Los_Angeles)")
+                _ = try await harness.rows(
+                    "UPDATE accounts SET time_zone = 'Asia/Tokyo', anchor_day = 15 WHERE external_id = 'acme' RETURNING id")
+                // 2027-02-20 12:00Z is 21:00 in Tokyo: the period runs from 15 February to 15 March there.
+                let after = try await client.get("/", as: member).text
+                #expect(stat("Resets", in: after)?.note == "15 March 2027 (Asia/Tokyo)")
+            }
+        }
+    }
+
     @Test("used, granted and remaining agree with GET /api/v1/accounts/{a}/entitlements/{f}")
     func agreesWithTheEntitlementCheck() async throws {
         try await WebHarness.with { harness in

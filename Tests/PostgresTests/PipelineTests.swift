@@ -112,4 +112,35 @@ struct PipelineTests {
             await pool.shutdown()
         }
     }
+
+    @Test("a pipeline returns each statement's rows in order, in one implicit transaction")
+    func pipelineResults() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            try await connection.execute("CREATE TABLE items (id int8 PRIMARY KEY)")
+            let results = try await connection.pipeline([
+                "INSERT INTO items VALUES (\(1)), (\(2))",
+                "SELECT count(*)::int8 FROM items",
+                "SELECT id FROM items WHERE id > \(1)",
+            ])
+            #expect(results.count == 3)
+            #expect(results[0].affectedRows == 2)
+            #expect(try results[1].first!.decode(Int.self, at: 0) == 2)
+            #expect(try results[2].map { try $0.decode(Int.self, at: 0) } == [2])
+            // A failure part-way: nothing of the pipeline is committed, and the connection works.
+            do {
+                _ = try await connection.pipeline([
+                    "INSERT INTO items VALUES (\(3))",
+                    "INSERT INTO items VALUES (\(1))",
+                    "INSERT INTO items VALUES (\(4))",
+                ])
+                Issue.record("the duplicate key should fail the pipeline")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "23505")
+            }
+            let ids = try await connection.query("SELECT id FROM items ORDER BY id").map { try $0.decode(Int.self, at: 0) }
+            #expect(ids == [1, 2])
+        }
+    }
 }

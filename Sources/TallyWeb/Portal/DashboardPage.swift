@@ -4,19 +4,18 @@ import Metering
 import Postgres
 import Reporting
 import TallyAccess
-import TallyDatabase
 
 /// `GET /`: the customer dashboard. Reads only rollups (``DashboardReader``) and its banner
-/// (``AlertStore/bannerThreshold(account:periodStart:at:on:)``), in one transaction in the
-/// session's account scope.
+/// (``AlertStore/bannerQuery(account:periodStart:at:)``), in one round trip in the session's
+/// account scope.
 struct DashboardPage: Sendable {
-    let pool: PostgresPool
+    let reader: DashboardReader
     let pages: Pages
     let clock: any WallClock
     let frames: CustomerFrames
 
     init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames) {
-        self.pool = pool
+        reader = DashboardReader(pool: pool)
         self.pages = pages
         self.clock = clock
         self.frames = frames
@@ -25,17 +24,13 @@ struct DashboardPage: Sendable {
     func render(_ context: CustomerRequestContext) async throws -> Response {
         let now = clock.now()
         let accountID = context.accountID
-        let read = try await pool.withTransaction(scope: context.scope) { connection -> (Dashboard, Int?)? in
-            guard let dashboard = try await DashboardReader.dashboard(accountID: accountID, now: now, on: connection) else {
-                return nil
-            }
-            let threshold = try await AlertStore.bannerThreshold(
-                account: accountID, periodStart: dashboard.period.start, at: now, on: connection)
-            return (dashboard, threshold)
+        let read = try await reader.dashboard(accountID: accountID, now: now, scope: context.scope) { period in
+            [AlertStore.bannerQuery(account: accountID, periodStart: period.start, at: now)]
         }
-        guard let (dashboard, threshold) = read else {
+        guard let (dashboard, alongside) = read else {
             throw context.objectNotFound("account", objectID: String(context.accountID))
         }
+        let threshold = try AlertStore.bannerThreshold(alongside[0])
         let presenter = DashboardPresenter(dashboard: dashboard, isOwner: context.session.role == .owner)
         var frame = frames.frame(
             context.session, accountName: dashboard.accountName, current: .dashboard, bannerThreshold: threshold)
