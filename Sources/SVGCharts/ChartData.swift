@@ -67,10 +67,20 @@ public struct ChartText: Sendable, Hashable {
 
     /// The id prefix reduced to characters safe in an XML id; never empty, never starting with a digit.
     var safePrefix: String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-        let cleaned = String(idPrefix.map { allowed.contains($0) ? $0 : "-" })
-        guard let first = cleaned.first else { return "chart" }
-        return first.isLetter || first == "_" ? cleaned : "c-" + cleaned
+        func allowed(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            default: false
+            }
+        }
+        // The common case, an already clean prefix, costs one scan and no copy.
+        let cleaned = idPrefix.utf8.allSatisfy(allowed)
+            ? idPrefix
+            : String(idPrefix.map { $0.isASCII && $0.asciiValue.map(allowed) == true ? $0 : "-" })
+        guard let first = cleaned.utf8.first else { return "chart" }
+        let isLetter = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20)
+        return isLetter || first == UInt8(ascii: "_") ? cleaned : "c-" + cleaned
     }
 }
 

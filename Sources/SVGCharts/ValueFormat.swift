@@ -35,10 +35,18 @@ public enum ValueFormat: Sendable, Hashable {
     public func exact(_ raw: Int64) -> String {
         let magnitude = raw.magnitude
         let scale = UInt64(self.scale)
-        let whole = NumberText.grouped(magnitude / scale)
-        var fraction = NumberText.digits(magnitude % scale, width: fractionDigits)
-        while fraction.hasSuffix("0") && fraction.count > minimumDecimals { fraction.removeLast() }
-        let number = fraction.isEmpty ? whole : "\(whole).\(fraction)"
+        var number = NumberText.grouped(magnitude / scale)
+        // Trailing zeros of the fraction go, down to the format's minimum decimals.
+        var fraction = magnitude % scale
+        var decimals = fractionDigits
+        while decimals > minimumDecimals && fraction % 10 == 0 {
+            fraction /= 10
+            decimals -= 1
+        }
+        if decimals > 0 {
+            number += "."
+            number += NumberText.digits(fraction, width: decimals)
+        }
         let sign = raw < 0 ? "-" : ""
         switch self {
         case .count: return sign + number

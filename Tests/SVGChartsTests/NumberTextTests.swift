@@ -64,4 +64,27 @@ import Testing
         if exponent >= 0 { for _ in 0..<Int(exponent) { result *= 10 } } else { for _ in 0..<Int(-exponent) { result /= 10 } }
         return result
     }
+
+    /// `ValueFormat.exact` as plain string work: whole part grouped, fraction zero-trimmed down
+    /// to the format's minimum decimals.
+    static func referenceExact(_ raw: Int64, scale: Int64, minimumDecimals: Int) -> String {
+        let magnitude = raw.magnitude
+        let whole = referenceGrouped(magnitude / UInt64(scale))
+        let width = String(scale - 1).count - (scale == 1 ? 1 : 0)
+        let rest = String(magnitude % UInt64(scale))
+        var fraction = width > 0 ? String(repeating: "0", count: width - rest.count) + rest : ""
+        while fraction.hasSuffix("0") && fraction.count > min(minimumDecimals, width) { fraction.removeLast() }
+        return (raw < 0 ? "-" : "") + (fraction.isEmpty ? whole : "\(whole).\(fraction)")
+    }
+
+    @Test func exactMatchesTheReference() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let raw = Int64.random(in: Int64.min...Int64.max, using: &generator) >> Int64.random(in: 0...63, using: &generator)
+            #expect(ValueFormat.count.exact(raw) == Self.referenceExact(raw, scale: 1, minimumDecimals: 0))
+            #expect(ValueFormat.milliCredits.exact(raw).hasPrefix(Self.referenceExact(raw, scale: 1_000, minimumDecimals: 0) + " credit"))
+            let usd = Self.referenceExact(raw, scale: 1_000_000_000, minimumDecimals: 2)
+            #expect(ValueFormat.nanoUSD.exact(raw) == (usd.hasPrefix("-") ? "-$" + usd.dropFirst() : "$" + usd))
+        }
+    }
 }

@@ -17,6 +17,10 @@ import Testing
         #expect(ChartText(idPrefix: "a b<c", title: "").safePrefix == "a-b-c")
         #expect(ChartText(idPrefix: "", title: "").safePrefix == "chart")
         #expect(ChartText(idPrefix: "9x", title: "").safePrefix == "c-9x")
+        #expect(ChartText(idPrefix: "día", title: "").safePrefix == "d-a")
+        #expect(ChartText(idPrefix: "_x", title: "").safePrefix == "_x")
+        #expect(ChartText(idPrefix: "-x", title: "").safePrefix == "c--x")
+        #expect(ChartText(idPrefix: "Daily-usage_1", title: "").safePrefix == "Daily-usage_1")
     }
 
     @Test func longLabelsAreTruncatedWithTheFullTextInATitle() {
