@@ -74,6 +74,30 @@ struct UsagePageTests {
         }
     }
 
+    @Test("the filter form keeps a preset when its dates are left alone, and edited dates make it custom")
+    func formKeepsThePreset() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await DashboardTests.seedUsage(harness)
+            try await harness.withClient { client in
+                let browser = try await harness.signIn(client, "member@acme.test")
+                let week = try await client.get("/usage?range=7d", as: browser).text
+                #expect(week.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
+                #expect(week.contains("value=\"2027-02-14\"") && week.contains("value=\"2027-02-20\""))
+                // Apply with a model chosen and the dates as shown: still the last 7 days.
+                let filtered = try await client.get("/usage?range=7d&from=2027-02-14&to=2027-02-20&model=_none", as: browser).text
+                #expect(filtered.contains("href=\"/usage?range=7d&amp;model=_none\" aria-current=\"page\""))
+                #expect(filtered.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
+                // Apply with an edited start date: custom dates, and no preset marked current.
+                let edited = try await client.get("/usage?range=7d&from=2027-02-10&to=2027-02-20", as: browser).text
+                #expect(edited.contains("10 February 2027 – 20 February 2027"))
+                #expect(edited.contains("<input type=\"hidden\" name=\"range\" value=\"custom\">"))
+                #expect(!edited.contains("aria-current=\"page\">Last 7 days"))
+            }
+        }
+    }
+
     @Test("a query the page cannot show answers 400 with the form and a message, never 500")
     func badQueries() async throws {
         try await WebHarness.with { harness in

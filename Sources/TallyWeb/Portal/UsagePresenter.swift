@@ -15,6 +15,7 @@ struct UsagePresenter {
         view.presets = UsageRangePreset.allCases.filter { $0 != .custom }.map { preset in
             LinkView(label: preset.label, href: "/usage" + query.queryString(preset: preset), current: query.errors.isEmpty && query.preset == preset)
         }
+        if query.errors["range"] == nil { view.rangeValue = query.preset.rawValue }
         view.fromValue = range?.from.description ?? query.fromText
         view.toValue = range?.to.description ?? query.toText
         let noneValue = UsageQuery.noneValue

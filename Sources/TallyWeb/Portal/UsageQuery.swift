@@ -86,6 +86,13 @@ struct UsageQuery: Sendable {
     mutating func range(on calendar: UsageCalendar) -> UsageRange? {
         guard errors.isEmpty else { return nil }
         do {
+            // The filter form sends the current preset with the dates it shows: dates left as
+            // they were keep the preset (a shared link keeps meaning "the last 30 days"), edited
+            // dates make the range custom.
+            if preset != .custom, let from = LocalDay(fromText), let to = LocalDay(toText) {
+                let shown = try UsageRange.resolve(preset, from: nil, to: nil, period: calendar.period, today: calendar.today)
+                if shown.from != from || shown.to != to { preset = .custom }
+            }
             return try UsageRange.resolve(preset, from: LocalDay(fromText), to: LocalDay(toText), period: calendar.period, today: calendar.today)
         } catch {
             switch error {

@@ -59,6 +59,8 @@ struct FieldErrorView: TemplateValue, Sendable {
 /// The view model of `templates/portal/usage.mustache`.
 struct UsageView: TemplateValue, Sendable {
     var presets: [LinkView] = []
+    /// The range the filter form sends back with its dates (see `UsageQuery.range(on:)`).
+    var rangeValue = "custom"
     var fromValue = ""
     var toValue = ""
     var featureOptions: [SelectOption] = []
@@ -86,6 +88,7 @@ struct UsageView: TemplateValue, Sendable {
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
         case "presets": presets
+        case "rangeValue": rangeValue
         case "fromValue": fromValue
         case "toValue": toValue
         case "featureOptions": featureOptions
