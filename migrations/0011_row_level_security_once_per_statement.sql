@@ -10,156 +10,29 @@
 -- The rules are exactly app_can_see_account's, including failing closed: with no scope set the
 -- CASE reaches app_no_data_scope(), which raises. The function stays for code that calls it.
 
-ALTER POLICY account_isolation ON accounts
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
 
-ALTER POLICY account_isolation ON alerts
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON api_keys
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON audit_log
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON credit_grants
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON daily_usage
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON invitations
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON period_usage
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON top_up_requests
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON usage_events
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
-
-ALTER POLICY account_isolation ON users
-    USING (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END)
-    WITH CHECK (CASE (SELECT current_setting('app.scope', true))
-        WHEN 'staff' THEN true
-        WHEN 'service' THEN true
-        WHEN 'account' THEN account_id = (SELECT current_setting('app.account_id', true)::bigint)
-        ELSE app_no_data_scope()
-    END);
+DO $$
+DECLARE
+    guarded record;
+    rule text;
+BEGIN
+    FOR guarded IN
+        SELECT * FROM (VALUES
+            ('accounts', 'id'), ('alerts', 'account_id'), ('api_keys', 'account_id'),
+            ('audit_log', 'account_id'), ('credit_grants', 'account_id'), ('daily_usage', 'account_id'),
+            ('invitations', 'account_id'), ('period_usage', 'account_id'), ('top_up_requests', 'account_id'),
+            ('usage_events', 'account_id'), ('users', 'account_id')
+        ) AS t(table_name, account_column)
+    LOOP
+        rule := format(
+            $rule$CASE (SELECT current_setting('app.scope', true))
+                WHEN 'staff' THEN true
+                WHEN 'service' THEN true
+                WHEN 'account' THEN %I = (SELECT current_setting('app.account_id', true)::bigint)
+                ELSE app_no_data_scope()
+            END$rule$, guarded.account_column);
+        EXECUTE format('ALTER POLICY account_isolation ON %I USING (%s) WITH CHECK (%s)',
+                       guarded.table_name, rule, rule);
+    END LOOP;
+END;
+$$;

@@ -23,6 +23,28 @@ struct RowLevelSecurityTests {
         }
     }
 
+    @Test("every account-column policy reads the scope once per statement (migration 0011's form)")
+    func policiesReadTheScopeOnce() async throws {
+        try await TestDatabase.with { database in
+            let owner = try await database.connect(as: .owner)
+            defer { owner.close() }
+            let tables = try await DatabaseRoles.accountDataTables(on: owner).filter { $0.accountColumn != nil }
+            for table in tables {
+                let policies = try await owner.query(
+                    "SELECT qual, with_check FROM pg_policies WHERE schemaname = 'public' AND tablename = \(table.name)")
+                    .map { try $0.decode((String, String).self) }
+                #expect(!policies.isEmpty, "\(table.name) has no policy")
+                for (qual, check) in policies {
+                    // A per-row current_setting() call costs every scan; the scalar subquery is an InitPlan.
+                    for expression in [qual, check] {
+                        #expect(expression.contains("( SELECT current_setting('app.scope'::text, true)"), "\(table.name): \(expression)")
+                        #expect(expression.contains("app_no_data_scope()"), "\(table.name) must fail closed")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("with account A set, an unfiltered SELECT * on every account-data table shows none of B's rows")
     func accountSeesOnlyItself() async throws {
         try await AccessHarness.with { harness in
