@@ -130,6 +130,17 @@ public final class DatabaseHost: Sendable {
         return try await withConnection(ownerConninfo) { try await migrator.migrate(on: $0) }
     }
 
+    /// After a bulk load (the demo seed): `VACUUM (ANALYZE)` as the owner, so the planner has
+    /// statistics and index-only scans a visibility map from the first request instead of after
+    /// autovacuum gets round to it. Does nothing without the owner's URL (an external database
+    /// the operator maintains); returns whether it ran.
+    @discardableResult
+    public func refreshStatistics() async throws -> Bool {
+        guard let ownerConninfo else { return false }
+        try await withConnection(ownerConninfo) { try await $0.unsafeExecuteScript("VACUUM (ANALYZE)") }
+        return true
+    }
+
     /// Where the database stands against the known migrations (read as the owner when known).
     public func status() async throws -> Migrator.Status {
         let migrator = Migrator(migrations: migrations, logger: logger)

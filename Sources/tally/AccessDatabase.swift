@@ -12,6 +12,13 @@ import TallyWeb
 func withAccessDatabase<T: Sendable>(
     _ options: DatabaseOptions, _ body: (PostgresPool, Logger) async throws -> T
 ) async throws -> T {
+    try await withAccessDatabase(options) { pool, _, logger in try await body(pool, logger) }
+}
+
+/// ``withAccessDatabase(_:_:)`` for a command that also needs the host (its owner connection).
+func withAccessDatabase<T: Sendable>(
+    _ options: DatabaseOptions, _ body: (PostgresPool, DatabaseHost, Logger) async throws -> T
+) async throws -> T {
     let configuration = try options.configuration()
     let logger = bootstrapLogging(level: configuration.logLevel)
     let host: DatabaseHost
@@ -23,7 +30,7 @@ func withAccessDatabase<T: Sendable>(
     }
     let pool = PostgresPool(configuration: .init(conninfo: host.appConninfo, maxConnections: 2), logger: logger)
     do {
-        let result = try await body(pool, logger)
+        let result = try await body(pool, host, logger)
         await pool.shutdown()
         await host.close()
         return result

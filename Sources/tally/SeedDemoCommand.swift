@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MeteringStore
+import TallyDatabase
 import Postgres
 import TallyWeb
 
@@ -41,14 +42,23 @@ struct SeedDemo: AsyncParsableCommand {
     func run() async throws {
         let options = try size.options()
         let started = Date()
-        let (result, logins) = try await withAccessDatabase(database) { pool, _ in
-            try await runDemoSeeding(pool: pool, options: options)
+        let (result, logins) = try await withAccessDatabase(database) { pool, host, _ in
+            let seeded = try await runDemoSeeding(pool: pool, options: options)
+            try await refreshStatistics(host)
+            return seeded
         }
         let seconds = String(format: "%.1f", Date().timeIntervalSince(started))
         print("Seeded \(result.accounts.count) accounts and \(result.events) events in \(seconds) s.")
         print("Start the server (swift run -c release tally serve) and open http://127.0.0.1:8080 to sign in.\n")
         print(DemoSetup.table(logins))
     }
+}
+
+/// Vacuums and analyzes after the demo's bulk load, saying so on stderr (it takes seconds).
+func refreshStatistics(_ host: DatabaseHost) async throws {
+    FileHandle.standardError.write(Data("vacuuming and analyzing the new data…".utf8))
+    let ran = try await host.refreshStatistics()
+    FileHandle.standardError.write(Data((ran ? " done\n" : " skipped (no owner URL)\n").utf8))
 }
 
 /// Seeds the demo over `pool` with a progress line on stderr (at most four updates a second).

@@ -66,13 +66,15 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// With `--seed-demo` and no account yet, seeds the demo; returns its logins (none otherwise).
-    private func seedDemoIfEmpty(pool: PostgresPool, logger: Logger) async throws -> [DemoLogin] {
+    private func seedDemoIfEmpty(pool: PostgresPool, host: DatabaseHost, logger: Logger) async throws -> [DemoLogin] {
         guard seedDemo else { return [] }
         guard try await DemoSeeder(pool: pool).accountCount() == 0 else {
             logger.info("--seed-demo: the database already has accounts; nothing seeded")
             return []
         }
-        return try await runDemoSeeding(pool: pool, options: try demo.options()).1
+        let logins = try await runDemoSeeding(pool: pool, options: try demo.options()).1
+        try await refreshStatistics(host)
+        return logins
     }
 
     private func serve(configuration: TallyConfiguration, host: DatabaseHost, pages: Pages, logger: Logger) async throws {
@@ -85,7 +87,7 @@ struct Serve: AsyncParsableCommand {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
             let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
-            let demoLogins = try await seedDemoIfEmpty(pool: pool, logger: logger)
+            let demoLogins = try await seedDemoIfEmpty(pool: pool, host: host, logger: logger)
             let firstRun = try await access.users.count() == 0
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
                 var message = "Tally is running at http://\(configuration.server.host):\(port)\n"

@@ -1,6 +1,7 @@
 import Foundation
 import EmbeddedPostgres
 import Logging
+import Postgres
 import TallyDatabase
 import Testing
 
@@ -73,5 +74,32 @@ struct DatabaseHostTests {
         } catch let error as DatabaseHostError {
             #expect(error.description.contains("TALLY_OWNER_DATABASE_URL"))
         }
+    }
+
+    @Test("refreshing statistics vacuums and analyzes every table as the owner; without the owner URL it does nothing")
+    func refreshStatistics() async throws {
+        let folder = "/tmp/tally-stats-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let configuration = DatabaseConfiguration(dataDirectory: folder, migrationsDirectory: repositoryMigrations)
+        let host = try await DatabaseHost.open(configuration, migrate: true, logger: logger)
+        do {
+            #expect(try await host.refreshStatistics())
+            let missing = try await PostgresConnection.withConnection(to: host.appConninfo, logger: logger) { connection in
+                try await connection.query(
+                    """
+                    SELECT relname::text FROM pg_stat_user_tables
+                    WHERE schemaname = 'public' AND (last_vacuum IS NULL OR last_analyze IS NULL)
+                    """).map { try $0.decode(String.self, at: 0) }
+            }
+            #expect(missing.isEmpty, "not vacuumed and analyzed: \(missing)")
+        } catch {
+            await host.close()
+            throw error
+        }
+        await host.close()
+        let external = try await DatabaseHost.open(
+            DatabaseConfiguration(appURL: "host=/nonexistent dbname=tally", migrationsDirectory: repositoryMigrations),
+            migrate: false, logger: logger)
+        #expect(try await external.refreshStatistics() == false)
     }
 }
