@@ -61,7 +61,7 @@ public enum DemoSeedError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Seeds a demo operator: the catalog (`DemoCatalog`), accounts, and days of usage events loaded
 /// with one COPY (into a temporary table, then one INSERT … SELECT), costed and credited by `UsageCost` and `CreditRule` exactly as the ingest does,
 /// with `daily_usage` and `period_usage` filled from those events by the ingest's own rollup SQL
-/// in the same transaction.
+/// in the same transaction, and `daily_operator_usage` from `daily_usage` after them.
 public struct DemoSeeder: Sendable {
     let pool: PostgresPool
 
@@ -199,6 +199,7 @@ public struct DemoSeeder: Sendable {
             )
             SELECT count(*) FROM ins
             """)
+        try await connection.execute("\(unsafeRaw: OperatorRollupDelta.fillFromDailySQL)")
         return done
     }
 

@@ -12,7 +12,8 @@ public struct IngestResult: Sendable, Hashable, Encodable {
 }
 
 /// `POST /api/v1/events`: validates a whole batch, then stores it in one transaction in which
-/// the new events, the daily rollup and the period counter change together.
+/// the new events, the daily rollup, the period counter and the operator's daily rollup change
+/// together.
 public struct IngestService: Sendable {
     /// How many ingest transactions run at once per process unless told otherwise (see `IngestGate`).
     public static let defaultConcurrentTransactions = 2
@@ -64,6 +65,9 @@ public struct IngestService: Sendable {
             let touched = inserted.accountPeriods
             for observer in observers { try await observer.ingested(touched, at: receivedAt, on: connection) }
         }
+        // Last before COMMIT: every ingest adds to these few rows, so their locks are held for
+        // as short a time as possible (see OperatorRollupDelta).
+        try await OperatorRollupDelta(rows, inserted: inserted.keys).write(on: connection)
         return inserted.count
     }
 

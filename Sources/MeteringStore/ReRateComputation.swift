@@ -80,8 +80,9 @@ struct ReRateComputation {
         return ReRateComputation(result: result, changes: changes)
     }
 
-    /// Writes the new event values and moves `daily_usage` and `period_usage` by exactly the
-    /// per-event differences, so the rollups keep equalling the sums over the events.
+    /// Writes the new event values and moves `daily_usage`, `period_usage` and
+    /// `daily_operator_usage` by exactly the per-event differences, so the rollups keep equalling
+    /// the sums over the events.
     func write(on connection: PostgresConnection) async throws {
         try await connection.execute(
             """
@@ -112,6 +113,12 @@ struct ReRateComputation {
                   GROUP BY 1, 2, 3) x
             WHERE p.account_id = x.account_id AND p.period_start = x.period_start AND p.feature_key = x.feature_key
             """)
+        // Last, as in the ingest: the operator's rows are the ones every ingest also locks.
+        var operatorDelta = OperatorRollupDelta()
+        for change in changes where change.costDelta != 0 {
+            try operatorDelta.addCost(change.costDelta, day: change.localDay, feature: change.featureKey, model: change.model)
+        }
+        try await operatorDelta.write(on: connection)
     }
 
     /// Feature rules and plan overrides whose effective rule is per USD of cost.

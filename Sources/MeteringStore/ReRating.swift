@@ -77,7 +77,8 @@ public enum ReRateError: Error, Sendable, Equatable {
 
 /// Re-costs stored events with the price table and infra overhead as they are now, after a
 /// price fix: the preview shows the difference per account; apply changes the events and the
-/// `daily_usage` / `period_usage` rollups in one transaction, audited. See docs/admin-money.md.
+/// `daily_usage` / `period_usage` / `daily_operator_usage` rollups in one transaction, audited.
+/// See docs/admin-money.md.
 public struct ReRater: Sendable {
     let pool: PostgresPool
 

@@ -40,7 +40,7 @@ extension OverviewReport {
                 lowestMargins: Array(rangeMargins.sorted(by: lowerMarginFirst).prefix(10)),
                 unpriced: try await unpricedModels(from: from, through: through, on: connection),
                 unattributedEvents: unattributed?.events ?? 0, unattributedCost: unattributed?.cost ?? .zero,
-                features: try await featureHealth(from: from, through: through, on: connection))
+                features: lines.health)
         }
     }
 
@@ -60,32 +60,16 @@ extension OverviewReport {
         var models: [CostLine] = []
         var accounts: [CostLine] = []
         var events: Int64 = 0
+        /// Per feature, by key.
+        var health: [FeatureHealth] = []
     }
 
-    /// One pass over the range of `daily_usage`, grouped four ways.
+    /// The range's cost lines and feature health: days, features, models and the totals from
+    /// `daily_operator_usage` (a few hundred rows a month), accounts from `daily_usage` (the
+    /// only grouping that needs the account, with two plain sums).
     static func costLines(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> Lines {
-        var lines = Lines()
-        for row in try await connection.query(
-            """
-            SELECT grouping(local_day, feature_key, model, account_id), local_day::text, feature_key, model, account_id,
-                   coalesce(sum(events), 0)::bigint, coalesce(sum(cost), 0)::bigint
-            FROM daily_usage
-            WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
-            GROUP BY GROUPING SETS ((local_day), (feature_key), (model), (account_id), ())
-            """) {
-            let (grouping, day, feature, model, account, events, cost) =
-                try row.decode((Int, String?, String?, String?, Int64?, Int64, Int64).self)
-            let money = Money(nanos: cost)
-            switch grouping {
-            case 0b0111: lines.days[day ?? ""] = money
-            case 0b1011: lines.features.append(CostLine(key: feature ?? "", name: feature ?? "", events: events, cost: money))
-            case 0b1101: lines.models.append(CostLine(key: model ?? "", name: model ?? "", events: events, cost: money))
-            case 0b1110:
-                let key = String(account ?? 0)
-                lines.accounts.append(CostLine(key: key, name: key, events: events, cost: money))
-            default: lines.events = events
-            }
-        }
+        var lines = try await operatorLines(from: from, through: through, on: connection)
+        lines.accounts = try await accountLines(from: from, through: through, on: connection)
         let byCost = { (a: CostLine, b: CostLine) in (a.cost, b.key) > (b.cost, a.key) }
         lines.features.sort(by: byCost)
         lines.models.sort(by: byCost)
@@ -95,24 +79,54 @@ extension OverviewReport {
 
     /// `ARRAY[sum(latency[1]), …, sum(latency[20])]`: the histogram summed element-wise in one
     /// aggregate pass (an `unnest` per row costs ten times more). Constant SQL.
-    static let latencySums = "ARRAY[" + (1...20).map { "sum(latency[\($0)])" }.joined(separator: ", ") + "]::bigint[]"
+    static let latencySums = "ARRAY[" + (1...20).map { "coalesce(sum(latency[\($0)]), 0)" }.joined(separator: ", ") + "]::bigint[]"
 
-    /// Per feature: events, failures, output units, cost and the summed latency histogram.
-    static func featureHealth(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> [FeatureHealth] {
-        var features: [FeatureHealth] = []
+    /// One pass over the range of `daily_operator_usage`, grouped by day, by feature (with the
+    /// feature's health: failures, output units, the latency histogram), by model and in all.
+    /// Features come in key order (the database's), as `features` lists them.
+    static func operatorLines(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> Lines {
+        var lines = Lines()
         for row in try await connection.query(
             """
-            SELECT feature_key, sum(events)::bigint, sum(failures)::bigint, sum(output_units)::bigint, sum(cost)::bigint,
-                   \(unsafeRaw: latencySums)
+            SELECT grouping(local_day, feature_key, model), local_day::text, feature_key, model,
+                   coalesce(sum(events), 0)::bigint, coalesce(sum(cost), 0)::bigint,
+                   coalesce(sum(failures), 0)::bigint, coalesce(sum(output_units), 0)::bigint, \(unsafeRaw: latencySums)
+            FROM daily_operator_usage
+            WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
+            GROUP BY GROUPING SETS ((local_day), (feature_key), (model), ())
+            ORDER BY 1, 3
+            """) {
+            let (grouping, day, feature, model, events, cost, failures, units) =
+                try row.decode((Int, String?, String?, String?, Int64, Int64, Int64, Int64).self)
+            let money = Money(nanos: cost)
+            switch grouping {
+            case 0b011: lines.days[day ?? ""] = money
+            case 0b101:
+                let key = feature ?? ""
+                lines.features.append(CostLine(key: key, name: key, events: events, cost: money))
+                lines.health.append(FeatureHealth(
+                    featureKey: key, events: events, failures: failures, outputUnits: units, cost: money,
+                    latency: try row.decode([Int64].self, at: 8)))
+            case 0b110: lines.models.append(CostLine(key: model ?? "", name: model ?? "", events: events, cost: money))
+            default: lines.events = events
+            }
+        }
+        return lines
+    }
+
+    /// Events and cost per account in the range.
+    static func accountLines(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> [CostLine] {
+        try await connection.query(
+            """
+            SELECT account_id, sum(events)::bigint, sum(cost)::bigint
             FROM daily_usage
             WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
-            GROUP BY feature_key ORDER BY feature_key
-            """) {
-            let (key, events, failures, units, cost, latency) = try row.decode((String, Int64, Int64, Int64, Int64, [Int64]).self)
-            features.append(FeatureHealth(
-                featureKey: key, events: events, failures: failures, outputUnits: units, cost: Money(nanos: cost), latency: latency))
+            GROUP BY account_id
+            """
+        ).map { row in
+            let (account, events, cost) = try row.decode((Int64, Int64, Int64).self)
+            return CostLine(key: String(account), name: String(account), events: events, cost: Money(nanos: cost))
         }
-        return features
     }
 
     /// Unpriced events in the range (UTC days), by model: a scan of the partial index on unpriced

@@ -1,7 +1,7 @@
 import Foundation
 import Metering
 
-/// Cost and events of one group of the daily rollup (a day, a feature, a model, an account).
+/// Cost and events of one group of the daily rollups (a day, a feature, a model, an account).
 public struct CostLine: Hashable, Sendable {
     /// The day (`YYYY-MM-DD`), feature key (`""`: unattributed), model (`""`: none) or account id.
     public let key: String
@@ -74,7 +74,8 @@ public struct DayMoney: Hashable, Sendable {
 
 /// The staff home for a range of days: cost, revenue and margin; daily cost vs revenue; cost by
 /// feature, model and account; the lowest margins; unpriced and unattributed usage; per-feature
-/// health. Built from `daily_usage` and ``MarginReport`` (rollups only).
+/// health. Built from `daily_operator_usage`, `daily_usage` (per account) and ``MarginReport``
+/// (rollups only).
 public struct OverviewReport: Sendable {
     /// The first and last local day of the range.
     public let from: LocalDay

@@ -95,8 +95,9 @@ func expectedFebruaryMargins(_ harness: WebHarness) async throws -> [String: Exp
     return result
 }
 
-/// Fails unless `daily_usage` and `period_usage` equal the sums over `usage_events`, row for row
-/// (events, credits and cost; the rollup keys of the ingest).
+/// Fails unless `daily_usage`, `period_usage` and `daily_operator_usage` equal the sums over
+/// `usage_events`, row for row (events, credits, cost and output units; failures for the
+/// operator's rows; the rollup keys of the ingest).
 func expectRollupsEqualEvents(_ harness: WebHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let daily = try await harness.rows(
         """
@@ -126,8 +127,24 @@ func expectRollupsEqualEvents(_ harness: WebHarness, sourceLocation: SourceLocat
              FROM usage_events GROUP BY 1, 2, 3)
         ) p
         """).first!.decode(Int.self, at: 0)
+    let operatorRows = try await harness.rows(
+        """
+        SELECT count(*) FROM (
+            (SELECT local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*)::bigint,
+                    count(*) FILTER (WHERE NOT success)::bigint, sum(output_units)::bigint, sum(cost)::bigint
+             FROM usage_events GROUP BY 1, 2, 3
+             EXCEPT SELECT local_day, feature_key, model, events, failures, output_units, cost FROM daily_operator_usage)
+            UNION ALL
+            (SELECT local_day, feature_key, model, events, failures, output_units, cost FROM daily_operator_usage
+             EXCEPT
+             SELECT local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*)::bigint,
+                    count(*) FILTER (WHERE NOT success)::bigint, sum(output_units)::bigint, sum(cost)::bigint
+             FROM usage_events GROUP BY 1, 2, 3)
+        ) o
+        """).first!.decode(Int.self, at: 0)
     #expect(daily == 0, "daily_usage rows that differ from the events", sourceLocation: sourceLocation)
     #expect(period == 0, "period_usage rows that differ from the events", sourceLocation: sourceLocation)
+    #expect(operatorRows == 0, "daily_operator_usage rows that differ from the events", sourceLocation: sourceLocation)
 }
 
 /// `$1,234.56` as the pages print it.

@@ -2,24 +2,30 @@ import Foundation
 import Postgres
 import Testing
 
-/// The invariant every ingest test ends with: `daily_usage` and `period_usage` equal the sums
-/// over raw `usage_events`, exactly, row for row (latency histogram included, recomputed here
-/// in Swift from `duration_ms`).
+/// The invariant every ingest test ends with: `daily_usage`, `period_usage` and
+/// `daily_operator_usage` equal the sums over raw `usage_events`, exactly, row for row (latency
+/// histogram included, recomputed here in Swift from `duration_ms`).
 func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     struct Daily: Hashable {
         var events = 0, failures = 0, input = 0, cached = 0, output = 0, cost = 0, credits = 0
         var latency = [Int](repeating: 0, count: 20)
     }
+    struct Operator: Hashable {
+        var events = 0, failures = 0, units = 0, cost = 0
+        var latency = [Int](repeating: 0, count: 20)
+    }
     var expectedDaily: [String: Daily] = [:]
     var expectedPeriod: [String: [Int]] = [:]
+    var expectedOperator: [String: Operator] = [:]
     for row in try await harness.rows(
         """
         SELECT account_id, local_day::text, coalesce(feature_key, ''), coalesce(model, ''), success, input_tokens,
-               cached_input_tokens, output_tokens, cost, credits, duration_ms, period_start::text
+               cached_input_tokens, output_tokens, cost, credits, duration_ms, period_start::text, output_units
         FROM usage_events
         """) {
         let (account, day, feature, model, success, input, cached, output, cost, credits, duration, period) =
             try row.decode((Int, String, String, String, Bool, Int, Int, Int, Int, Int, Int?, String).self)
+        let units = try row.decode(Int.self, at: 12)
         let key = "\(account)|\(day)|\(feature)|\(model)"
         var daily = expectedDaily[key] ?? Daily()
         daily.events += 1
@@ -31,6 +37,14 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
         daily.credits += credits
         if let duration { daily.latency[min(duration == 0 ? 0 : Int.bitWidth - duration.leadingZeroBitCount, 19)] += 1 }
         expectedDaily[key] = daily
+        let operatorKey = "\(day)|\(feature)|\(model)"
+        var operatorSums = expectedOperator[operatorKey] ?? Operator()
+        operatorSums.events += 1
+        operatorSums.failures += success ? 0 : 1
+        operatorSums.units += units
+        operatorSums.cost += cost
+        if let duration { operatorSums.latency[min(duration == 0 ? 0 : Int.bitWidth - duration.leadingZeroBitCount, 19)] += 1 }
+        expectedOperator[operatorKey] = operatorSums
         let periodKey = "\(account)|\(period)|\(feature)"
         let sums = expectedPeriod[periodKey] ?? [0, 0, 0]
         expectedPeriod[periodKey] = [sums[0] + 1, sums[1] + credits, sums[2] + cost]
@@ -53,6 +67,15 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
         let (account, period, feature, events, credits, cost) = try row.decode((Int, String, String, Int, Int, Int).self)
         actualPeriod["\(account)|\(period)|\(feature)"] = [events, credits, cost]
     }
+    var actualOperator: [String: Operator] = [:]
+    for row in try await harness.rows(
+        "SELECT local_day::text, feature_key, model, events, failures, output_units, cost, latency FROM daily_operator_usage") {
+        let (day, feature, model, events, failures, units, cost, latency) =
+            try row.decode((String, String, String, Int, Int, Int, Int, [Int]).self)
+        actualOperator["\(day)|\(feature)|\(model)"] = Operator(
+            events: events, failures: failures, units: units, cost: cost, latency: latency)
+    }
     #expect(actualDaily == expectedDaily, "daily_usage differs from the events", sourceLocation: sourceLocation)
+    #expect(actualOperator == expectedOperator, "daily_operator_usage differs from the events", sourceLocation: sourceLocation)
     #expect(actualPeriod == expectedPeriod, "period_usage differs from the events", sourceLocation: sourceLocation)
 }
