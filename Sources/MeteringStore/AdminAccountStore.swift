@@ -38,7 +38,9 @@ public struct AdminAccountStore: Sendable {
 
     /// Edits an account. A different plan takes effect at once (and replaces any scheduled change).
     /// A new zone or anchor day moves a scheduled change to the start of the next period as the
-    /// account now counts it, so it still takes effect exactly at a period start.
+    /// account now counts it, so it still takes effect exactly at a period start, and carries the
+    /// current period's usage into the period the new calendar puts `now` in
+    /// (``carryCurrentPeriod(_:from:to:on:)``): changing the calendar never hands out credits.
     public func update(_ id: Int64, _ draft: AccountDraft, by actor: AuditActor, now: Date) async throws {
         try AdminRules.check(draft)
         try await pool.withTransaction(scope: .staff) { connection in
@@ -60,8 +62,45 @@ public struct AdminAccountStore: Sendable {
                     WHERE id = \(id)
                     """)
             }
+            let oldStart = try BillingPeriod.containing(
+                now, anchorDay: current.account.anchorDay, timeZone: current.account.timeZone).start
+            let newStart = try BillingPeriod.containing(now, anchorDay: draft.anchorDay, timeZone: zone).start
+            if oldStart != newStart { try await Self.carryCurrentPeriod(id, from: oldStart, to: newStart, on: connection) }
             try await record("account.update", id, before: before, now: now, by: actor, on: connection)
         }
+    }
+
+    /// Moves what the account used in the period starting `from` (its current period by the old
+    /// calendar) into the period starting `to` (its current period by the new one): the events'
+    /// `period_start`, their `period_usage` counters (added to any already there) and the
+    /// period's credits-used alerts (one per threshold, so none fires twice). Local days and
+    /// `daily_usage` do not change. Without this, the entitlement check and the dashboard would
+    /// count the new period from zero.
+    static func carryCurrentPeriod(_ id: Int64, from: Date, to: Date, on connection: PostgresConnection) async throws {
+        try await connection.execute(
+            "UPDATE usage_events SET period_start = \(to) WHERE account_id = \(id) AND period_start = \(from)")
+        try await connection.execute(
+            """
+            WITH moved AS (
+                DELETE FROM period_usage WHERE account_id = \(id) AND period_start = \(from)
+                RETURNING feature_key, events, credits, cost
+            )
+            INSERT INTO period_usage (account_id, period_start, feature_key, events, credits, cost)
+            SELECT \(id), \(to), feature_key, events, credits, cost FROM moved ORDER BY feature_key
+            ON CONFLICT (account_id, period_start, feature_key) DO UPDATE SET
+                events = period_usage.events + EXCLUDED.events,
+                credits = period_usage.credits + EXCLUDED.credits,
+                cost = period_usage.cost + EXCLUDED.cost
+            """)
+        try await connection.execute(
+            """
+            UPDATE alerts a SET period_start = \(to),
+                dedupe_key = to_char(\(to) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '/' || a.threshold
+            WHERE a.account_id = \(id) AND a.rule = 'credits_used' AND a.period_start = \(from)
+              AND NOT EXISTS (
+                  SELECT 1 FROM alerts b
+                  WHERE b.account_id = a.account_id AND b.rule = a.rule AND b.period_start = \(to) AND b.threshold = a.threshold)
+            """)
     }
 
     /// Moves the account to `planID` now, or from the start of its next billing period.

@@ -84,6 +84,53 @@ struct AdminAccountActionTests {
         }
     }
 
+    @Test("a new zone or anchor day carries the current period's usage and alerts into the new period: no credits handed out")
+    func calendarChangeKeepsUsage() async throws {
+        try await WebHarness.with(start: instant("2027-02-20T12:00:00Z")) { harness in
+            try await harness.seedBasicCatalog()
+            let id = try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
+            // 80 of the 100 included credits this period (UTC, from 1 February), and 3 last period.
+            let events = (0..<80).map { #"{"id": "e-\#($0)", "account": "acme", "feature": "summarize"}"# }
+                + (0..<3).map { #"{"id": "old-\#($0)", "account": "acme", "feature": "summarize", "occurred_at": "2027-01-20T10:00:00Z"}"# }
+            _ = try await harness.ingest(events)
+            let before = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
+            #expect(before.ledger.used == (try Credits(credits: 80)))
+            let proID = try await harness.rows("SELECT id FROM plans WHERE code = 'pro'").first!.decode(Int64.self, at: 0)
+            try await harness.withClient { client in
+                let browsers = try await harness.staffBrowsers(client)
+                let edited = try await client.submit("/admin/accounts/\(id)", as: browsers.admin, [
+                    ("name", "Acme"), ("external_id", "acme"), ("plan", String(proID)), ("time_zone", "Asia/Tokyo"), ("anchor_day", "25"),
+                ])
+                #expect(edited.status == .seeOther)
+            }
+            // 2027-02-20 12:00Z is 21:00 in Tokyo: the period runs from 25 January there (2027-01-24T15:00Z).
+            let after = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
+            #expect(after.period.start == instant("2027-01-24T15:00:00Z"))
+            #expect(after.ledger.used == (try Credits(credits: 80)), "the 3 January events stay in their own period")
+            // The counters still equal the events, period by period.
+            let mismatches = try await harness.rows(
+                """
+                SELECT count(*)::int8 FROM (
+                    SELECT account_id, period_start, feature_key, count(*) AS events, sum(credits) AS credits, sum(cost) AS cost
+                    FROM usage_events GROUP BY 1, 2, 3
+                ) e FULL JOIN period_usage p USING (account_id, period_start, feature_key)
+                WHERE e.events IS DISTINCT FROM p.events OR e.credits IS DISTINCT FROM p.credits OR e.cost IS DISTINCT FROM p.cost
+                """).first!.decode(Int.self, at: 0)
+            #expect(mismatches == 0)
+            // The 50 % and 75 % alerts moved with the usage: the next event fires neither again.
+            let moved = try await harness.rows(
+                "SELECT threshold, dedupe_key FROM alerts WHERE account_id = \(id) AND rule = 'credits_used' ORDER BY threshold")
+                .map { try $0.decode((Int, String).self) }
+            #expect(moved.map(\.0) == [50, 75])
+            #expect(moved.map(\.1) == ["2027-01-24T15:00:00Z/50", "2027-01-24T15:00:00Z/75"])
+            _ = try await harness.ingest([#"{"id": "e-80", "account": "acme", "feature": "summarize"}"#])
+            let count = try await harness.rows("SELECT count(*)::int8 FROM alerts WHERE account_id = \(id)").first!.decode(Int.self, at: 0)
+            #expect(count == 2)
+            let last = try await harness.entitlement(account: "acme", feature: "summarize")
+            #expect(last?.ledger.used == (try Credits(credits: 81)))
+        }
+    }
+
     @Test("grant credits: valid → grant and audit row; too many decimals and a past expiry → 422 with messages")
     func grant() async throws {
         try await WebHarness.with { harness in
