@@ -9,7 +9,7 @@ import CLibPQ
 extension PostgresConnection {
     /// One statement of a pipeline: its SQL, parameter types and text values, and how the
     /// connection's statement cache runs it.
-    struct PipelinedStatement: @unchecked Sendable {
+    struct PipelinedStatement: Sendable {
         let sql: String
         let types: [UInt32]
         let values: [String?]
