@@ -15,86 +15,82 @@ struct UsagePageTests {
             + "<td class=\"num\">\(ValueFormat.count.exact(tokens))</td><td class=\"num\">\(creditsText(credits))</td></tr>"
     }
 
-    @Test("the daily totals and the CSV equal SQL sums over raw events per local day; filters narrow both")
-    func totalsAndCSVMatchRawEvents() async throws {
+    /// The catalog, the portal account with its usage, and the member signed in.
+    static func withSignedInMember(
+        _ body: @escaping @Sendable (WebHarness, any TestClientProtocol, BrowserState) async throws -> Void
+    ) async throws {
         try await WebHarness.with { harness in
             try await harness.seedBasicCatalog()
             try await harness.portalAccount()
             try await DashboardTests.seedUsage(harness)
             try await harness.withClient { client in
-                let browser = try await harness.signIn(client, "member@acme.test")
-                let query = "?range=custom&from=2027-01-31&to=2027-02-20"
-                let page = try await client.get("/usage" + query, as: browser)
-                #expect(page.status == .ok)
-                let html = page.text
-                let expected = try await harness.dailySQL(from: "2027-01-31", to: "2027-02-20")
-                #expect(expected.map(\.day) == ["2027-01-31", "2027-02-01", "2027-02-09", "2027-02-10", "2027-02-20"])
-                for row in expected {
-                    #expect(html.contains(Self.rowHTML([row.day], events: row.events, tokens: row.tokens, credits: row.credits)), "\(row.day)")
-                }
-                #expect(html.contains("chart-stacked"))
-                let csv = try await client.get("/usage.csv" + query, as: browser)
-                #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
-                let lines = csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-                #expect(lines.first == "day,events,tokens,credits")
-                #expect(Array(lines.dropFirst()) == expected.map { "\($0.day),\($0.events),\($0.tokens),\(Credits(millis: $0.credits).decimalString)" })
-
-                let chat = try await client.get("/usage" + query + "&feature=chat&group=feature", as: browser).text
-                let chatCredits = try await harness.creditsSQL(from: "2027-01-31T08:00:00Z", to: "2027-02-21T08:00:00Z", feature: "chat")
-                #expect(chat.contains("<td>Chat</td>") && !chat.contains("<td>Summarize</td>"))
-                #expect(chat.contains("<td>Total</td><td class=\"num\">3</td><td class=\"num\">4,500</td><td class=\"num\">\(creditsText(chatCredits))</td>"))
-                #expect(chat.contains("<option value=\"chat\" selected>Chat</option>"))
-                let chatCSV = try await client.get("/usage.csv" + query + "&feature=chat&group=feature", as: browser).text
-                #expect(chatCSV == "feature,events,tokens,credits\r\nChat,3,4500,\(Credits(millis: chatCredits).decimalString)\r\n")
+                try await body(harness, client, try await harness.signIn(client, "member@acme.test"))
             }
+        }
+    }
+
+    @Test("the daily totals and the CSV equal SQL sums over raw events per local day; filters narrow both")
+    func totalsAndCSVMatchRawEvents() async throws {
+        try await Self.withSignedInMember { harness, client, browser in
+            let query = "?range=custom&from=2027-01-31&to=2027-02-20"
+            let page = try await client.get("/usage" + query, as: browser)
+            #expect(page.status == .ok)
+            let html = page.text
+            let expected = try await harness.dailySQL(from: "2027-01-31", to: "2027-02-20")
+            #expect(expected.map(\.day) == ["2027-01-31", "2027-02-01", "2027-02-09", "2027-02-10", "2027-02-20"])
+            for row in expected {
+                #expect(html.contains(Self.rowHTML([row.day], events: row.events, tokens: row.tokens, credits: row.credits)), "\(row.day)")
+            }
+            #expect(html.contains("chart-stacked"))
+            let csv = try await client.get("/usage.csv" + query, as: browser)
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let lines = csv.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.first == "day,events,tokens,credits")
+            #expect(Array(lines.dropFirst()) == expected.map { "\($0.day),\($0.events),\($0.tokens),\(Credits(millis: $0.credits).decimalString)" })
+
+            let chat = try await client.get("/usage" + query + "&feature=chat&group=feature", as: browser).text
+            let chatCredits = try await harness.creditsSQL(from: "2027-01-31T08:00:00Z", to: "2027-02-21T08:00:00Z", feature: "chat")
+            #expect(chat.contains("<td>Chat</td>") && !chat.contains("<td>Summarize</td>"))
+            #expect(chat.contains("<td>Total</td><td class=\"num\">3</td><td class=\"num\">4,500</td><td class=\"num\">\(creditsText(chatCredits))</td>"))
+            #expect(chat.contains("<option value=\"chat\" selected>Chat</option>"))
+            let chatCSV = try await client.get("/usage.csv" + query + "&feature=chat&group=feature", as: browser).text
+            #expect(chatCSV == "feature,events,tokens,credits\r\nChat,3,4500,\(Credits(millis: chatCredits).decimalString)\r\n")
         }
     }
 
     @Test("presets resolve on the account's calendar and links keep the filters")
     func presets() async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await DashboardTests.seedUsage(harness)
-            try await harness.withClient { client in
-                let browser = try await harness.signIn(client, "member@acme.test")
-                let period = try await client.get("/usage", as: browser).text
-                #expect(period.contains("1 February 2027 – 20 February 2027"))
-                #expect(period.contains("<a href=\"?range=period\"") == false)
-                #expect(period.contains("href=\"/usage?range=period\" aria-current=\"page\""))
-                let last = try await client.get("/usage?range=last-period&model=_none", as: browser).text
-                #expect(last.contains("1 January 2027 – 31 January 2027"))
-                // Only the summarize event of Jan 31 has no model.
-                #expect(last.contains(Self.rowHTML(["2027-01-31"], events: 1, tokens: 1_500, credits: 1_000)))
-                #expect(!last.contains("<td>2027-01-15</td>"))
-                #expect(last.contains("href=\"/usage?range=7d&amp;model=_none\"") || last.contains("href=\"/usage?range=7d&model=_none\""))
-                let week = try await client.get("/usage?range=7d", as: browser).text
-                #expect(week.contains("14 February 2027 – 20 February 2027"))
-            }
+        try await Self.withSignedInMember { harness, client, browser in
+            let period = try await client.get("/usage", as: browser).text
+            #expect(period.contains("1 February 2027 – 20 February 2027"))
+            #expect(period.contains("<a href=\"?range=period\"") == false)
+            #expect(period.contains("href=\"/usage?range=period\" aria-current=\"page\""))
+            let last = try await client.get("/usage?range=last-period&model=_none", as: browser).text
+            #expect(last.contains("1 January 2027 – 31 January 2027"))
+            // Only the summarize event of Jan 31 has no model.
+            #expect(last.contains(Self.rowHTML(["2027-01-31"], events: 1, tokens: 1_500, credits: 1_000)))
+            #expect(!last.contains("<td>2027-01-15</td>"))
+            #expect(last.contains("href=\"/usage?range=7d&amp;model=_none\"") || last.contains("href=\"/usage?range=7d&model=_none\""))
+            let week = try await client.get("/usage?range=7d", as: browser).text
+            #expect(week.contains("14 February 2027 – 20 February 2027"))
         }
     }
 
     @Test("the filter form keeps a preset when its dates are left alone, and edited dates make it custom")
     func formKeepsThePreset() async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await DashboardTests.seedUsage(harness)
-            try await harness.withClient { client in
-                let browser = try await harness.signIn(client, "member@acme.test")
-                let week = try await client.get("/usage?range=7d", as: browser).text
-                #expect(week.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
-                #expect(week.contains("value=\"2027-02-14\"") && week.contains("value=\"2027-02-20\""))
-                // Apply with a model chosen and the dates as shown: still the last 7 days.
-                let filtered = try await client.get("/usage?range=7d&from=2027-02-14&to=2027-02-20&model=_none", as: browser).text
-                #expect(filtered.contains("href=\"/usage?range=7d&amp;model=_none\" aria-current=\"page\""))
-                #expect(filtered.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
-                // Apply with an edited start date: custom dates, and no preset marked current.
-                let edited = try await client.get("/usage?range=7d&from=2027-02-10&to=2027-02-20", as: browser).text
-                #expect(edited.contains("10 February 2027 – 20 February 2027"))
-                #expect(edited.contains("<input type=\"hidden\" name=\"range\" value=\"custom\">"))
-                #expect(!edited.contains("aria-current=\"page\">Last 7 days"))
-            }
+        try await Self.withSignedInMember { harness, client, browser in
+            let week = try await client.get("/usage?range=7d", as: browser).text
+            #expect(week.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
+            #expect(week.contains("value=\"2027-02-14\"") && week.contains("value=\"2027-02-20\""))
+            // Apply with a model chosen and the dates as shown: still the last 7 days.
+            let filtered = try await client.get("/usage?range=7d&from=2027-02-14&to=2027-02-20&model=_none", as: browser).text
+            #expect(filtered.contains("href=\"/usage?range=7d&amp;model=_none\" aria-current=\"page\""))
+            #expect(filtered.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
+            // Apply with an edited start date: custom dates, and no preset marked current.
+            let edited = try await client.get("/usage?range=7d&from=2027-02-10&to=2027-02-20", as: browser).text
+            #expect(edited.contains("10 February 2027 – 20 February 2027"))
+            #expect(edited.contains("<input type=\"hidden\" name=\"range\" value=\"custom\">"))
+            #expect(!edited.contains("aria-current=\"page\">Last 7 days"))
         }
     }
 
