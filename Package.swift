@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .executable(name: "tally", targets: ["tally"]),
         .library(name: "Templating", targets: ["Templating"]),
+        .library(name: "SVGCharts", targets: ["SVGCharts"]),
         .library(name: "TallyWeb", targets: ["TallyWeb"]),
         .library(name: "TallyTestSupport", targets: ["TallyTestSupport"]),
         .library(name: "Postgres", targets: ["Postgres"]),

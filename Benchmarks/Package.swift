@@ -19,6 +19,11 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
+        // Draws the customer dashboard's six charts, as one page view does.
+        .executableTarget(
+            name: "ChartsBenchmark",
+            dependencies: [.product(name: "SVGCharts", package: "tally")]
+        ),
         // libFuzzer entry point for parse + render.
         .executableTarget(
             name: "TemplateFuzz",
