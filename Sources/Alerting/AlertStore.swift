@@ -123,16 +123,9 @@ public struct AlertStore: Sendable {
             let (anchor, zoneName) = try account.decode((Int, String).self)
             let zone = TimeZone(identifier: zoneName) ?? TimeZone(secondsFromGMT: 0)!
             let period = try BillingPeriod.containing(now, anchorDay: anchor, timeZone: zone)
-            return try await Self.bannerThreshold(account: accountID, periodStart: period.start, at: now, on: connection)
+            return try Self.bannerThreshold(
+                try await connection.query(Self.bannerQuery(account: accountID, periodStart: period.start, at: now)))
         }
-    }
-
-    /// ``bannerThreshold(account:at:)`` for a period the caller already knows, inside its
-    /// transaction.
-    public static func bannerThreshold(
-        account accountID: Int64, periodStart: Date, at now: Date, on connection: PostgresConnection
-    ) async throws -> Int? {
-        try bannerThreshold(try await connection.query(bannerQuery(account: accountID, periodStart: periodStart, at: now)))
     }
 
     /// The statement behind ``bannerThreshold(account:at:)``, for a caller that sends it with its

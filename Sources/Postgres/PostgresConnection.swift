@@ -102,12 +102,10 @@ public final class PostgresConnection: @unchecked Sendable {
     /// ``sendWithNextStatement(_:)`` go first, in the same round trip.
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
         let statement = try pipelined(query)
-        let held = pending
-        pending = []
+        if !pending.isEmpty { return PostgresRows(result: try await runPipeline(takePending() + [statement]).last!) }
         let result: PostgresResult
         do {
             result = try await run { handle throws(PostgresError) in
-                if !held.isEmpty { return try Self.blockingPipeline(handle, held + [statement]).last! }
                 switch statement.plan {
                 case .unprepared:
                     return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, values: statement.values)
@@ -119,10 +117,10 @@ public final class PostgresConnection: @unchecked Sendable {
                 }
             }
         } catch let error as PostgresError {
-            for sent in held + [statement] { statements.failed(sent.plan, sql: sent.sql, types: sent.types, error: error) }
+            statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error)
             throw error
         }
-        for sent in held + [statement] { statements.succeeded(sent.plan, sql: sent.sql, types: sent.types) }
+        statements.succeeded(statement.plan, sql: statement.sql, types: statement.types)
         return PostgresRows(result: result)
     }
 
@@ -141,32 +139,33 @@ public final class PostgresConnection: @unchecked Sendable {
     public func pipeline(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
         guard !queries.isEmpty else { return [] }
         let statements = try queries.map(pipelined)
-        let held = pending
-        pending = []
-        let sent = held + statements
-        let results: [PostgresResult]
-        do {
-            results = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, sent) }
-        } catch let error as PostgresError {
-            for statement in sent { self.statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error) }
-            throw error
-        }
-        for statement in sent { self.statements.succeeded(statement.plan, sql: statement.sql, types: statement.types) }
+        let results = try await runPipeline(takePending() + statements)
         return results.suffix(queries.count).map { PostgresRows(result: $0) }
     }
 
     /// Sends the held-back statements now, if any (before work that cannot join a pipeline).
     func flushPending() async throws {
         guard !pending.isEmpty else { return }
-        let held = pending
-        pending = []
+        _ = try await runPipeline(takePending())
+    }
+
+    /// The held-back statements, which are then no longer held.
+    private func takePending() -> [PipelinedStatement] {
+        defer { pending = [] }
+        return pending
+    }
+
+    /// Sends `sent` in one pipeline and records each statement's outcome in the statement cache.
+    private func runPipeline(_ sent: [PipelinedStatement]) async throws -> [PostgresResult] {
+        let results: [PostgresResult]
         do {
-            _ = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, held) }
+            results = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, sent) }
         } catch let error as PostgresError {
-            for sent in held { statements.failed(sent.plan, sql: sent.sql, types: sent.types, error: error) }
+            for statement in sent { statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error) }
             throw error
         }
-        for sent in held { statements.succeeded(sent.plan, sql: sent.sql, types: sent.types) }
+        for statement in sent { statements.succeeded(statement.plan, sql: statement.sql, types: statement.types) }
+        return results
     }
 
     /// A statement's text values and its plan in the statement cache.

@@ -10,29 +10,13 @@ struct SVGWriter {
     /// An attribute: a name and an already-formatted value (escaped when written).
     typealias Attribute = (name: String, value: String)
 
-    /// Escapes text for XML content and attribute values.
+    /// Escapes text for XML content and attribute values: `& < > " '` as entities, control
+    /// characters other than tab and newline (not allowed in XML 1.0) as spaces. The writer's own
+    /// `putEscaped(_:)` applies the same rules while it copies.
     static func escape(_ text: String) -> String {
-        // Most values (numbers, class names, ids) need no escaping: one byte scan, no copy.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
-            return text
-        }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Control characters other than tab and newline are not allowed in XML 1.0.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" { out += " " } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        var writer = SVGWriter()
+        writer.putEscaped(text)
+        return writer.markup
     }
 
     /// A coordinate attribute.
@@ -128,7 +112,7 @@ struct SVGWriter {
         text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
-    /// `text` escaped as ``escape(_:)`` does, written in one pass: runs that need nothing are
+    /// `text` escaped (see ``escape(_:)``), written in one pass: runs that need nothing are
     /// copied whole.
     private mutating func putEscaped(_ text: String) {
         var text = text

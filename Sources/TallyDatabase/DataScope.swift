@@ -22,7 +22,7 @@ extension PostgresPool {
         scope: DataScope, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await withTransaction { connection in
-            try await connection.setDataScope(scope)
+            try connection.setDataScope(scope)
             return try await body(connection)
         }
     }
@@ -66,7 +66,7 @@ extension DataScope {
 extension PostgresConnection {
     /// Sets the scope for the rest of the current transaction. The statement travels with the
     /// transaction's next one (it returns nothing anyone reads), so setting it costs no round trip.
-    public func setDataScope(_ scope: DataScope) async throws {
+    public func setDataScope(_ scope: DataScope) throws {
         try sendWithNextStatement(scope.setting)
     }
 }

@@ -87,4 +87,14 @@ import Testing
             #expect(ValueFormat.nanoUSD.exact(raw) == (usd.hasPrefix("-") ? "-$" + usd.dropFirst() : "$" + usd))
         }
     }
+
+    @Test func escapingRules() {
+        #expect(SVGWriter.escape(#"a & b < c > d "e" 'f'"#) == "a &amp; b &lt; c &gt; d &quot;e&quot; &#39;f&#39;")
+        #expect(SVGWriter.escape("tab\tnew\nline\u{1}bell\u{7}") == "tab\tnew\nline bell ")
+        #expect(SVGWriter.escape("Ünïcödé — 日本") == "Ünïcödé — 日本")
+        #expect(SVGWriter.escape("") == "")
+        var writer = SVGWriter()
+        writer.text("<x&y>", [("title", "\"q\"")])
+        #expect(writer.markup == #"<text title="&quot;q&quot;">&lt;x&amp;y&gt;</text>"#)
+    }
 }
