@@ -31,8 +31,8 @@ struct SeedDemo: AsyncParsableCommand {
         discussion: """
             Creates 3 plans, 8 features, prices for common models, accounts in several time zones with \
             days of usage (loaded with COPY, costed and credited like the ingest, rollups filled in the \
-            same transaction), one admin, one sales user and owners of the first accounts, and prints \
-            their generated passwords. Refused when any account exists. The defaults seed about 245k \
+            same transaction), one admin, one sales user and owners of the first accounts, vacuums and \
+            analyzes (as the owner role, when known), and prints their generated passwords. Refused when any account exists. The defaults seed about 245k \
             events; --events-per-day 1000 seeds about 2.7 million.
             """)
 
