@@ -73,10 +73,7 @@ extension PostgresPool {
                 state.opening += 1
                 return state.waiters.removeFirst()
             }
-            if let waiter {
-                waiter.timeout.cancel()
-                waiter.continuation.resume(returning: .permitToOpen)
-            }
+            waiter?.continuation.resume(returning: .permitToOpen)
             if let error = error as? PostgresError {
                 logger.warning("cannot connect to the database", metadata: error.logMetadata.mapValues { .string($0) })
             }
@@ -104,7 +101,6 @@ extension PostgresPool {
             connection.close()
         }
         if let (waiter, lease) = handOff {
-            waiter.timeout.cancel()
             waiter.continuation.resume(returning: lease)
         }
     }
@@ -116,34 +112,53 @@ extension PostgresPool {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let timeout = Task { [configuration] in
-                    try? await Task.sleep(for: configuration.acquireTimeout)
-                    if !Task.isCancelled { self.abandonWait(id, with: PostgresError(.poolTimeout), timedOut: true) }
-                }
-                let enqueued = state.withLock { state -> Bool in
-                    guard !state.isShutDown else { return false }
-                    state.waiters.append(Waiter(id: id, continuation: continuation, timeout: timeout))
-                    return true
+                let deadline = ContinuousClock.now.advanced(by: configuration.acquireTimeout)
+                let (enqueued, startSweeper) = state.withLock { state -> (Bool, Bool) in
+                    guard !state.isShutDown else { return (false, false) }
+                    state.waiters.append(Waiter(id: id, continuation: continuation, deadline: deadline))
+                    defer { state.isSweeping = true }
+                    return (true, !state.isSweeping)
                 }
                 if !enqueued {
-                    timeout.cancel()
                     continuation.resume(throwing: PostgresError(.poolClosed))
+                } else if startSweeper {
+                    Task { await self.sweepExpiredWaiters() }
                 }
             }
         } onCancel: {
-            self.abandonWait(id, with: CancellationError(), timedOut: false)
+            self.abandonWait(id, with: CancellationError())
         }
     }
 
-    /// Removes a waiter that timed out or was cancelled, if nobody served it meanwhile.
-    private func abandonWait(_ id: UInt64, with error: any Error, timedOut: Bool) {
+    /// Times out waiters whose deadline has passed, sleeping until the first one's deadline;
+    /// ends when nobody waits (the next waiter starts it again).
+    private func sweepExpiredWaiters() async {
+        let clock = ContinuousClock()
+        while true {
+            let now = clock.now
+            let (expired, next) = state.withLock { state -> ([Waiter], ContinuousClock.Instant?) in
+                let count = state.waiters.prefix { $0.deadline <= now }.count
+                let expired = Array(state.waiters.prefix(count))
+                state.waiters.removeFirst(count)
+                state.statistics.timeouts += count
+                guard let first = state.waiters.first else {
+                    state.isSweeping = false
+                    return (expired, nil)
+                }
+                return (expired, first.deadline)
+            }
+            for waiter in expired { waiter.continuation.resume(throwing: PostgresError(.poolTimeout)) }
+            guard let next else { return }
+            try? await clock.sleep(until: next)
+        }
+    }
+
+    /// Removes a waiter that was cancelled, if nobody served it meanwhile.
+    private func abandonWait(_ id: UInt64, with error: any Error) {
         let waiter = state.withLock { state -> Waiter? in
             guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            if timedOut { state.statistics.timeouts += 1 }
             return state.waiters.remove(at: index)
         }
-        guard let waiter else { return }
-        if !timedOut { waiter.timeout.cancel() }
-        waiter.continuation.resume(throwing: error)
+        waiter?.continuation.resume(throwing: error)
     }
 }

@@ -53,10 +53,13 @@ public final class PostgresPool: Sendable {
         case permitToOpen
     }
 
+    /// A caller waiting for a connection. Waiters queue in arrival order and all wait the same
+    /// `acquireTimeout`, so the first one always has the earliest deadline: one sweeper task
+    /// sleeping until that deadline times them all out, instead of a timer per waiter.
     struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Lease, any Error>
-        let timeout: Task<Void, Never>
+        let deadline: ContinuousClock.Instant
     }
 
     struct State {
@@ -65,6 +68,7 @@ public final class PostgresPool: Sendable {
         var opening = 0
         var waiters: [Waiter] = []
         var nextWaiterID: UInt64 = 0
+        var isSweeping = false
         var isShutDown = false
         var statistics = Statistics()
     }
@@ -146,7 +150,6 @@ public final class PostgresPool: Sendable {
         }
         idle.forEach { $0.close() }
         for waiter in waiters {
-            waiter.timeout.cancel()
             waiter.continuation.resume(throwing: PostgresError(.poolClosed))
         }
         try? await threadPool.shutdownGracefully()

@@ -36,6 +36,48 @@ struct PoolTests {
         }
     }
 
+    @Test("every waiter that cannot be served in time times out, wave after wave")
+    func waitersTimeOutInWaves() async throws {
+        try await TestDatabase.with { database in
+            let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(200))
+            let holding = AsyncStream<Void>.makeStream()
+            let release = AsyncStream<Void>.makeStream()
+            let holder = Task {
+                try await pool.withConnection { _ in
+                    holding.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+            }
+            for await _ in holding.stream { break }
+            // Two waves: the second arrives after the first timed out, so the timeout sweeper must
+            // start again for it.
+            for wave in 1...2 {
+                let outcomes = await withTaskGroup(of: PostgresError.Kind?.self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            do {
+                                _ = try await pool.query("SELECT 1")
+                                return nil
+                            } catch let error as PostgresError {
+                                return error.kind
+                            } catch {
+                                return nil
+                            }
+                        }
+                    }
+                    return await group.reduce(into: [PostgresError.Kind?]()) { $0.append($1) }
+                }
+                #expect(outcomes == Array(repeating: .poolTimeout, count: 8))
+                #expect(pool.statistics.timeouts == 8 * wave)
+                #expect(pool.statistics.waiting == 0)
+            }
+            release.continuation.yield()
+            try await holder.value
+            #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
+            await pool.shutdown()
+        }
+    }
+
     @Test("waiters are served in turn when connections come back")
     func waitersServed() async throws {
         try await TestDatabase.with { database in
