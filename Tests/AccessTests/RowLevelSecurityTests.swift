@@ -45,6 +45,45 @@ struct RowLevelSecurityTests {
         }
     }
 
+    /// A statement that waits for a row another transaction changed re-checks the new version
+    /// (EvalPlanQual), which evaluates the policies' InitPlans eagerly, the account id's too:
+    /// in a staff or service scope that id is empty, and the re-check must not fail on it.
+    @Test("in staff and service scope, an UPDATE that waited for a concurrent one on the same rows proceeds", arguments: [DataScope.staff, .service])
+    func updateAfterLockWait(scope: DataScope) async throws {
+        try await AccessHarness.with { harness in
+            let (a, _, _) = try await AccountDataSeeds.plant(harness)
+            let first = try await harness.database.connect(as: .app)
+            let second = try await harness.database.connect(as: .app)
+            defer { first.close(); second.close() }
+            for connection in [first, second] {
+                try await connection.execute("BEGIN")
+                try connection.setDataScope(scope)
+            }
+            #expect(try await first.execute("UPDATE accounts SET name = 'first' WHERE id = \(a.id)") == 1)
+            #expect(try await first.execute("UPDATE users SET email = email WHERE account_id = \(a.id)") >= 1)
+            let waiting = Task {
+                let accounts = try await second.execute("UPDATE accounts SET name = 'second' WHERE id = \(a.id)")
+                let users = try await second.execute("UPDATE users SET email = email WHERE account_id = \(a.id)")
+                try await second.execute("COMMIT")
+                return (accounts, users)
+            }
+            let observer = try await harness.database.connect(as: .superuser)
+            defer { observer.close() }
+            var blocked = 0
+            for _ in 0..<500 where blocked == 0 {
+                blocked = try await observer.query("SELECT count(*)::int8 FROM pg_locks WHERE NOT granted").first!.decode(Int.self, at: 0)
+                if blocked == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(blocked > 0, "the second UPDATE should wait for the first transaction")
+            try await first.execute("COMMIT")
+            let (accounts, users) = try await waiting.value
+            #expect(accounts == 1)
+            #expect(users >= 1)
+            let name = try await harness.pool.query("SELECT name FROM accounts WHERE id = \(a.id)", scope: .service)
+            #expect(try name.first?.decode(String.self, at: 0) == "second")
+        }
+    }
+
     @Test("with account A set, an unfiltered SELECT * on every account-data table shows none of B's rows")
     func accountSeesOnlyItself() async throws {
         try await AccessHarness.with { harness in
