@@ -44,12 +44,23 @@ struct IngestCatalog {
         return CreditRule.effective(feature: rule, override: override)
     }
 
+    /// The accounts with `externalIDs`, each locked `FOR KEY SHARE` until the batch commits.
+    ///
+    /// The lock is the one the events' foreign keys take anyway, taken before the calendar is
+    /// read rather than at the insert. An admin edit locks the account `FOR UPDATE`
+    /// (`AdminRules.lockAndFold`), which conflicts with it, so a batch and a change of time zone
+    /// or anchor day are ordered: a batch that read the account first commits before the edit
+    /// carries the current period's usage (and the carry moves its events too); a batch that
+    /// comes second waits, then reads the new calendar. Without it a batch could read the old
+    /// calendar, wait at its insert for the edit to commit, and then land in the period the edit
+    /// had just emptied. Batches share the lock, so they never wait for each other here.
     static func loadAccounts(_ externalIDs: [String], on connection: PostgresConnection) async throws -> [String: MeteredAccount] {
         var accounts: [String: MeteredAccount] = [:]
         for row in try await connection.query(
             """
             SELECT id, external_id, plan_id, status, time_zone, anchor_day, next_plan_id, next_plan_from FROM accounts
             WHERE external_id = ANY(\(externalIDs))
+            FOR KEY SHARE
             """) {
             var account = try meteredAccount(row)
             if let next = try row.decode(Int64?.self, at: 6), let from = try row.decode(Date?.self, at: 7) {

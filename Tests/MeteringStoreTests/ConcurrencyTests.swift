@@ -40,6 +40,46 @@ struct ConcurrencyTests {
     }
 }
 
+@Suite("Ingest: a calendar change while a batch is in flight")
+struct CalendarRaceTests {
+    /// An admin edit holds the account locked and moves its anchor day from 1 to 15; a batch
+    /// arrives meanwhile. The batch must wait and then count in the period of the calendar that
+    /// committed (15 Feb), never in the old one (1 Feb) that the edit has just emptied.
+    @Test func aBatchDuringACalendarChangeLandsInTheNewPeriod() async throws {
+        try await MeteringHarness.with { harness in
+            let admin = try await harness.database.connect(as: .superuser)
+            defer { admin.close() }
+            try await admin.execute("BEGIN")
+            _ = try await admin.query("SELECT 1 FROM accounts WHERE external_id = 'acme' FOR UPDATE")
+            try await admin.execute("UPDATE accounts SET anchor_day = 15 WHERE external_id = 'acme'")
+
+            let service = IngestService(pool: harness.pool)
+            let now = harness.clock.now()
+            let body = Data(("{\"events\": [" + event("during-edit", #""feature": "summarize""#) + "]}").utf8)
+            let ingest = Task { try await service.ingest(body, now: now) }
+            // Wait until the batch is blocked on the edit's lock, then commit the edit.
+            var waiting = 0
+            for _ in 0..<500 where waiting == 0 {
+                waiting = try await admin.query(
+                    "SELECT count(*)::int8 FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
+                ).first!.decode(Int.self, at: 0)
+                if waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(waiting > 0, "the batch should wait for the edit's lock")
+            try await admin.execute("COMMIT")
+
+            #expect(try await ingest.value.accepted == 1)
+            let stored = try await harness.rows(
+                "SELECT period_start FROM usage_events WHERE event_id = 'during-edit'").first!.decode(Date.self, at: 0)
+            #expect(stored == instant("2027-02-15T00:00:00Z"))
+            let periods = try await harness.rows(
+                "SELECT p.period_start FROM period_usage p JOIN accounts a ON a.id = p.account_id WHERE a.external_id = 'acme'")
+            #expect(try periods.map { try $0.decode(Date.self, at: 0) } == [instant("2027-02-15T00:00:00Z")])
+            try await expectRollupsMatchEvents(harness)
+        }
+    }
+}
+
 /// A small deterministic generator (SplitMix64) so the test's batches are the same every run.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
