@@ -26,8 +26,8 @@ public enum EntitlementCheck: Sendable, Hashable {
 /// events.
 ///
 /// The API key check and every read behind the answer are one prepared statement, one round
-/// trip (`checkSQL`). Nothing is cached, so a revoked key fails and a committed event counts on
-/// the very next check.
+/// trip (`checkSQL`), sent over the pool's shared connections (`PostgresPool.read`). Nothing is
+/// cached, so a revoked key fails and a committed event counts on the very next check.
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
 
@@ -42,7 +42,7 @@ public struct EntitlementService: Sendable {
         presenting secret: String, account externalID: String, feature: String, requested: Credits, now: Date
     ) async throws -> EntitlementCheck {
         guard let hash = APIKeyStore.hash(ofPresented: secret) else { return .unauthenticated }
-        let rows = try await pool.query(Self.checkSQL(keyHash: Data(hash), externalID: externalID, feature: feature, now: now))
+        let rows = try await pool.read([Self.checkSQL(keyHash: Data(hash), externalID: externalID, feature: feature, now: now)])[0]
         guard let row = rows.first, var key = try APIKeyStore.verifiedIdentity(row, hash: hash) else {
             return .unauthenticated
         }

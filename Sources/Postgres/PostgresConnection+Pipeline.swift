@@ -23,6 +23,20 @@ extension PostgresConnection {
         _ handle: OpaquePointer, _ statements: [PipelinedStatement]
     ) throws(PostgresError) -> [PostgresResult] {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError(handle) }
+        do throws(PostgresError) {
+            try sendUnit(handle, statements)
+        } catch {
+            abandonPipeline(handle)
+            throw error
+        }
+        let outcome = readUnit(handle, statements)
+        _ = PQexitPipelineMode(handle)
+        return try outcome.get()
+    }
+
+    /// Sends `statements` and a sync point after them: one implicit transaction (outside an
+    /// explicit one). A failed send means the connection is broken.
+    static func sendUnit(_ handle: OpaquePointer, _ statements: [PipelinedStatement]) throws(PostgresError) {
         for statement in statements {
             let sent: Int32 = withOptionalCStrings(statement.values) { pointers in
                 statement.types.withUnsafeBufferPointer { typeBuffer in
@@ -38,17 +52,16 @@ extension PostgresConnection {
                     }
                 }
             }
-            guard sent == 1 else {
-                let error = connectionError(handle)
-                abandonPipeline(handle)
-                throw error
-            }
+            guard sent == 1 else { throw connectionError(handle) }
         }
-        guard PQpipelineSync(handle) == 1 else {
-            let error = connectionError(handle)
-            abandonPipeline(handle)
-            throw error
-        }
+        guard PQpipelineSync(handle) == 1 else { throw connectionError(handle) }
+    }
+
+    /// Reads the answers to one unit sent by `sendUnit` and its sync point: the statements'
+    /// results in order, or the first failure (the statements after it were skipped). A
+    /// `connectionLost` failure means the connection is unusable and later units' answers will
+    /// not come.
+    static func readUnit(_ handle: OpaquePointer, _ statements: [PipelinedStatement]) -> Result<[PostgresResult], PostgresError> {
         var firstError: PostgresError?
         var results: [PostgresResult] = []
         results.reserveCapacity(statements.count)
@@ -56,7 +69,7 @@ extension PostgresConnection {
             // A prepare-then-execute statement answers twice; the execution is its result.
             let answers = if case .prepare = statement.plan { 2 } else { 1 }
             for answer in 0..<answers {
-                guard let result = PQgetResult(handle) else { throw firstError ?? connectionError(handle) }
+                guard let result = PQgetResult(handle) else { return .failure(firstError ?? connectionError(handle)) }
                 // Each answer is followed by a NULL.
                 while let extra = PQgetResult(handle) { PQclear(extra) }
                 let status = PQresultStatus(result)
@@ -71,17 +84,18 @@ extension PostgresConnection {
                 }
             }
         }
-        // The sync point, then back to normal mode.
-        if let sync = PQgetResult(handle) { PQclear(sync) }
-        _ = PQexitPipelineMode(handle)
-        if let firstError { throw firstError }
-        guard results.count == statements.count else { throw connectionError(handle) }
-        return results
+        // The sync point.
+        guard let sync = PQgetResult(handle) else { return .failure(connectionError(handle)) }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        if let firstError { return .failure(firstError) }
+        guard synced, results.count == statements.count else { return .failure(connectionError(handle)) }
+        return .success(results)
     }
 
     /// Leaves pipeline mode after a failed send; the connection is then discarded by its pool
     /// (a failed send means the connection is broken).
-    private static func abandonPipeline(_ handle: OpaquePointer) {
+    static func abandonPipeline(_ handle: OpaquePointer) {
         while let result = PQgetResult(handle) { PQclear(result) }
         _ = PQexitPipelineMode(handle)
     }

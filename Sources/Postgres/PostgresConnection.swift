@@ -71,7 +71,8 @@ public final class PostgresConnection: @unchecked Sendable {
         return try await body(connection)
     }
 
-    private static func blockingConnect(_ conninfo: String) throws(PostgresError) -> OpaquePointer {
+    /// Opens a session; with `readOnly`, its transactions are read-only unless they say otherwise.
+    static func blockingConnect(_ conninfo: String, readOnly: Bool = false) throws(PostgresError) -> OpaquePointer {
         // Order matters: later keywords override earlier ones, so defaults go before the caller's
         // conninfo and what the decoders need goes after it.
         let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
@@ -89,6 +90,7 @@ public final class PostgresConnection: @unchecked Sendable {
         // print them on stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let setup = "SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres'"
+            + (readOnly ? "; SET default_transaction_read_only = on" : "")
         do {
             _ = try checked(PQexec(handle, setup), connection: handle)
         } catch {
@@ -170,12 +172,9 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// A statement's text values and its plan in the statement cache.
     private func pipelined(_ query: PostgresQuery) throws -> PipelinedStatement {
-        let types = query.binds.map { type(of: $0).postgresType.oid }
-        var values: [String?] = []
-        values.reserveCapacity(query.binds.count)
-        for bind in query.binds { values.append(try bind.postgresText()) }
+        let text = try TextStatement(query)
         return PipelinedStatement(
-            sql: query.sql, types: types, values: values, plan: statements.lookup(sql: query.sql, types: types))
+            sql: text.sql, types: text.types, values: text.values, plan: statements.lookup(sql: text.sql, types: text.types))
     }
 
     /// Runs a statement for its effect; returns the number of rows it affected.

@@ -18,12 +18,18 @@ public final class PostgresPool: Sendable {
         public var maxConnections: Int
         /// How long a caller waits for a free connection before `poolTimeout`.
         public var acquireTimeout: Duration
+        /// Connections, besides `maxConnections`, that carry the short reads of many callers at
+        /// once (``PostgresPool/read(_:)``); 0 runs those on leased connections instead.
+        public var sharedConnections: Int
 
         /// Creates a configuration.
-        public init(conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1)) {
+        public init(
+            conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1), sharedConnections: Int = 2
+        ) {
             self.conninfo = conninfo
             self.maxConnections = max(1, maxConnections)
             self.acquireTimeout = acquireTimeout
+            self.sharedConnections = max(0, sharedConnections)
         }
     }
 
@@ -78,6 +84,7 @@ public final class PostgresPool: Sendable {
     let logger: Logger
     let threadPool: NIOThreadPool
     let state = Mutex(State())
+    private let shared: SharedPipeline?
 
     /// Creates a pool; connections open on demand. Call `shutdown()` when done.
     public init(configuration: Configuration, logger: Logger) {
@@ -85,6 +92,9 @@ public final class PostgresPool: Sendable {
         self.logger = logger
         threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threadPool.start()
+        shared = configuration.sharedConnections > 0
+            ? SharedPipeline(conninfo: configuration.conninfo, count: configuration.sharedConnections, logger: logger)
+            : nil
     }
 
     /// Lends a connection to `body` and takes it back afterwards, whatever happens.
@@ -123,6 +133,29 @@ public final class PostgresPool: Sendable {
         try await withConnection { connection in try await connection.query(query) }
     }
 
+    /// Runs `queries`, which only read, as one read-only implicit transaction in one round trip;
+    /// their rows, in order. If one fails, those after it do not run and its error is thrown.
+    ///
+    /// For short reads on hot paths: they travel over the shared connections together with
+    /// other callers' (see `SharedPipeline`), with no connection to wait for. Those transactions
+    /// are read-only, so a write fails (SQLSTATE 25006) instead of waiting for a row lock there,
+    /// where it would hold up every read queued behind it.
+    public func read(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
+        guard !queries.isEmpty else { return [] }
+        guard let shared else {
+            return try await withConnection { connection in
+                try connection.sendWithNextStatement("SET TRANSACTION READ ONLY")
+                return try await connection.pipeline(queries)
+            }
+        }
+        do {
+            return try await shared.run(queries).map { PostgresRows(result: $0) }
+        } catch {
+            countError(error)
+            throw error
+        }
+    }
+
     /// Runs one statement for its effect; returns the rows affected.
     @discardableResult
     public func execute(_ query: PostgresQuery) async throws -> Int {
@@ -152,6 +185,7 @@ public final class PostgresPool: Sendable {
         for waiter in waiters {
             waiter.continuation.resume(throwing: PostgresError(.poolClosed))
         }
+        await shared?.shutdown()
         try? await threadPool.shutdownGracefully()
     }
 

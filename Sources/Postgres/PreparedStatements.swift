@@ -34,6 +34,11 @@ struct PreparedStatements {
         if case .prepare(let name) = plan { names[Key(sql: sql, types: types)] = name }
     }
 
+    /// Forgets `sql`: it is prepared under a new name next time.
+    mutating func forget(sql: String, types: [UInt32]) {
+        names[Key(sql: sql, types: types)] = nil
+    }
+
     /// After a failure the statement is forgotten: if PREPARE succeeded but EXECUTE failed, or
     /// the server dropped the plan (a schema change altered its result type), it is prepared
     /// again under a new name next time. A leftover server-side statement costs only memory.

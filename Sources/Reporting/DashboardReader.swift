@@ -37,7 +37,7 @@ public struct DashboardReader: Sendable {
         for _ in 0..<3 {
             let period = try calendar.period(containing: now)
             let previous = period.preceding
-            let rows = try await pool.pipeline(
+            let rows = try await pool.read(
                 [Self.accountQuery(accountID), Self.usageQuery(accountID, period: period, previous: previous, now: now)]
                     + alongside(period),
                 scope: scope)

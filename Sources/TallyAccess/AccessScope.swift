@@ -15,6 +15,10 @@ public protocol ScopedTransactions: Sendable {
 
     /// One statement limited to a scope, in its own (implicit) transaction.
     func query(_ query: PostgresQuery, scope: AccessScope) async throws -> PostgresRows
+
+    /// One read limited to a scope, in its own read-only transaction, for the reads every
+    /// request makes (the pool sends these over its shared connections).
+    func read(_ query: PostgresQuery, scope: AccessScope) async throws -> PostgresRows
 }
 
 /// The pool sets the scope itself (`TallyDatabase`), so the SQL that sets a scope lives in one

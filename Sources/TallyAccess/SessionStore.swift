@@ -49,12 +49,13 @@ public struct SessionStore: Sendable {
 
     /// Resolves a cookie's token: a live session is touched (last seen = now, at most once per
     /// ``touchInterval``); an expired one is deleted. A disabled user's session is never valid.
-    /// One round trip to read (a single service-scope statement); a second only when the
+    /// One round trip to read (a single service-scope read, over the pool's shared connections);
+    /// a second only when the
     /// session must be touched or deleted. Both writes are idempotent, so they need not share
     /// the read's transaction: a logout in between leaves them nothing to change.
     public func validate(_ token: SessionToken, now: Date) async throws -> SessionLookup {
         let hash = Data(token.hash)
-        let rows = try await database.query(
+        let rows = try await database.read(
             """
             SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at,
                    u.email, u.role, u.account_id, u.disabled_at

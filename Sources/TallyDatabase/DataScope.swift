@@ -36,16 +36,18 @@ extension PostgresPool {
             return try await connection.query(query)
         }
     }
-}
 
-extension PostgresPool {
-    /// Several statements limited to `scope`, in one round trip and one implicit transaction
-    /// (see ``PostgresConnection/pipeline(_:)``); their rows, in order.
-    public func pipeline(_ queries: [PostgresQuery], scope: DataScope) async throws -> [PostgresRows] {
-        try await withConnection { connection in
-            try connection.sendWithNextStatement(scope.setting)
-            return try await connection.pipeline(queries)
-        }
+    /// A read limited to `scope`: like ``query(_:scope:)``, but read-only and over the pool's
+    /// shared connections (``PostgresPool/read(_:)``), for the short reads of every request.
+    public func read(_ query: PostgresQuery, scope: DataScope) async throws -> PostgresRows {
+        try await read([scope.setting, query])[1]
+    }
+
+    /// Several reads limited to `scope`, in one round trip and one read-only implicit
+    /// transaction over the pool's shared connections; their rows, in order.
+    public func read(_ queries: [PostgresQuery], scope: DataScope) async throws -> [PostgresRows] {
+        guard !queries.isEmpty else { return [] }
+        return Array(try await read([scope.setting] + queries).dropFirst())
     }
 }
 

@@ -13,6 +13,9 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var poolSize: Int
     /// How long a request waits for a pooled connection before answering 503.
     public var acquireTimeout: Duration
+    /// Connections besides the pool that carry every request's short reads together
+    /// (`TALLY_DB_SHARED_CONNECTIONS`; 0 runs them on pooled connections).
+    public var sharedConnections = 2
 
     /// The embedded cluster's folder unless configured otherwise.
     public static let defaultDataDirectory = ".tally/postgres"

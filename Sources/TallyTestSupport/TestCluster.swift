@@ -59,7 +59,7 @@ actor TestCluster {
             TestClusterJanitor.removeAbandonedClusters()
             let folder = TestClusterJanitor.newClusterFolder()
             let cluster = try await EmbeddedPostgres(
-                options: .init(dataDirectory: folder, durability: .fast, maxConnections: 300), logger: logger
+                options: .init(dataDirectory: folder, durability: .fast, maxConnections: 600), logger: logger
             ).start()
             TestClusterJanitor.stopAtExit(cluster, folder: folder)
             info = Info(

@@ -62,10 +62,16 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    /// A pool of app-role connections; shut it down before the test ends.
-    public func makePool(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2)) -> PostgresPool {
+    /// A pool of app-role connections; shut it down before the test ends. One shared connection
+    /// (not the server's two) keeps the many databases of a parallel test run under the test
+    /// cluster's connection limit.
+    public func makePool(
+        maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1
+    ) -> PostgresPool {
         PostgresPool(
-            configuration: .init(conninfo: appConninfo, maxConnections: maxConnections, acquireTimeout: acquireTimeout),
+            configuration: .init(
+                conninfo: appConninfo, maxConnections: maxConnections, acquireTimeout: acquireTimeout,
+                sharedConnections: sharedConnections),
             logger: logger)
     }
 

@@ -28,7 +28,8 @@ func withAccessDatabase<T: Sendable>(
     } catch {
         throw fail("\(error)")
     }
-    let pool = PostgresPool(configuration: .init(conninfo: host.appConninfo, maxConnections: 2), logger: logger)
+    let pool = PostgresPool(
+        configuration: .init(conninfo: host.appConninfo, maxConnections: 2, sharedConnections: 1), logger: logger)
     do {
         let result = try await body(pool, host, logger)
         await pool.shutdown()

@@ -81,7 +81,8 @@ struct Serve: AsyncParsableCommand {
         let pool = PostgresPool(
             configuration: .init(
                 conninfo: host.appConninfo, maxConnections: configuration.database.poolSize,
-                acquireTimeout: configuration.database.acquireTimeout),
+                acquireTimeout: configuration.database.acquireTimeout,
+                sharedConnections: configuration.database.sharedConnections),
             logger: logger)
         do {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }

@@ -32,7 +32,8 @@ struct WebHarness {
         _ body: @Sendable (any TestClientProtocol, AppServices) async throws -> Result
     ) async throws -> Result {
         let pool = PostgresPool(
-            configuration: .init(conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500)),
+            configuration: .init(
+                conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500), sharedConnections: 1),
             logger: logger)
         let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, logger: logger)
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)

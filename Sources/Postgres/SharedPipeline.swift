@@ -1,0 +1,245 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// Short reads from many tasks, several per round trip, over a few connections that no task
+/// leases.
+///
+/// A pooled call costs its task a lease (and, at 64 concurrent requests over 8–10 connections,
+/// a wait in line for one), a hop to a thread that blocks in libpq, one round trip and a hop
+/// back, and the server one wake-up per statement. Here callers only queue their unit: each lane
+/// (a connection with a thread of its own) takes every unit waiting, sends them all in one
+/// libpq pipeline, each followed by its own sync point, then reads the answers in order and
+/// resumes each caller. Under load a round trip carries tens of units.
+///
+/// Each unit is what ``PostgresConnection/pipeline(_:)`` runs on a leased connection outside a
+/// transaction: one implicit transaction; a failure skips the rest of that unit only. The lanes'
+/// sessions default to read-only transactions: a unit waits for no row lock (a read never does),
+/// so one caller can never stall the units queued behind it on a lock that another transaction,
+/// itself waiting for a lane, holds. Units are for short statements: a slow one still delays
+/// those sent after it on the same lane.
+final class SharedPipeline: Sendable {
+    /// One caller's statements and where its answer goes.
+    struct Unit: Sendable {
+        let statements: [TextStatement]
+        let continuation: CheckedContinuation<[PostgresResult], any Error>
+    }
+
+    private let queue: UnitQueue
+    private let lanes: [Lane]
+
+    /// Starts `count` lanes to `conninfo` (they connect on first use).
+    init(conninfo: String, count: Int, logger: Logger) {
+        let queue = UnitQueue()
+        self.queue = queue
+        lanes = (0..<count).map { index in Lane(number: index, conninfo: conninfo, queue: queue, logger: logger) }
+        for lane in lanes { lane.start() }
+    }
+
+    /// Runs `queries` as one implicit transaction; their results, in order.
+    func run(_ queries: [PostgresQuery]) async throws -> [PostgresResult] {
+        let statements = try queries.map(TextStatement.init)
+        return try await withCheckedThrowingContinuation { continuation in
+            if !queue.put(Unit(statements: statements, continuation: continuation)) {
+                continuation.resume(throwing: PostgresError(.poolClosed))
+            }
+        }
+    }
+
+    deinit {
+        for unit in queue.close() { unit.continuation.resume(throwing: PostgresError(.poolClosed)) }
+    }
+
+    /// Fails waiting units, lets each lane finish the round trip it is in, and closes the lanes'
+    /// connections.
+    func shutdown() async {
+        for unit in queue.close() { unit.continuation.resume(throwing: PostgresError(.poolClosed)) }
+        for lane in lanes { await lane.finished() }
+    }
+}
+
+/// A statement's SQL and its binds as text, before a connection's statement cache plans it.
+struct TextStatement: Sendable {
+    let sql: String
+    let types: [UInt32]
+    let values: [String?]
+
+    init(_ query: PostgresQuery) throws {
+        sql = query.sql
+        types = query.binds.map { type(of: $0).postgresType.oid }
+        var values: [String?] = []
+        values.reserveCapacity(query.binds.count)
+        for bind in query.binds { values.append(try bind.postgresText()) }
+        self.values = values
+    }
+}
+
+/// The units waiting for a lane: lanes block here until there is work or the pipeline closes.
+private final class UnitQueue: @unchecked Sendable {
+    // Guarded by `condition`.
+    private let condition = NSCondition()
+    private var units: [SharedPipeline.Unit] = []
+    private var isClosed = false
+
+    /// Queues `unit`; false once closed.
+    func put(_ unit: SharedPipeline.Unit) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !isClosed else { return false }
+        units.append(unit)
+        condition.signal()
+        return true
+    }
+
+    /// Every waiting unit (at most `limit`), blocking until there is one; nil once closed.
+    func take(limit: Int) -> [SharedPipeline.Unit]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while units.isEmpty && !isClosed { condition.wait() }
+        guard !isClosed else { return nil }
+        let taken = Array(units.prefix(limit))
+        units.removeFirst(taken.count)
+        // More left: wake another lane for them.
+        if !units.isEmpty { condition.signal() }
+        return taken
+    }
+
+    /// Closes the queue and returns the units nobody took.
+    func close() -> [SharedPipeline.Unit] {
+        condition.lock()
+        defer { condition.unlock() }
+        isClosed = true
+        condition.broadcast()
+        defer { units = [] }
+        return units
+    }
+}
+
+/// One shared connection and the thread that drives it.
+private final class Lane: @unchecked Sendable {
+    /// The most units one round trip carries.
+    static let batchLimit = 64
+
+    private let number: Int
+    private let conninfo: String
+    private let queue: UnitQueue
+    private let logger: Logger
+    // Used only on the lane's thread.
+    private var handle: OpaquePointer?
+    private var statements = PreparedStatements()
+    // Signalled when the thread has ended.
+    private let done = DispatchSemaphore(value: 0)
+
+    init(number: Int, conninfo: String, queue: UnitQueue, logger: Logger) {
+        self.number = number
+        self.conninfo = conninfo
+        self.queue = queue
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            while let batch = queue.take(limit: Self.batchLimit) { serve(batch) }
+            disconnect()
+            done.signal()
+        }
+        thread.name = "PG-shared-\(number)"
+        thread.start()
+    }
+
+    /// Waits, off the async executor, until the thread has ended; at once if it already has.
+    func finished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [done] in
+                done.wait()
+                // Let the next caller through too (a pool may be shut down twice).
+                done.signal()
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Sends every unit of `batch`, then reads and hands out their answers in order.
+    private func serve(_ batch: [SharedPipeline.Unit]) {
+        let handle: OpaquePointer
+        do {
+            handle = try connected()
+        } catch {
+            for unit in batch { unit.continuation.resume(throwing: error) }
+            return
+        }
+        guard PQenterPipelineMode(handle) == 1 else {
+            fail(batch[...], with: PostgresConnection.connectionError(handle))
+            return
+        }
+        var planned: [[PostgresConnection.PipelinedStatement]] = []
+        planned.reserveCapacity(batch.count)
+        for (index, unit) in batch.enumerated() {
+            let unitStatements = unit.statements.map(plan)
+            do throws(PostgresError) {
+                try PostgresConnection.sendUnit(handle, unitStatements)
+            } catch {
+                // A connection that failed to send is broken: nothing sent comes back.
+                fail(batch[...], with: error)
+                return
+            }
+            planned.append(unitStatements)
+        }
+        for (index, unit) in batch.enumerated() {
+            switch PostgresConnection.readUnit(handle, planned[index]) {
+            case .success(let results):
+                unit.continuation.resume(returning: results)
+            case .failure(let error):
+                forgetPrepared(planned[index], after: error)
+                unit.continuation.resume(throwing: error)
+                // An error without SQLSTATE is not the server refusing a statement but the
+                // connection failing: the answers after it will not come (or not in order).
+                if error.sqlState == nil {
+                    fail(batch[(index + 1)...], with: error)
+                    return
+                }
+            }
+        }
+        _ = PQexitPipelineMode(handle)
+    }
+
+    /// The statement with its plan in this connection's cache. A statement prepared by this
+    /// round trip counts as prepared at once, so the units after it in the same round trip
+    /// execute it instead of preparing the same name again.
+    private func plan(_ statement: TextStatement) -> PostgresConnection.PipelinedStatement {
+        let plan = statements.lookup(sql: statement.sql, types: statement.types)
+        statements.succeeded(plan, sql: statement.sql, types: statement.types)
+        return PostgresConnection.PipelinedStatement(sql: statement.sql, types: statement.types, values: statement.values, plan: plan)
+    }
+
+    /// After a failed unit, forgets its statements this round trip prepared (their PREPARE may
+    /// be what failed) and any the server no longer knows.
+    private func forgetPrepared(_ sent: [PostgresConnection.PipelinedStatement], after error: PostgresError) {
+        for statement in sent {
+            if case .prepare = statement.plan { statements.forget(sql: statement.sql, types: statement.types) }
+            statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error)
+        }
+    }
+
+    /// Fails `units` and drops the connection (it is broken; the next batch reconnects).
+    private func fail(_ units: ArraySlice<SharedPipeline.Unit>, with error: PostgresError) {
+        for unit in units { unit.continuation.resume(throwing: error) }
+        disconnect()
+    }
+
+    private func connected() throws(PostgresError) -> OpaquePointer {
+        if let handle, PQstatus(handle) == CONNECTION_OK { return handle }
+        disconnect()
+        let opened = try PostgresConnection.blockingConnect(conninfo, readOnly: true)
+        handle = opened
+        return opened
+    }
+
+    private func disconnect() {
+        guard let handle else { return }
+        PQfinish(handle)
+        self.handle = nil
+        statements = PreparedStatements()
+        logger.debug("closed a shared database connection", metadata: ["lane": "\(number)"])
+    }
+}
