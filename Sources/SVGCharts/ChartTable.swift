@@ -52,7 +52,11 @@ public struct ChartTable: Sendable, Hashable {
 }
 
 /// What every chart offers: its SVG, its table, and whether it has anything to show.
-public protocol Chart: Sendable {
+///
+/// A chart is a plain value and its drawing a pure function of it: equal charts draw identical
+/// markup (the golden files pin the output). That is why charts are `Hashable`: a caller may keep
+/// a drawing and reuse it for an equal chart instead of drawing again.
+public protocol Chart: Sendable, Hashable {
     /// Whether there is no data; the SVG then shows the empty message.
     var isEmpty: Bool { get }
     /// The chart as one `<svg>` element (no `style` attributes; classes from charts.css).
