@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "TallyWebTests",
             dependencies: [
-                "TallyWeb", "TallyTestSupport",
+                "TallyWeb", "TallyTestSupport", "SVGCharts",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
