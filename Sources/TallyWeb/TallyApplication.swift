@@ -65,11 +65,15 @@ public enum TallyApplication {
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
         ).register(on: router)
         let frames = CustomerFrames(alerts: services.alerting.alerts, clock: services.access.clock)
+        // One memo of chart drawings for every request of this application.
+        let drawings = ChartDrawings()
         HomeRoutes(
             access: services.access, pages: services.pages,
-            dashboard: DashboardPage(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames)
+            dashboard: DashboardPage(
+                pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames, drawings: drawings)
         ).register(on: router)
-        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames).register(on: router)
+        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames, drawings: drawings)
+            .register(on: router)
         PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies, frames: frames)).register(on: router)
         AdminRoutes(services: services).register(on: router)
         AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)

@@ -124,6 +124,40 @@ struct DashboardTests {
         }
     }
 
+    @Test("events ingested between two views change the charts on the very next view")
+    func chartsFollowNewEvents() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await Self.seedUsage(harness)
+            try await harness.withClient { client in
+                let member = try await harness.signIn(client, "member@acme.test")
+                let today = LocalDay("2027-02-20")!.shortText
+                let summarizeRow = { (credits: Int64) in
+                    "<th scope=\"row\">Summarize</th><td>\(ValueFormat.milliCredits.exact(credits))</td>"
+                }
+                let period = (from: "2027-02-01T08:00:00Z", to: "2027-03-01T08:00:00Z")
+                let before = try await client.get("/", as: member).text
+                let todayBefore = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+                let summarizeBefore = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
+                #expect(try await client.get("/", as: member).text == before, "nothing changed, nothing differs")
+
+                try await harness.ingest(
+                    [meteredEvent("later", at: "2027-02-20T11:45:00Z", feature: "summarize", model: "claude-x")],
+                    receivedAt: "2027-02-20T11:50:00Z")
+                let after = try await client.get("/", as: member).text
+                let todayAfter = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+                let summarizeAfter = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
+                #expect(todayAfter > todayBefore && summarizeAfter > summarizeBefore)
+                #expect(before.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
+                #expect(after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayAfter))</title>"))
+                #expect(!after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
+                #expect(before.contains(summarizeRow(summarizeBefore)) && after.contains(summarizeRow(summarizeAfter)))
+                #expect(!after.contains(summarizeRow(summarizeBefore)))
+            }
+        }
+    }
+
     @Test("used, granted and remaining agree with GET /api/v1/accounts/{a}/entitlements/{f}")
     func agreesWithTheEntitlementCheck() async throws {
         try await WebHarness.with { harness in

@@ -13,12 +13,14 @@ struct DashboardPage: Sendable {
     let pages: Pages
     let clock: any WallClock
     let frames: CustomerFrames
+    let drawings: ChartDrawings
 
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames) {
+    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames, drawings: ChartDrawings) {
         reader = DashboardReader(pool: pool)
         self.pages = pages
         self.clock = clock
         self.frames = frames
+        self.drawings = drawings
     }
 
     func render(_ context: CustomerRequestContext) async throws -> Response {
@@ -31,7 +33,8 @@ struct DashboardPage: Sendable {
             throw context.objectNotFound("account", objectID: String(context.accountID))
         }
         let threshold = try AlertStore.bannerThreshold(alongside[0])
-        let presenter = DashboardPresenter(dashboard: dashboard, isOwner: context.session.role == .owner)
+        let presenter = DashboardPresenter(
+            dashboard: dashboard, isOwner: context.session.role == .owner, accountID: accountID, drawings: drawings)
         var frame = frames.frame(
             context.session, accountName: dashboard.accountName, current: .dashboard, bannerThreshold: threshold)
         frame.banners += presenter.banners

@@ -8,9 +8,14 @@ import SVGCharts
 struct DashboardPresenter {
     let dashboard: Dashboard
     let isOwner: Bool
+    /// The account whose dashboard this is: it names the chart slots.
+    let accountID: Int64
+    /// Where the charts are drawn, or found drawn when they equal the last view's.
+    let drawings: ChartDrawings
 
     var view: DashboardView {
         let last = dashboard.period.nextFirstDay.adding(days: -1)
+        let daily = dailyChart
         return DashboardView(
             accountName: dashboard.accountName,
             periodText: PortalFormat.span(dashboard.period.firstDay, last),
@@ -21,8 +26,9 @@ struct DashboardPresenter {
                 ? "Your account is not on a plan yet, so requests that use credits are refused. Your provider assigns the plan."
                 : nil,
             stats: [creditsStat, resetStat] + policyStats + projectionStats,
-            gauge: gauge.map { ChartView($0, narrow: Self.narrow($0, prefix: "credits-gauge-narrow")) },
-            daily: ChartView(dailyChart, narrow: Self.narrow(dailyChart, prefix: "daily-usage-narrow")), byFeature: ChartView(featureChart), byModel: ChartView(modelChart),
+            gauge: gauge.map { chartView($0, narrow: Self.narrow($0, prefix: "credits-gauge-narrow"), slot: "gauge") },
+            daily: chartView(daily, narrow: Self.narrow(daily, prefix: "daily-usage-narrow"), slot: "daily"),
+            byFeature: chartView(featureChart, slot: "by-feature"), byModel: chartView(modelChart, slot: "by-model"),
             periodEvents: PortalFormat.count(dashboard.periodEvents), isOwner: isOwner)
     }
 
@@ -139,6 +145,11 @@ struct DashboardPresenter {
     }
 
     // MARK: Charts
+
+    /// The chart's view, drawn only when it differs from what this account's `slot` last drew.
+    private func chartView<C: Chart>(_ chart: C, narrow: C? = nil, slot: String) -> ChartView {
+        ChartView(drawings.drawing(of: chart, narrow: narrow, slot: "dashboard.\(slot).\(accountID)"))
+    }
 
     private var gauge: Gauge? {
         guard dashboard.plan != nil, case .limited(let granted) = ledger.granted else { return nil }

@@ -1,6 +1,5 @@
 import Metering
 import Reporting
-import SVGCharts
 import Templating
 
 /// The view model of the dashboard (`templates/portal/dashboard.mustache`).
@@ -40,17 +39,5 @@ struct DashboardView: TemplateValue, Sendable {
         case "isOwner": isOwner
         default: nil
         }
-    }
-}
-
-extension ChartView {
-    /// The chart's SVG and its table (shown in a `<details>`, "Show the numbers").
-    init(_ chart: some Chart) {
-        self.init(svg: chart.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
-    }
-
-    /// The chart, and `narrow` (the same data in a narrower viewBox, with its own id prefix) for phones.
-    init<C: Chart>(_ chart: C, narrow: C) {
-        self.init(svg: chart.svg(), narrowSVG: narrow.svg(), table: chart.table().html(), hasData: !chart.isEmpty)
     }
 }

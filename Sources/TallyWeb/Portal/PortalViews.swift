@@ -43,3 +43,10 @@ struct ChartView: TemplateValue, Sendable {
         }
     }
 }
+
+extension ChartView {
+    /// The drawing as the page shows it; the table goes in a `<details>`, "Show the numbers".
+    init(_ drawing: ChartDrawing) {
+        self.init(svg: drawing.svg, narrowSVG: drawing.narrowSVG, table: drawing.table, hasData: drawing.hasData)
+    }
+}

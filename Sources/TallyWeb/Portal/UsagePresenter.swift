@@ -7,6 +7,10 @@ import SVGCharts
 struct UsagePresenter {
     let query: UsageQuery
     let calendar: UsageCalendar
+    /// The account whose usage this is: it names the chart's slot.
+    let accountID: Int64
+    /// Where the chart is drawn, or found drawn when it equals the last view's.
+    let drawings: ChartDrawings
 
     /// The form part: presets, inputs, menus and messages. Enough on its own for the 400 page.
     func form(range: UsageRange?, breakdown: UsageBreakdown?) -> UsageView {
@@ -49,7 +53,7 @@ struct UsagePresenter {
         narrow.text.idPrefix = "usage-by-feature-narrow"
         narrow.width = 360
         narrow.height = 320
-        view.chart = ChartView(chart, narrow: narrow)
+        view.chart = ChartView(drawings.drawing(of: chart, narrow: narrow, slot: "usage.daily-by-feature.\(accountID)"))
         let table = UsageTable(breakdown, group: query.group)
         view.keyColumns = table.keyColumns
         view.rows = table.rows.map(Self.rowView)

@@ -16,12 +16,14 @@ struct UsageRoutes: Sendable {
     let pages: Pages
     let clock: any WallClock
     let frames: CustomerFrames
+    let drawings: ChartDrawings
 
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames) {
+    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames, drawings: ChartDrawings) {
         reader = UsageReader(pool: pool)
         self.pages = pages
         self.clock = clock
         self.frames = frames
+        self.drawings = drawings
     }
 
     func register(on router: Router<AppRequestContext>) {
@@ -48,14 +50,18 @@ struct UsageRoutes: Sendable {
         var query = UsageQuery(request.uri.queryParameters)
         let calendar = try await loadCalendar(context)
         guard let range = query.range(on: calendar) else {
-            let view = UsagePresenter(query: query, calendar: calendar).form(range: nil, breakdown: nil)
+            let view = presenter(query, calendar, context).form(range: nil, breakdown: nil)
             return try pages.page("portal/usage", frame: await frame(context, calendar), view, status: .badRequest)
         }
         let (breakdown, events) = try await reader.page(
             accountID: context.accountID, range: range, filter: query.filter, timeZone: calendar.timeZone,
             page: query.page, scope: context.scope)
-        let view = UsagePresenter(query: query, calendar: calendar).page(range: range, breakdown: breakdown, events: events)
+        let view = presenter(query, calendar, context).page(range: range, breakdown: breakdown, events: events)
         return try pages.page("portal/usage", frame: await frame(context, calendar), view)
+    }
+
+    private func presenter(_ query: UsageQuery, _ calendar: UsageCalendar, _ context: CustomerRequestContext) -> UsagePresenter {
+        UsagePresenter(query: query, calendar: calendar, accountID: context.accountID, drawings: drawings)
     }
 
     private func csv(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
