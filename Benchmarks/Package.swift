@@ -24,6 +24,14 @@ let package = Package(
             name: "ChartsBenchmark",
             dependencies: [.product(name: "SVGCharts", package: "tally")]
         ),
+        // The dashboard's chart drawings per view: drawn directly, or found in ChartDrawings.
+        .executableTarget(
+            name: "ChartDrawingsBenchmark",
+            dependencies: [
+                .product(name: "SVGCharts", package: "tally"),
+                .product(name: "TallyWeb", package: "tally"),
+            ]
+        ),
         // libFuzzer entry point for parse + render.
         .executableTarget(
             name: "TemplateFuzz",
