@@ -24,7 +24,7 @@ public final class PostgresPool: Sendable {
 
         /// Creates a configuration.
         public init(
-            conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1), sharedConnections: Int = 2
+            conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1), sharedConnections: Int = 1
         ) {
             self.conninfo = conninfo
             self.maxConnections = max(1, maxConnections)

@@ -15,7 +15,7 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     public var acquireTimeout: Duration
     /// Connections besides the pool that carry every request's short reads together
     /// (`TALLY_DB_SHARED_CONNECTIONS`; 0 runs them on pooled connections).
-    public var sharedConnections = 2
+    public var sharedConnections = 1
 
     /// The embedded cluster's folder unless configured otherwise.
     public static let defaultDataDirectory = ".tally/postgres"

@@ -29,7 +29,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         ("TALLY_DATA_DIR", "embedded cluster folder (default .tally/postgres)"),
         ("TALLY_MIGRATIONS_DIR", "migrations folder (default migrations)"),
         ("TALLY_DB_POOL_SIZE", "most database connections (default 10)"),
-        ("TALLY_DB_SHARED_CONNECTIONS", "extra connections that carry every request's short reads together (default 2; 0 = use the pool)"),
+        ("TALLY_DB_SHARED_CONNECTIONS", "extra connections that carry every request's short reads together (default 1; more on machines with more cores; 0 = use the pool)"),
         ("TALLY_DB_ACQUIRE_TIMEOUT_MS", "wait for a free connection before 503 (default 1000)"),
         ("TALLY_HOST", "listen address (default 127.0.0.1)"),
         ("TALLY_PORT", "listen port (default 8080)"),
@@ -54,7 +54,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         configuration.database.migrationsDirectory =
             reader.string("TALLY_MIGRATIONS_DIR") ?? configuration.database.migrationsDirectory
         configuration.database.poolSize = try reader.integer("TALLY_DB_POOL_SIZE", in: 1...1000) ?? 10
-        configuration.database.sharedConnections = try reader.integer("TALLY_DB_SHARED_CONNECTIONS", in: 0...64) ?? 2
+        configuration.database.sharedConnections = try reader.integer("TALLY_DB_SHARED_CONNECTIONS", in: 0...64) ?? 1
         let timeout = try reader.integer("TALLY_DB_ACQUIRE_TIMEOUT_MS", in: 1...600_000) ?? 1000
         configuration.database.acquireTimeout = .milliseconds(timeout)
         configuration.server.host = reader.string("TALLY_HOST") ?? configuration.server.host
