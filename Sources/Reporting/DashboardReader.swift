@@ -15,9 +15,16 @@ import TallyDatabase
 /// the account row read alongside says whether that was right, and when it was not (the first
 /// view after a start, or after an admin changed the calendar) the reads run again for the right
 /// period. The remembered calendar is only ever a guess that the same round trip checks.
+///
+/// The period's days, features and models (the grouping of its `daily_usage` rows, the bulk of
+/// the reading) are remembered the same way: with the row versions they were read at
+/// (`PeriodUsageVersion`). Every view reads the current versions in its one round trip; only when
+/// they differ from the remembered ones (events came in, a re-rate, a renamed feature) does it
+/// read and group the rows again, in a second round trip that reads everything afresh.
 public struct DashboardReader: Sendable {
     let pool: PostgresPool
     private let calendars = CalendarHints()
+    private let breakdowns = PeriodBreakdowns()
 
     /// A reader over `pool`.
     public init(pool: PostgresPool) {
@@ -32,13 +39,17 @@ public struct DashboardReader: Sendable {
         alongside: (BillingPeriod) -> [PostgresQuery] = { _ in [] }
     ) async throws -> (dashboard: Dashboard, alongside: [PostgresRows])? {
         var calendar = calendars[accountID] ?? AccountCalendar(anchorDay: 1, timeZoneName: "UTC")
-        // A calendar changed between two reads is read a third time; a fourth would mean one
-        // changing on every request, which no admin form can do.
-        for _ in 0..<3 {
+        var readBreakdown = false
+        // A calendar changed between two reads is read a third time, and a breakdown that
+        // changed since it was remembered once more; more would mean a calendar changing on
+        // every request, which no admin form can do.
+        for _ in 0..<4 {
             let period = try calendar.period(containing: now)
             let previous = period.preceding
+            let remembered = readBreakdown ? nil : breakdowns[accountID, period.start]
             let rows = try await pool.read(
-                [Self.accountQuery(accountID), Self.usageQuery(accountID, period: period, previous: previous, now: now)]
+                [Self.accountQuery(accountID),
+                 Self.usageQuery(accountID, period: period, previous: previous, now: now, breakdown: remembered == nil)]
                     + alongside(period),
                 scope: scope)
             guard let account = try Self.account(rows[0]) else { return nil }
@@ -48,7 +59,16 @@ public struct DashboardReader: Sendable {
                 continue
             }
             if calendars[accountID] == nil { calendars[accountID] = calendar }
-            let usage = try Self.usage(rows[1])
+            var usage = try Self.usage(rows[1])
+            if let remembered {
+                guard remembered.version == usage.version else {
+                    readBreakdown = true
+                    continue
+                }
+                usage.breakdown = remembered
+            } else {
+                breakdowns[accountID, period.start] = usage.breakdown
+            }
             let dashboard = try Self.assemble(account, usage, period: period, previous: previous, now: now)
             return (dashboard, Array(rows.dropFirst(2)))
         }
@@ -63,7 +83,7 @@ public struct DashboardReader: Sendable {
         let today = LocalDay(containing: now, in: zone)
         let included: CreditLimit = account.plan?.included ?? .limited(.zero)
         let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
-        let byDay = Dictionary(usage.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let byDay = Dictionary(usage.breakdown.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let lastShown = min(today, period.nextFirstDay.adding(days: -1))
         let daily = period.firstDay.through(lastShown).map { day in
             byDay[day.description] ?? NamedCredits(key: day.description, label: day.shortText, credits: .zero, events: 0)
@@ -73,7 +93,7 @@ public struct DashboardReader: Sendable {
             timeZoneName: account.calendar.timeZoneName, plan: account.plan,
             period: period, today: today, ledger: ledger, periodEvents: usage.events, daily: daily,
             previousPeriodCredits: usage.previous, previousPeriodDays: previous.firstDay.days(until: previous.nextFirstDay),
-            byFeature: usage.features, byModel: usage.models, hasAnyUsage: usage.hasAny,
+            byFeature: usage.breakdown.features, byModel: usage.breakdown.models, hasAnyUsage: usage.hasAny,
             projection: UsageProjection(used: usage.used, granted: ledger.granted, period: period, now: now))
     }
 
@@ -120,31 +140,26 @@ public struct DashboardReader: Sendable {
         var events: Int64 = 0
         var previous = Credits.zero
         var hasAny = false
-        var days: [NamedCredits] = []
-        var features: [NamedCredits] = []
-        var models: [NamedCredits] = []
+        var breakdown = PeriodBreakdown()
         var grants: [CreditGrant] = []
+        var version: PeriodUsageVersion { breakdown.version }
     }
 
     /// The rest of the dashboard in one statement; its rows are told apart by the first column:
     ///
     /// - `total`: this period's credits and events and last period's credits from `period_usage`
     ///   (the counter the entitlement check reads), and whether the account has usage at all;
-    /// - `usage`: the period's `daily_usage` grouped by day, by feature and by model in one pass
-    ///   (in each grouping set the other keys are NULL; the rollup stores `''`, never NULL);
+    /// - `version`: the versions (`xmin`) of the period's `period_usage` rows and of the features
+    ///   (see `PeriodUsageVersion`);
+    /// - `usage` (with `breakdown`): the period's `daily_usage` grouped by day, by feature and by
+    ///   model in one pass (in each grouping set the other keys are NULL; the rollup stores `''`,
+    ///   never NULL);
     /// - `grant`: the grants active at `now`, by the entitlement check's rule (granted ≤ now < expires).
     private static func usageQuery(
-        _ account: Int64, period: BillingPeriod, previous: BillingPeriod, now: Date
+        _ account: Int64, period: BillingPeriod, previous: BillingPeriod, now: Date, breakdown: Bool
     ) -> PostgresQuery {
-        """
-        SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
-               coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
-               coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
-               coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
-               NULL::timestamptz, NULL::timestamptz,
-               EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
-        FROM period_usage
-        WHERE account_id = \(account) AND period_start IN (\(period.start), \(previous.start))
+        let breakdownRows: PostgresQuery = breakdown ? """
+
         UNION ALL
         SELECT 'usage', to_char(g.local_day, 'YYYY-MM-DD'), g.feature_key, g.model, f.name, g.credits, g.events,
                NULL, NULL, NULL, NULL
@@ -156,10 +171,27 @@ public struct DashboardReader: Sendable {
             GROUP BY GROUPING SETS ((local_day), (feature_key), (model))
         ) g
         LEFT JOIN features f ON f.key = g.feature_key
+        """ : ""
+        return """
+        SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+               coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
+               NULL::timestamptz, NULL::timestamptz,
+               EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
+        FROM period_usage
+        WHERE account_id = \(account) AND period_start IN (\(period.start), \(previous.start))
+        UNION ALL
+        SELECT 'version',
+               (SELECT string_agg(feature_key || ':' || xmin::text, ',' ORDER BY feature_key)
+                FROM period_usage WHERE account_id = \(account) AND period_start = \(period.start)),
+               (SELECT string_agg(key || ':' || xmin::text, ',' ORDER BY key) FROM features),
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         UNION ALL
         SELECT 'grant', kind, NULL, NULL, NULL, amount, NULL, price, granted_at, expires_at, NULL
         FROM credit_grants
         WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
+        \(breakdownRows)
         """
     }
 
@@ -168,12 +200,15 @@ public struct DashboardReader: Sendable {
         for row in rows {
             switch try row.decode(String.self, at: 0) {
             case "total": try readTotal(row, into: &usage)
-            case "usage": try readUsage(row, into: &usage)
+            case "usage": try readUsage(row, into: &usage.breakdown)
+            case "version":
+                usage.breakdown.version = PeriodUsageVersion(
+                    periodRows: try row.decode(String?.self, at: 1) ?? "", features: try row.decode(String?.self, at: 2) ?? "")
             default: usage.grants.append(try readGrant(row))
             }
         }
-        usage.features = largestFirst(usage.features)
-        usage.models = largestFirst(usage.models)
+        usage.breakdown.features = largestFirst(usage.breakdown.features)
+        usage.breakdown.models = largestFirst(usage.breakdown.models)
         return usage
     }
 
@@ -184,7 +219,7 @@ public struct DashboardReader: Sendable {
         usage.hasAny = try row.decode(Bool.self, at: 10)
     }
 
-    private static func readUsage(_ row: PostgresRow, into usage: inout PeriodUsage) throws {
+    private static func readUsage(_ row: PostgresRow, into usage: inout PeriodBreakdown) throws {
         let (_, day, feature, model, featureName, credits, events) =
             try row.decode((String, String?, String?, String?, String?, Int64, Int64).self)
         let amount = Credits(millis: credits)

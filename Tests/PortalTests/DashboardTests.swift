@@ -158,6 +158,44 @@ struct DashboardTests {
         }
     }
 
+    /// The dashboard remembers the period's breakdown (by day, feature and model) with the row
+    /// versions it read it at, and reads it again only when those changed. A write to
+    /// `daily_usage` alone (which nothing in Tally does: ingest, re-rate and calendar edits all
+    /// write `period_usage` too) is therefore not seen until `period_usage` changes, which proves
+    /// the views in between used what was remembered and that a version change is noticed.
+    @Test("the period's breakdown is read again exactly when its period_usage rows or the features change")
+    func breakdownFollowsRowVersions() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await Self.seedUsage(harness)
+            try await harness.withClient { client in
+                let member = try await harness.signIn(client, "member@acme.test")
+                let today = LocalDay("2027-02-20")!.shortText
+                let bar = { (credits: Int64) in "<title>\(today): \(ValueFormat.milliCredits.exact(credits))</title>" }
+                let credits = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+                let first = try await client.get("/", as: member).text
+                #expect(first.contains(bar(credits)))
+
+                let account = "(SELECT id FROM accounts WHERE external_id = 'acme')"
+                _ = try await harness.rows(
+                    "UPDATE daily_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND local_day = '2027-02-20' AND feature_key = 'chat'")
+                #expect(try await client.get("/", as: member).text == first, "period_usage unchanged: the remembered breakdown")
+
+                _ = try await harness.rows(
+                    "UPDATE period_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND period_start = '2027-02-01T08:00:00Z' AND feature_key = 'chat'")
+                let afterRows = try await client.get("/", as: member).text
+                #expect(afterRows.contains(bar(credits + 7000)))
+                #expect(!afterRows.contains(bar(credits)))
+
+                #expect(!afterRows.contains("Summaries"))
+                _ = try await harness.rows("UPDATE features SET name = 'Summaries' WHERE key = 'summarize'")
+                let renamed = try await client.get("/", as: member).text
+                #expect(renamed.contains("<th scope=\"row\">Summaries</th>"))
+            }
+        }
+    }
+
     @Test("used, granted and remaining agree with GET /api/v1/accounts/{a}/entitlements/{f}")
     func agreesWithTheEntitlementCheck() async throws {
         try await WebHarness.with { harness in
