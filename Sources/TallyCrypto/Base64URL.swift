@@ -12,23 +12,36 @@ public enum Base64URL {
     }
 
     /// Decodes unpadded base64url; `nil` for padding, characters outside the alphabet or an
-    /// impossible length.
+    /// impossible length. Byte by byte (every request decodes its session cookie).
     public static func decode(_ string: String) -> [UInt8]? {
-        guard string.utf8.allSatisfy(isAlphabet), string.utf8.count % 4 != 1 else { return nil }
-        var text = string.replacingOccurrences(of: "-", with: "+")
-        text = text.replacingOccurrences(of: "_", with: "/")
-        text += String(repeating: "=", count: (4 - text.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: text) else { return nil }
-        return Array(data)
+        let utf8 = string.utf8
+        guard utf8.count % 4 != 1 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(utf8.count * 3 / 4)
+        var buffer: UInt32 = 0
+        var bits = 0
+        for character in utf8 {
+            guard let value = sextet(character) else { return nil }
+            buffer = (buffer << 6) | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                bytes.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                buffer &= (1 << UInt32(bits)) - 1
+            }
+        }
+        return bytes
     }
 
-    private static func isAlphabet(_ character: UInt8) -> Bool {
+    /// The six bits a base64url character stands for; nil outside the alphabet.
+    private static func sextet(_ character: UInt8) -> UInt8? {
         switch character {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-            true
-        default:
-            false
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): character - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): character - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "-"): 62
+        case UInt8(ascii: "_"): 63
+        default: nil
         }
     }
 }

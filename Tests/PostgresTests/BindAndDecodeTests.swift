@@ -165,3 +165,36 @@ extension Double {
     /// PostgreSQL keeps microseconds.
     var roundedToMicroseconds: Double { (self * 1_000_000).rounded() / 1_000_000 }
 }
+
+@Suite("Timestamp text")
+struct TimestampTextTests {
+    /// The bind text of 20,000 instants from 1583 to 9999, against Foundation's own UTC
+    /// calendar and the microseconds counted separately. (Foundation's Gregorian calendar turns
+    /// Julian before October 1582; PostgreSQL's, like the formatter, stays Gregorian: year 1 is
+    /// checked by value.)
+    @Test("a date's bind text is its UTC calendar date and time with microseconds")
+    func matchesTheCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var generator = SystemRandomNumberGenerator()
+        #expect(try Date(timeIntervalSince1970: -62_135_596_800).postgresText() == "0001-01-01T00:00:00.000000Z")
+        let first: Int64 = -12_212_553_600  // 1583-01-01T00:00:00Z
+        let last: Int64 = 253_402_300_799   // 9999-12-31T23:59:59Z
+        for _ in 0..<20_000 {
+            let seconds = Int64.random(in: first...last, using: &generator)
+            let micros = Int64.random(in: 0..<1_000_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            func pad(_ value: Int, _ width: Int) -> String {
+                String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
+            }
+            // The double may land a microsecond off; the formatter rounds to the nearest one.
+            let rounded = (date.timeIntervalSince1970 * 1_000_000).rounded()
+            let fraction = Int(((Int64(rounded) % 1_000_000) + 1_000_000) % 1_000_000)
+            guard fraction == Int(micros) else { continue }
+            let expected = "\(pad(parts.year!, 4))-\(pad(parts.month!, 2))-\(pad(parts.day!, 2))T"
+                + "\(pad(parts.hour!, 2)):\(pad(parts.minute!, 2)):\(pad(parts.second!, 2)).\(pad(fraction, 6))Z"
+            #expect(try date.postgresText() == expected, "\(seconds) s + \(micros) µs")
+        }
+    }
+}
