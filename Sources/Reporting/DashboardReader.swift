@@ -44,8 +44,8 @@ public struct DashboardReader: Sendable {
         // changed since it was remembered once more; more would mean a calendar changing on
         // every request, which no admin form can do.
         for _ in 0..<4 {
-            let period = try calendar.period(containing: now)
-            let previous = period.preceding
+            let moment = try calendars.moment(accountID, calendar, at: now)
+            let (period, previous) = (moment.period, moment.previous)
             let remembered = readBreakdown ? nil : breakdowns[accountID, period.start]
             let rows = try await pool.read(
                 [Self.accountQuery(accountID),
@@ -69,7 +69,7 @@ public struct DashboardReader: Sendable {
             } else {
                 breakdowns[accountID, period.start] = usage.breakdown
             }
-            let dashboard = try Self.assemble(account, usage, period: period, previous: previous, now: now)
+            let dashboard = try Self.assemble(account, usage, period: period, previous: previous, today: moment.today, now: now)
             return (dashboard, Array(rows.dropFirst(2)))
         }
         throw DashboardReadError.calendarKeptChanging(accountID: accountID)
@@ -77,10 +77,10 @@ public struct DashboardReader: Sendable {
 
     /// The dashboard from an account row and its period's usage.
     private static func assemble(
-        _ account: AccountRow, _ usage: PeriodUsage, period: BillingPeriod, previous: BillingPeriod, now: Date
+        _ account: AccountRow, _ usage: PeriodUsage, period: BillingPeriod, previous: BillingPeriod, today: LocalDay,
+        now: Date
     ) throws -> Dashboard {
-        let zone = account.calendar.timeZone
-        let today = LocalDay(containing: now, in: zone)
+        let zone = period.timeZone
         let included: CreditLimit = account.plan?.included ?? .limited(.zero)
         let ledger = try CreditLedger(included: included, grants: usage.grants, used: usage.used, at: now)
         let byDay = Dictionary(usage.breakdown.days.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -277,18 +277,65 @@ public enum DashboardReadError: Error, Sendable {
     case calendarKeptChanging(accountID: Int64)
 }
 
-/// The calendars a reader last saw, per account: bounded (cleared when full), shared by tasks.
+/// The calendars a reader last saw, per account, each with the periods and the day it last
+/// computed for it: bounded (cleared when full), shared by tasks.
 final class CalendarHints: Sendable {
-    private let calendars = Mutex<[Int64: AccountCalendar]>([:])
+    private struct Hint {
+        let calendar: AccountCalendar
+        var moment: CalendarMoment?
+    }
+
+    private let hints = Mutex<[Int64: Hint]>([:])
     private static let capacity = 100_000
 
     subscript(accountID: Int64) -> AccountCalendar? {
-        get { calendars.withLock { $0[accountID] } }
+        get { hints.withLock { $0[accountID]?.calendar } }
         set {
-            calendars.withLock { calendars in
-                if calendars.count >= Self.capacity { calendars.removeAll(keepingCapacity: true) }
-                calendars[accountID] = newValue
+            hints.withLock { hints in
+                if hints.count >= Self.capacity { hints.removeAll(keepingCapacity: true) }
+                hints[accountID] = newValue.map { Hint(calendar: $0) }
             }
         }
+    }
+
+    /// The periods and day of `calendar` at `now`: the ones computed for the account last time
+    /// when that was for the same calendar and the same local day, else computed now (and kept
+    /// if the account's remembered calendar is this one).
+    func moment(_ accountID: Int64, _ calendar: AccountCalendar, at now: Date) throws -> CalendarMoment {
+        if let kept = hints.withLock({ hints -> CalendarMoment? in
+            guard let hint = hints[accountID], hint.calendar == calendar else { return nil }
+            return hint.moment
+        }), kept.holds(now) {
+            return kept
+        }
+        let moment = try CalendarMoment(calendar, at: now)
+        hints.withLock { hints in
+            if hints[accountID]?.calendar == calendar { hints[accountID]?.moment = moment }
+        }
+        return moment
+    }
+}
+
+/// A calendar's current and previous billing periods and its local day at an instant; the same
+/// for every instant of that local day (periods start at local midnight), so a reader computes
+/// them once a day per account instead of on every view.
+struct CalendarMoment: Sendable {
+    let period: BillingPeriod
+    let previous: BillingPeriod
+    let today: LocalDay
+    private let todayStart: Date
+    private let tomorrowStart: Date
+
+    init(_ calendar: AccountCalendar, at instant: Date) throws {
+        period = try calendar.period(containing: instant)
+        previous = period.preceding
+        today = LocalDay(containing: instant, in: period.timeZone)
+        todayStart = today.start(in: period.timeZone)
+        tomorrowStart = today.adding(days: 1).start(in: period.timeZone)
+    }
+
+    /// Whether `instant` falls on the same local day (and so in the same periods).
+    func holds(_ instant: Date) -> Bool {
+        todayStart <= instant && instant < tomorrowStart
     }
 }

@@ -86,6 +86,17 @@ public final class TemplateLibrary: Sendable {
     /// - Throws: ``TemplateError`` for an unknown name, a render limit, or (when reloading) a
     ///   template file that no longer parses.
     public func render(_ value: some TemplateValue, template name: String) throws(TemplateError) -> String {
+        try output(value, template: name).string
+    }
+
+    /// Renders template `name` as UTF-8 bytes, for a response body: the same output as
+    /// ``render(_:template:)`` without turning it into a `String` (which validates every byte
+    /// again). The output is valid UTF-8: templates and every value written are `String`s.
+    public func renderBytes(_ value: some TemplateValue, template name: String) throws(TemplateError) -> [UInt8] {
+        try output(value, template: name).bytes
+    }
+
+    private func output(_ value: some TemplateValue, template name: String) throws(TemplateError) -> TemplateOutput {
         let templates = try currentTemplates()
         guard let template = templates[name] else {
             throw TemplateError(.unknownTemplate(name), template: name, line: 0, column: 0)
@@ -95,7 +106,7 @@ public final class TemplateLibrary: Sendable {
         try renderer.render(template)
         let size = renderer.output.bytes.count
         if size > capacity { sizeHint.store(size + size / 8, ordering: .relaxed) }
-        return renderer.output.string
+        return renderer.output
     }
 
     private func currentTemplates() throws(TemplateError) -> [String: Template] {

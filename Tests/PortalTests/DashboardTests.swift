@@ -105,6 +105,33 @@ struct DashboardTests {
         }
     }
 
+    /// The reader computes an account's periods and day once per local day; local midnight (in
+    /// the account's zone, not UTC) and the period's end must still show on the very next view.
+    @Test("local midnight and the period's end show on the very next view")
+    func dayAndPeriodRollOver() async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await Self.seedUsage(harness)
+            try await harness.withClient { client in
+                // A fresh sign-in per view: the clock jumps further than a session lives.
+                let view = { (at: String) async throws -> (value: String, note: String)? in
+                    harness.clock.set(instant(at))
+                    let member = try await harness.signIn(client, "member@acme.test")
+                    return stat("Resets", in: try await client.get("/", as: member).text)
+                }
+                // 2027-02-20 11:00Z is 03:00 on 20 February in Los Angeles; 08:00Z is local midnight.
+                let first = try await view("2027-02-20T11:00:00Z")
+                #expect(first?.value == "in 9 days")
+                #expect(try await view("2027-02-21T07:59:59Z")?.value == "in 9 days")
+                #expect(try await view("2027-02-21T08:00:00Z")?.value == "in 8 days")
+                #expect(try await view("2027-03-01T07:59:59Z")?.value == "tomorrow")
+                let next = try await view("2027-03-01T08:00:00Z")
+                #expect(next?.note == "1 April 2027 (America/Los_Angeles)")
+            }
+        }
+    }
+
     @Test("a changed anchor day or time zone shows the new period on the very next view")
     func calendarChange() async throws {
         try await WebHarness.with { harness in

@@ -30,6 +30,11 @@ import Testing
         let output = try library.render(["account": "A&B", "used": "12"], template: "dashboard")
         // The standalone partial tag's line ending goes with the tag (the spec's rule).
         #expect(output == "<title>Usage</title>\n<h1>A&amp;B</h1><p>12</p>\n")
+        // The bytes for a response body are the same text.
+        let bytes = try library.renderBytes(["account": "Ünïcødé 🚀 <&>", "used": "12"], template: "dashboard")
+        let text = try library.render(["account": "Ünïcødé 🚀 <&>", "used": "12"], template: "dashboard")
+        #expect(bytes == Array(text.utf8))
+        #expect(String(decoding: bytes, as: UTF8.self).contains("Ünïcødé 🚀 &lt;&amp;&gt;"))
     }
 
     @Test func parseErrorNamesTheFile() throws {

@@ -138,15 +138,24 @@ extension Pages {
     func page(
         _ name: String, frame: PageFrame, _ content: some TemplateValue, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        htmlResponse(try render(name, FramedPage(frame: frame, content: content)), status: status)
+        htmlResponse(bytes: try renderBytes(name, FramedPage(frame: frame, content: content)), status: status)
     }
 }
 
 /// An HTML response that no cache keeps.
 func htmlResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    htmlResponse(body: ByteBuffer(string: text), status: status)
+}
+
+/// An HTML response that no cache keeps, from the page's UTF-8 bytes.
+func htmlResponse(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    htmlResponse(body: ByteBuffer(bytes: bytes), status: status)
+}
+
+private func htmlResponse(body: ByteBuffer, status: HTTPResponse.Status) -> Response {
     Response(
         status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-        body: .init(byteBuffer: ByteBuffer(string: text)))
+        body: .init(byteBuffer: body))
 }
 
 extension CustomerRequestContext {

@@ -18,6 +18,11 @@ public struct Pages: Sendable {
         try library.render(view, template: name)
     }
 
+    /// Renders the page template `name` with its view model as UTF-8 bytes (a response body).
+    func renderBytes(_ name: String, _ view: some TemplateValue) throws -> [UInt8] {
+        try library.renderBytes(view, template: name)
+    }
+
     /// The error page. It cannot fail: if the template does, a bare page with the request id is
     /// returned and the failure is logged.
     func renderErrorPage(_ view: ErrorPageView) -> String {
