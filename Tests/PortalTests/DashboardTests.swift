@@ -28,6 +28,21 @@ struct DashboardTests {
         try await harness.ingest(Array(events.dropFirst()), receivedAt: "2027-02-20T11:30:00Z")
     }
 
+    /// The basic catalog, the portal account with `events` ingested, and its member signed in.
+    static func withSeededMember(
+        _ body: @escaping @Sendable (WebHarness, any TestClientProtocol, BrowserState) async throws -> Void
+    ) async throws {
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.portalAccount()
+            try await seedUsage(harness)
+            try await harness.withClient { client in
+                let member = try await harness.signIn(client, "member@acme.test")
+                try await body(harness, client, member)
+            }
+        }
+    }
+
     @Test("anonymous visitors sign in first; staff are sent to /admin")
     func anonymousAndStaff() async throws {
         try await WebHarness.with { harness in
@@ -134,54 +149,42 @@ struct DashboardTests {
 
     @Test("a changed anchor day or time zone shows the new period on the very next view")
     func calendarChange() async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await Self.seedUsage(harness)
-            try await harness.withClient { client in
-                let member = try await harness.signIn(client, "member@acme.test")
-                let before = try await client.get("/", as: member).text
-                #expect(stat("Resets", in: before)?.note == "1 March 2027 (America/Los_Angeles)")
-                _ = try await harness.rows(
-                    "UPDATE accounts SET time_zone = 'Asia/Tokyo', anchor_day = 15 WHERE external_id = 'acme' RETURNING id")
-                // 2027-02-20 12:00Z is 21:00 in Tokyo: the period runs from 15 February to 15 March there.
-                let after = try await client.get("/", as: member).text
-                #expect(stat("Resets", in: after)?.note == "15 March 2027 (Asia/Tokyo)")
-            }
+        try await Self.withSeededMember { harness, client, member in
+            let before = try await client.get("/", as: member).text
+            #expect(stat("Resets", in: before)?.note == "1 March 2027 (America/Los_Angeles)")
+            _ = try await harness.rows(
+                "UPDATE accounts SET time_zone = 'Asia/Tokyo', anchor_day = 15 WHERE external_id = 'acme' RETURNING id")
+            // 2027-02-20 12:00Z is 21:00 in Tokyo: the period runs from 15 February to 15 March there.
+            let after = try await client.get("/", as: member).text
+            #expect(stat("Resets", in: after)?.note == "15 March 2027 (Asia/Tokyo)")
         }
     }
 
     @Test("events ingested between two views change the charts on the very next view")
     func chartsFollowNewEvents() async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await Self.seedUsage(harness)
-            try await harness.withClient { client in
-                let member = try await harness.signIn(client, "member@acme.test")
-                let today = LocalDay("2027-02-20")!.shortText
-                let summarizeRow = { (credits: Int64) in
-                    "<th scope=\"row\">Summarize</th><td>\(ValueFormat.milliCredits.exact(credits))</td>"
-                }
-                let period = (from: "2027-02-01T08:00:00Z", to: "2027-03-01T08:00:00Z")
-                let before = try await client.get("/", as: member).text
-                let todayBefore = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
-                let summarizeBefore = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
-                #expect(try await client.get("/", as: member).text == before, "nothing changed, nothing differs")
-
-                try await harness.ingest(
-                    [meteredEvent("later", at: "2027-02-20T11:45:00Z", feature: "summarize", model: "claude-x")],
-                    receivedAt: "2027-02-20T11:50:00Z")
-                let after = try await client.get("/", as: member).text
-                let todayAfter = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
-                let summarizeAfter = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
-                #expect(todayAfter > todayBefore && summarizeAfter > summarizeBefore)
-                #expect(before.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
-                #expect(after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayAfter))</title>"))
-                #expect(!after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
-                #expect(before.contains(summarizeRow(summarizeBefore)) && after.contains(summarizeRow(summarizeAfter)))
-                #expect(!after.contains(summarizeRow(summarizeBefore)))
+        try await Self.withSeededMember { harness, client, member in
+            let today = LocalDay("2027-02-20")!.shortText
+            let summarizeRow = { (credits: Int64) in
+                "<th scope=\"row\">Summarize</th><td>\(ValueFormat.milliCredits.exact(credits))</td>"
             }
+            let period = (from: "2027-02-01T08:00:00Z", to: "2027-03-01T08:00:00Z")
+            let before = try await client.get("/", as: member).text
+            let todayBefore = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+            let summarizeBefore = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
+            #expect(try await client.get("/", as: member).text == before, "nothing changed, nothing differs")
+
+            try await harness.ingest(
+                [meteredEvent("later", at: "2027-02-20T11:45:00Z", feature: "summarize", model: "claude-x")],
+                receivedAt: "2027-02-20T11:50:00Z")
+            let after = try await client.get("/", as: member).text
+            let todayAfter = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+            let summarizeAfter = try await harness.creditsSQL(from: period.from, to: period.to, feature: "summarize")
+            #expect(todayAfter > todayBefore && summarizeAfter > summarizeBefore)
+            #expect(before.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
+            #expect(after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayAfter))</title>"))
+            #expect(!after.contains("<title>\(today): \(ValueFormat.milliCredits.exact(todayBefore))</title>"))
+            #expect(before.contains(summarizeRow(summarizeBefore)) && after.contains(summarizeRow(summarizeAfter)))
+            #expect(!after.contains(summarizeRow(summarizeBefore)))
         }
     }
 
@@ -192,34 +195,28 @@ struct DashboardTests {
     /// the views in between used what was remembered and that a version change is noticed.
     @Test("the period's breakdown is read again exactly when its period_usage rows or the features change")
     func breakdownFollowsRowVersions() async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await Self.seedUsage(harness)
-            try await harness.withClient { client in
-                let member = try await harness.signIn(client, "member@acme.test")
-                let today = LocalDay("2027-02-20")!.shortText
-                let bar = { (credits: Int64) in "<title>\(today): \(ValueFormat.milliCredits.exact(credits))</title>" }
-                let credits = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
-                let first = try await client.get("/", as: member).text
-                #expect(first.contains(bar(credits)))
+        try await Self.withSeededMember { harness, client, member in
+            let today = LocalDay("2027-02-20")!.shortText
+            let bar = { (credits: Int64) in "<title>\(today): \(ValueFormat.milliCredits.exact(credits))</title>" }
+            let credits = try await harness.dailySQL(from: "2027-02-20", to: "2027-02-20")[0].credits
+            let first = try await client.get("/", as: member).text
+            #expect(first.contains(bar(credits)))
 
-                let account = "(SELECT id FROM accounts WHERE external_id = 'acme')"
-                _ = try await harness.rows(
-                    "UPDATE daily_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND local_day = '2027-02-20' AND feature_key = 'chat'")
-                #expect(try await client.get("/", as: member).text == first, "period_usage unchanged: the remembered breakdown")
+            let account = "(SELECT id FROM accounts WHERE external_id = 'acme')"
+            _ = try await harness.rows(
+                "UPDATE daily_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND local_day = '2027-02-20' AND feature_key = 'chat'")
+            #expect(try await client.get("/", as: member).text == first, "period_usage unchanged: the remembered breakdown")
 
-                _ = try await harness.rows(
-                    "UPDATE period_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND period_start = '2027-02-01T08:00:00Z' AND feature_key = 'chat'")
-                let afterRows = try await client.get("/", as: member).text
-                #expect(afterRows.contains(bar(credits + 7000)))
-                #expect(!afterRows.contains(bar(credits)))
+            _ = try await harness.rows(
+                "UPDATE period_usage SET credits = credits + 7000 WHERE account_id = \(unsafeRaw: account) AND period_start = '2027-02-01T08:00:00Z' AND feature_key = 'chat'")
+            let afterRows = try await client.get("/", as: member).text
+            #expect(afterRows.contains(bar(credits + 7000)))
+            #expect(!afterRows.contains(bar(credits)))
 
-                #expect(!afterRows.contains("Summaries"))
-                _ = try await harness.rows("UPDATE features SET name = 'Summaries' WHERE key = 'summarize'")
-                let renamed = try await client.get("/", as: member).text
-                #expect(renamed.contains("<th scope=\"row\">Summaries</th>"))
-            }
+            #expect(!afterRows.contains("Summaries"))
+            _ = try await harness.rows("UPDATE features SET name = 'Summaries' WHERE key = 'summarize'")
+            let renamed = try await client.get("/", as: member).text
+            #expect(renamed.contains("<th scope=\"row\">Summaries</th>"))
         }
     }
 

@@ -7,19 +7,25 @@ import Testing
 
 @Suite("Connection pool")
 struct PoolTests {
+    /// Leases `pool`'s connection until `release` is called; returns once it is held.
+    private func holdTheOnlyConnection(of pool: PostgresPool) async -> (holder: Task<Void, any Error>, release: @Sendable () -> Void) {
+        let holding = AsyncStream<Void>.makeStream()
+        let release = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.continuation.yield()
+                for await _ in release.stream { break }
+            }
+        }
+        for await _ in holding.stream { break }
+        return (holder, { release.continuation.yield() })
+    }
+
     @Test("a caller that cannot get a connection in time gets poolTimeout, not a hang")
     func acquireTimeout() async throws {
         try await TestDatabase.with { database in
             let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(300))
-            let holding = AsyncStream<Void>.makeStream()
-            let release = AsyncStream<Void>.makeStream()
-            let holder = Task {
-                try await pool.withConnection { _ in
-                    holding.continuation.yield()
-                    for await _ in release.stream { break }
-                }
-            }
-            for await _ in holding.stream { break }
+            let (holder, release) = await holdTheOnlyConnection(of: pool)
             do {
                 _ = try await pool.query("SELECT 1")
                 Issue.record("the second caller should time out")
@@ -28,7 +34,7 @@ struct PoolTests {
                 #expect(error.isUnavailable)
             }
             #expect(pool.statistics.timeouts == 1)
-            release.continuation.yield()
+            release()
             try await holder.value
             // Once the connection is back, callers are served again.
             #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
@@ -40,15 +46,7 @@ struct PoolTests {
     func waitersTimeOutInWaves() async throws {
         try await TestDatabase.with { database in
             let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(200))
-            let holding = AsyncStream<Void>.makeStream()
-            let release = AsyncStream<Void>.makeStream()
-            let holder = Task {
-                try await pool.withConnection { _ in
-                    holding.continuation.yield()
-                    for await _ in release.stream { break }
-                }
-            }
-            for await _ in holding.stream { break }
+            let (holder, release) = await holdTheOnlyConnection(of: pool)
             // Two waves: the second arrives after the first timed out, so the timeout sweeper must
             // start again for it.
             for wave in 1...2 {
@@ -71,7 +69,7 @@ struct PoolTests {
                 #expect(pool.statistics.timeouts == 8 * wave)
                 #expect(pool.statistics.waiting == 0)
             }
-            release.continuation.yield()
+            release()
             try await holder.value
             #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
             await pool.shutdown()
