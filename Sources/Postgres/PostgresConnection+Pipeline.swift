@@ -16,6 +16,7 @@ extension PostgresConnection {
         let plan: PreparedStatements.Plan
     }
 
+
     /// Sends `statements` in one pipeline and waits for all their results; returns them in
     /// order. The first failure is thrown (statements after it are skipped by the server), after
     /// every result has been read, so the connection stays usable.
@@ -104,5 +105,12 @@ extension PostgresConnection {
         let message = String(cString: PQerrorMessage(handle))
         let kind: PostgresError.Kind = PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost
         return PostgresError(kind, serverMessage: message)
+    }
+}
+
+extension PostgresConnection.PipelinedStatement {
+    /// `text`, to run as `plan` says.
+    init(_ text: TextStatement, plan: PreparedStatements.Plan) {
+        self.init(sql: text.sql, types: text.types, values: text.values, plan: plan)
     }
 }

@@ -163,18 +163,17 @@ public final class PostgresConnection: @unchecked Sendable {
         do {
             results = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, sent) }
         } catch let error as PostgresError {
-            for statement in sent { statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error) }
+            statements.settle(sent, failure: error)
             throw error
         }
-        for statement in sent { statements.succeeded(statement.plan, sql: statement.sql, types: statement.types) }
+        statements.settle(sent, failure: nil)
         return results
     }
 
     /// A statement's text values and its plan in the statement cache.
     private func pipelined(_ query: PostgresQuery) throws -> PipelinedStatement {
         let text = try TextStatement(query)
-        return PipelinedStatement(
-            sql: text.sql, types: text.types, values: text.values, plan: statements.lookup(sql: text.sql, types: text.types))
+        return PipelinedStatement(text, plan: statements.lookup(sql: text.sql, types: text.types))
     }
 
     /// Runs a statement for its effect; returns the number of rows it affected.

@@ -34,17 +34,24 @@ struct PreparedStatements {
         if case .prepare(let name) = plan { names[Key(sql: sql, types: types)] = name }
     }
 
-    /// Forgets `sql`: it is prepared under a new name next time.
-    mutating func forget(sql: String, types: [UInt32]) {
-        names[Key(sql: sql, types: types)] = nil
-    }
-
     /// After a failure the statement is forgotten: if PREPARE succeeded but EXECUTE failed, or
     /// the server dropped the plan (a schema change altered its result type), it is prepared
     /// again under a new name next time. A leftover server-side statement costs only memory.
     mutating func failed(_ plan: Plan, sql: String, types: [UInt32], error: PostgresError) {
         if case .prepared = plan, error.sqlState == "0A000" || error.sqlState == "26000" {
             names[Key(sql: sql, types: types)] = nil
+        }
+    }
+
+    /// Records the outcome of statements sent together: each succeeded, or the round trip
+    /// failed with `failure`.
+    mutating func settle(_ sent: [PostgresConnection.PipelinedStatement], failure: PostgresError?) {
+        for statement in sent {
+            if let failure {
+                failed(statement.plan, sql: statement.sql, types: statement.types, error: failure)
+            } else {
+                succeeded(statement.plan, sql: statement.sql, types: statement.types)
+            }
         }
     }
 }

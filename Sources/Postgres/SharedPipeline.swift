@@ -174,8 +174,9 @@ private final class Lane: @unchecked Sendable {
         }
         var planned: [[PostgresConnection.PipelinedStatement]] = []
         planned.reserveCapacity(batch.count)
-        for (index, unit) in batch.enumerated() {
-            let unitStatements = unit.statements.map(plan)
+        var preparing: Set<PreparedStatements.Key> = []
+        for unit in batch {
+            let unitStatements = unit.statements.map { plan($0, preparing: &preparing) }
             do throws(PostgresError) {
                 try PostgresConnection.sendUnit(handle, unitStatements)
             } catch {
@@ -188,9 +189,10 @@ private final class Lane: @unchecked Sendable {
         for (index, unit) in batch.enumerated() {
             switch PostgresConnection.readUnit(handle, planned[index]) {
             case .success(let results):
+                statements.settle(planned[index], failure: nil)
                 unit.continuation.resume(returning: results)
             case .failure(let error):
-                forgetPrepared(planned[index], after: error)
+                statements.settle(planned[index], failure: error)
                 unit.continuation.resume(throwing: error)
                 // An error without SQLSTATE is not the server refusing a statement but the
                 // connection failing: the answers after it will not come (or not in order).
@@ -203,22 +205,19 @@ private final class Lane: @unchecked Sendable {
         _ = PQexitPipelineMode(handle)
     }
 
-    /// The statement with its plan in this connection's cache. A statement prepared by this
-    /// round trip counts as prepared at once, so the units after it in the same round trip
-    /// execute it instead of preparing the same name again.
-    private func plan(_ statement: TextStatement) -> PostgresConnection.PipelinedStatement {
-        let plan = statements.lookup(sql: statement.sql, types: statement.types)
-        statements.succeeded(plan, sql: statement.sql, types: statement.types)
-        return PostgresConnection.PipelinedStatement(sql: statement.sql, types: statement.types, values: statement.values, plan: plan)
-    }
-
-    /// After a failed unit, forgets its statements this round trip prepared (their PREPARE may
-    /// be what failed) and any the server no longer knows.
-    private func forgetPrepared(_ sent: [PostgresConnection.PipelinedStatement], after error: PostgresError) {
-        for statement in sent {
-            if case .prepare = statement.plan { statements.forget(sql: statement.sql, types: statement.types) }
-            statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error)
+    /// The statement with its plan in this connection's cache. A statement another unit of the
+    /// same round trip is preparing runs unprepared here: whether that PREPARE succeeds is only
+    /// known once its unit's answers are read (a failure earlier in that unit skips it), so
+    /// nothing else in the round trip may rely on it. It counts as prepared once its unit
+    /// succeeded (`settle`).
+    private func plan(
+        _ statement: TextStatement, preparing: inout Set<PreparedStatements.Key>
+    ) -> PostgresConnection.PipelinedStatement {
+        var plan = statements.lookup(sql: statement.sql, types: statement.types)
+        if case .prepare = plan, !preparing.insert(PreparedStatements.Key(sql: statement.sql, types: statement.types)).inserted {
+            plan = .unprepared
         }
+        return PostgresConnection.PipelinedStatement(statement, plan: plan)
     }
 
     /// Fails `units` and drops the connection (it is broken; the next batch reconnects).

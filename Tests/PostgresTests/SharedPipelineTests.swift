@@ -104,6 +104,32 @@ struct SharedPipelineTests {
         }
     }
 
+    /// Unit A fails before its PREPARE of a new statement runs; unit B, in the same round trip,
+    /// uses the same statement. B must not depend on A's PREPARE.
+    @Test("a statement first prepared by a failing unit does not break the next unit of the same round trip")
+    func preparedByAFailingUnit() async throws {
+        try await TestDatabase.with { database in
+            let pool = pool(database, shared: 1)
+            // Keep the connection busy so that A and B queue up and travel together, in order.
+            let busy = Task { try await pool.read(["SELECT pg_sleep(\(0.5)::float8)"]) }
+            try await Task.sleep(for: .milliseconds(100))
+            let a = Task { try await pool.read(["SELECT 1 / \(0)::int4", "SELECT \(1)::int8 + 41"]) }
+            try await Task.sleep(for: .milliseconds(50))
+            let b = Task { try await pool.read(["SELECT \(1)::int8 + 41"]) }
+            _ = try await busy.value
+            do {
+                _ = try await a.value
+                Issue.record("division by zero should fail")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "22012")
+            }
+            #expect(try await b.value[0].first!.decode(Int.self, at: 0) == 42)
+            // And the statement is prepared normally afterwards.
+            for _ in 0..<2 { #expect(try await pool.read(["SELECT \(1)::int8 + 41"])[0].first!.decode(Int.self, at: 0) == 42) }
+            await pool.shutdown()
+        }
+    }
+
     @Test("after the server ends a shared connection, later calls are served on a new one")
     func reconnectsAfterTermination() async throws {
         try await TestDatabase.with { database in
