@@ -46,7 +46,7 @@ public struct DashboardReader: Sendable {
         for _ in 0..<4 {
             let moment = try calendars.moment(accountID, calendar, at: now)
             let (period, previous) = (moment.period, moment.previous)
-            let remembered = readBreakdown ? nil : breakdowns[accountID, period.start]
+            let remembered = readBreakdown ? nil : breakdowns.breakdown(accountID: accountID, periodStart: period.start)
             let rows = try await pool.read(
                 [Self.accountQuery(accountID),
                  Self.usageQuery(accountID, period: period, previous: previous, now: now, breakdown: remembered == nil)]
@@ -55,10 +55,8 @@ public struct DashboardReader: Sendable {
             guard let account = try Self.account(rows[0]) else { return nil }
             guard account.calendar == calendar else {
                 calendar = account.calendar
-                calendars[accountID] = calendar
                 continue
             }
-            if calendars[accountID] == nil { calendars[accountID] = calendar }
             var usage = try Self.usage(rows[1])
             if let remembered {
                 guard remembered.version == usage.version else {
@@ -67,7 +65,7 @@ public struct DashboardReader: Sendable {
                 }
                 usage.breakdown = remembered
             } else {
-                breakdowns[accountID, period.start] = usage.breakdown
+                breakdowns.remember(usage.breakdown, accountID: accountID, periodStart: period.start)
             }
             let dashboard = try Self.assemble(account, usage, period: period, previous: previous, today: moment.today, now: now)
             return (dashboard, Array(rows.dropFirst(2)))
@@ -277,40 +275,34 @@ public enum DashboardReadError: Error, Sendable {
     case calendarKeptChanging(accountID: Int64)
 }
 
-/// The calendars a reader last saw, per account, each with the periods and the day it last
-/// computed for it: bounded (cleared when full), shared by tasks.
+/// The calendar a reader last used per account, with the periods and the day it computed for
+/// it: bounded (cleared when full), shared by tasks. Only ever a guess: the account row read in
+/// the same round trip checks the calendar.
 final class CalendarHints: Sendable {
     private struct Hint {
         let calendar: AccountCalendar
-        var moment: CalendarMoment?
+        let moment: CalendarMoment
     }
 
     private let hints = Mutex<[Int64: Hint]>([:])
     private static let capacity = 100_000
 
+    /// The calendar last used for the account.
     subscript(accountID: Int64) -> AccountCalendar? {
-        get { hints.withLock { $0[accountID]?.calendar } }
-        set {
-            hints.withLock { hints in
-                if hints.count >= Self.capacity { hints.removeAll(keepingCapacity: true) }
-                hints[accountID] = newValue.map { Hint(calendar: $0) }
-            }
-        }
+        hints.withLock { $0[accountID]?.calendar }
     }
 
-    /// The periods and day of `calendar` at `now`: the ones computed for the account last time
-    /// when that was for the same calendar and the same local day, else computed now (and kept
-    /// if the account's remembered calendar is this one).
+    /// The periods and day of `calendar` at `now`: the ones computed last time when that was
+    /// for the same calendar and the same local day, else computed now; either way `calendar`
+    /// becomes the account's hint.
     func moment(_ accountID: Int64, _ calendar: AccountCalendar, at now: Date) throws -> CalendarMoment {
-        if let kept = hints.withLock({ hints -> CalendarMoment? in
-            guard let hint = hints[accountID], hint.calendar == calendar else { return nil }
-            return hint.moment
-        }), kept.holds(now) {
-            return kept
+        if let kept = hints.withLock({ $0[accountID] }), kept.calendar == calendar, kept.moment.holds(now) {
+            return kept.moment
         }
         let moment = try CalendarMoment(calendar, at: now)
         hints.withLock { hints in
-            if hints[accountID]?.calendar == calendar { hints[accountID]?.moment = moment }
+            if hints.count >= Self.capacity, hints[accountID] == nil { hints.removeAll(keepingCapacity: true) }
+            hints[accountID] = Hint(calendar: calendar, moment: moment)
         }
         return moment
     }

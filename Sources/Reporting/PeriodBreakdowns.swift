@@ -38,22 +38,18 @@ final class PeriodBreakdowns: Sendable {
     private static let capacity = 20_000
 
     /// The breakdown remembered for the account's period starting at `periodStart`.
-    subscript(accountID: Int64, periodStart: Date) -> PeriodBreakdown? {
-        get {
-            entries.withLock { entries in
-                guard let entry = entries[accountID], entry.periodStart == periodStart else { return nil }
-                return entry.breakdown
-            }
+    func breakdown(accountID: Int64, periodStart: Date) -> PeriodBreakdown? {
+        entries.withLock { entries in
+            guard let entry = entries[accountID], entry.periodStart == periodStart else { return nil }
+            return entry.breakdown
         }
-        set {
-            entries.withLock { entries in
-                guard let newValue else {
-                    entries[accountID] = nil
-                    return
-                }
-                if entries.count >= Self.capacity, entries[accountID] == nil { entries.removeAll(keepingCapacity: true) }
-                entries[accountID] = Entry(periodStart: periodStart, breakdown: newValue)
-            }
+    }
+
+    /// Remembers `breakdown` as the account's, for the period starting at `periodStart`.
+    func remember(_ breakdown: PeriodBreakdown, accountID: Int64, periodStart: Date) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity, entries[accountID] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[accountID] = Entry(periodStart: periodStart, breakdown: breakdown)
         }
     }
 }
