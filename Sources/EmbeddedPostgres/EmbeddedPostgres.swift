@@ -44,6 +44,9 @@ public struct EmbeddedPostgres: Sendable {
         public var binarySearch: BinarySearch
         /// Seconds to wait for the server to start or stop.
         public var timeoutSeconds: Int
+        /// The server's `shared_buffers` in MiB; nil sizes it from the machine's memory (see
+        /// `ClusterSettings.sharedBuffers(forPhysicalMemory:)`).
+        public var sharedBuffersMiB: Int?
 
         /// Creates options; every value has a default suited to `tally serve`.
         public init(
@@ -54,8 +57,10 @@ public struct EmbeddedPostgres: Sendable {
             port: Int = 5432,
             systemUser: String = "postgres",
             binarySearch: BinarySearch = .standard,
-            timeoutSeconds: Int = 60
+            timeoutSeconds: Int = 60,
+            sharedBuffersMiB: Int? = nil
         ) {
+            self.sharedBuffersMiB = sharedBuffersMiB
             self.dataDirectory = dataDirectory
             self.durability = durability
             self.maxConnections = maxConnections
@@ -126,7 +131,9 @@ public struct EmbeddedPostgres: Sendable {
         try controller.writeSettings(
             ClusterSettings(
                 port: layout.port, socketDirectory: layout.socketDirectory,
-                maxConnections: options.maxConnections, durability: options.durability
+                maxConnections: options.maxConnections, durability: options.durability,
+                sharedBuffersMiB: options.sharedBuffersMiB
+                    ?? ClusterSettings.sharedBuffers(forPhysicalMemory: ProcessInfo.processInfo.physicalMemory)
             )
         )
         try controller.clearPreviousServer()

@@ -59,7 +59,10 @@ actor TestCluster {
             TestClusterJanitor.removeAbandonedClusters()
             let folder = TestClusterJanitor.newClusterFolder()
             let cluster = try await EmbeddedPostgres(
-                options: .init(dataDirectory: folder, durability: .fast, maxConnections: 600), logger: logger
+                // PostgreSQL's default buffer cache: every test creates and drops a database, and
+                // each drop scans the whole cache (with 2 GiB, connections began to time out).
+                options: .init(dataDirectory: folder, durability: .fast, maxConnections: 600, sharedBuffersMiB: 128),
+                logger: logger
             ).start()
             TestClusterJanitor.stopAtExit(cluster, folder: folder)
             info = Info(

@@ -42,7 +42,7 @@ struct ClusterPartsTests {
 
     @Test("fast durability turns off fsync, synchronous commit and full page writes")
     func fastSettings() {
-        let settings = ClusterSettings(port: 5433, socketDirectory: "/srv/it's/run", maxConnections: 50, durability: .fast)
+        let settings = ClusterSettings(port: 5433, socketDirectory: "/srv/it's/run", maxConnections: 50, durability: .fast, sharedBuffersMiB: 128)
         let text = settings.fileContents
         #expect(text.contains("port = 5433\n"))
         #expect(text.contains("unix_socket_directories = '/srv/it''s/run'\n"))
@@ -51,6 +51,17 @@ struct ClusterPartsTests {
         for name in ["fsync", "synchronous_commit", "full_page_writes"] {
             #expect(text.contains("\(name) = off\n"))
         }
+        #expect(text.contains("max_wal_size = 4GB\n"))
+    }
+
+    @Test("shared_buffers is an eighth of memory, between 128 MiB and 2 GiB")
+    func sharedBuffers() {
+        let gib: UInt64 = 1 << 30
+        #expect(ClusterSettings.sharedBuffers(forPhysicalMemory: gib / 2) == 128)
+        #expect(ClusterSettings.sharedBuffers(forPhysicalMemory: 8 * gib) == 1_024)
+        #expect(ClusterSettings.sharedBuffers(forPhysicalMemory: 64 * gib) == 2_048)
+        let settings = ClusterSettings(port: 5433, socketDirectory: "/run", maxConnections: 50, durability: .full, sharedBuffersMiB: 512)
+        #expect(settings.fileContents.contains("shared_buffers = 512MB\n"))
     }
 
     @Test("relative data folders resolve against the working directory")

@@ -193,3 +193,38 @@ struct IngestTests {
         }
     }
 }
+
+@Suite("Ingest: what stands in for usage_events' foreign keys (migration 0014)")
+struct EventReferenceTests {
+    @Test("the app role can neither delete nor renumber an account or a price that events name")
+    func referencedRowsStay() async throws {
+        try await MeteringHarness.with { harness in
+            try await harness.withClient { client in
+                let response = try await client.postEvents([event("r1", #""feature": "chat", "model": "gpt-4o", "input_tokens": 10"#)], key: harness.ingestKey)
+                #expect(response.status == .ok)
+            }
+            let (accountID, priceID) = try #require(try await harness.rows("SELECT account_id, price_id FROM usage_events").first?
+                .decode((Int64, Int64).self))
+            let attempts: [(PostgresQuery, String)] = [
+                ("DELETE FROM accounts WHERE id = \(accountID)", "42501"),
+                ("DELETE FROM model_prices WHERE id = \(priceID)", "42501"),
+                // The ids are identity columns: an explicit value is refused (428C9), DEFAULT would renumber.
+                ("UPDATE accounts SET id = DEFAULT WHERE id = \(accountID)", "23001"),
+                ("UPDATE model_prices SET id = DEFAULT WHERE id = \(priceID)", "23001"),
+            ]
+            for (statement, expected) in attempts {
+                do {
+                    _ = try await harness.rows(statement)
+                    Issue.record("\(statement.sql) succeeded")
+                } catch let error as PostgresError {
+                    #expect(error.sqlState == expected, "\(statement.sql): \(error.sqlState ?? "-")")
+                }
+            }
+            // Other changes to those rows still work.
+            _ = try await harness.rows("UPDATE accounts SET name = 'Renamed' WHERE id = \(accountID)")
+            let name = try await harness.rows("SELECT name FROM accounts WHERE id = \(accountID)").first?.decode(String.self, at: 0)
+            #expect(name == "Renamed")
+            try await expectRollupsMatchEvents(harness)
+        }
+    }
+}

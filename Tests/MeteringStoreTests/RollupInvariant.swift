@@ -4,8 +4,16 @@ import Testing
 
 /// The invariant every ingest test ends with: `daily_usage`, `period_usage` and
 /// `daily_operator_usage` equal the sums over raw `usage_events`, exactly, row for row (latency
-/// histogram included, recomputed here in Swift from `duration_ms`).
+/// histogram included, recomputed here in Swift from `duration_ms`); and every event names an
+/// existing account and price (usage_events has no foreign keys since migration 0014).
 func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    let orphans = try await harness.rows(
+        """
+        SELECT count(*) FROM usage_events u
+        WHERE NOT EXISTS (SELECT FROM accounts a WHERE a.id = u.account_id)
+           OR (u.price_id IS NOT NULL AND NOT EXISTS (SELECT FROM model_prices p WHERE p.id = u.price_id))
+        """).first?.decode(Int.self, at: 0)
+    #expect(orphans == 0, "events naming a missing account or price", sourceLocation: sourceLocation)
     struct Daily: Hashable {
         var events = 0, failures = 0, input = 0, cached = 0, output = 0, cost = 0, credits = 0
         var latency = [Int](repeating: 0, count: 20)
