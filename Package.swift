@@ -204,7 +204,7 @@ let package = Package(
             name: "MeteringStoreTests",
             dependencies: [
                 "MeteringStore", "Metering", "TallyWeb", "TallyTestSupport", "Postgres", "TallyDatabase", "TallyAccess",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TallyCrypto", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -14,7 +14,7 @@ struct EventRows {
     var units: [Int64] = []
     var success: [Bool] = []
     var durations: [Int64?] = []
-    var endUserHashes: [String?] = []
+    var endUserHashes: [Data?] = []
     var occurredAt: [Date] = []
     var localDays: [String] = []
     var periodStarts: [Date] = []
@@ -23,7 +23,7 @@ struct EventRows {
     var unpriced: [Bool] = []
     var credits: [Int64] = []
     var metadata: [String?] = []
-    var fingerprints: [String] = []
+    var fingerprints: [Data] = []
 
     /// The fingerprint of each (account id, event id) in the batch.
     var fingerprintByKey: [EventKey: [UInt8]] = [:]
@@ -74,7 +74,7 @@ struct EventRows {
         units.append(event.outputUnits)
         success.append(event.success)
         durations.append(event.durationMS)
-        endUserHashes.append(event.endUser.map { Hex.encode(HMAC.sha256(key: endUserKey, message: $0)) })
+        endUserHashes.append(event.endUser.map { Data(HMAC.sha256(key: endUserKey, message: $0)) })
         occurredAt.append(event.occurredAt)
         localDays.append(localDay)
         periodStarts.append(period.start)
@@ -83,7 +83,7 @@ struct EventRows {
         unpriced.append(cost.isUnpriced)
         credits.append(earned.millis)
         metadata.append(event.metadata)
-        fingerprints.append(Hex.encode(event.fingerprint))
+        fingerprints.append(Data(event.fingerprint))
         fingerprintByKey[EventKey(accountID: account.id, eventID: event.id)] = event.fingerprint
     }
 }

@@ -56,12 +56,17 @@ public struct EventValidator: Sendable {
     /// Keeps the first of each (account, id); an exact repeat counts as a duplicate, a repeat
     /// with another payload is a problem.
     static func deduplicate(_ events: [UsageEvent]) -> ([UsageEvent], Int, [EventProblem]) {
-        var seen: [String: [UInt8]] = [:]
+        struct Key: Hashable {
+            let account: String
+            let id: String
+        }
+        var seen: [Key: [UInt8]] = [:]
+        seen.reserveCapacity(events.count)
         var unique: [UsageEvent] = []
         var repeats = 0
         var problems: [EventProblem] = []
         for event in events {
-            let key = JSONValue.quote(event.account) + " " + JSONValue.quote(event.id)
+            let key = Key(account: event.account, id: event.id)
             if let fingerprint = seen[key] {
                 if fingerprint == event.fingerprint {
                     repeats += 1

@@ -116,8 +116,8 @@ public struct IngestService: Sendable {
                     output_tokens, output_units, success, duration_ms, end_user_hash, occurred_at, received_at,
                     local_day, period_start, cost, price_id, unpriced, credits, metadata, fingerprint)
                 SELECT account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
-                    output_units, success, duration_ms, decode(end_user_hash, 'hex'), occurred_at, \(receivedAt),
-                    local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, decode(fingerprint, 'hex')
+                    output_units, success, duration_ms, end_user_hash, occurred_at, \(receivedAt),
+                    local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, fingerprint
                 FROM e ORDER BY account_id, event_id
                 ON CONFLICT (account_id, event_id) DO NOTHING
                 RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens, output_units,

@@ -68,7 +68,8 @@ extension JSONValue {
 
         private mutating func object(depth: Int) throws(ParseError) -> JSONValue {
             index += 1
-            var fields: [String: JSONValue] = [:]
+            // An event has about eight fields: no rehashing while they are added.
+            var fields = [String: JSONValue](minimumCapacity: 8)
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1

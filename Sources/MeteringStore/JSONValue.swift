@@ -45,15 +45,6 @@ public enum JSONValue: Sendable, Hashable, Decodable {
         return out
     }
 
-    /// The canonical text of an object given as key-value pairs with distinct keys: the same
-    /// text as `.object(Dictionary(pairs)).canonical`, without hashing the keys.
-    static func canonicalObject(_ pairs: [(key: String, value: JSONValue)]) -> String {
-        var out = ""
-        out.reserveCapacity(256)
-        writeObject(pairs.sorted { $0.key < $1.key }, to: &out)
-        return out
-    }
-
     private func write(to out: inout String) {
         switch self {
         case .null: out += "null"
@@ -82,13 +73,6 @@ public enum JSONValue: Sendable, Hashable, Decodable {
             field.value.write(to: &out)
         }
         out += "}"
-    }
-
-    /// A JSON string literal (control characters escaped).
-    static func quote(_ text: String) -> String {
-        var out = ""
-        appendQuoted(text, to: &out)
-        return out
     }
 
     /// Appends `text` as a JSON string literal; text with nothing to escape is appended whole.

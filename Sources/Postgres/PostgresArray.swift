@@ -6,23 +6,49 @@ public protocol PostgresArrayElement: PostgresEncodable, PostgresDecodable {
     static var arrayType: PostgresType { get }
     /// The element type that array elements are decoded as.
     static var elementType: PostgresType { get }
+    /// Appends the element as it is written inside an array literal: `NULL`, or its text,
+    /// quoted unless nothing in it could need quoting (numbers, booleans, timestamps).
+    func appendArrayElement(to out: inout [UInt8]) throws(PostgresError)
+}
+
+extension PostgresArrayElement {
+    /// The element's text, in double quotes, with `"` and `\` escaped.
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        guard let text = try postgresText() else {
+            out.append(contentsOf: "NULL".utf8)
+            return
+        }
+        PostgresArrayLiteral.appendQuoted(text.utf8, to: &out)
+    }
 }
 
 extension Bool: PostgresArrayElement {
     public static var arrayType: PostgresType { .boolArray }
     public static var elementType: PostgresType { .bool }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(self ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
 }
 extension Int: PostgresArrayElement {
     public static var arrayType: PostgresType { .int8Array }
     public static var elementType: PostgresType { .int8 }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: String(self).utf8)
+    }
 }
 extension Int64: PostgresArrayElement {
     public static var arrayType: PostgresType { .int8Array }
     public static var elementType: PostgresType { .int8 }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: String(self).utf8)
+    }
 }
 extension Int32: PostgresArrayElement {
     public static var arrayType: PostgresType { .int4Array }
     public static var elementType: PostgresType { .int4 }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: String(self).utf8)
+    }
 }
 extension Double: PostgresArrayElement {
     public static var arrayType: PostgresType { .float8Array }
@@ -39,45 +65,54 @@ extension UUID: PostgresArrayElement {
 extension Date: PostgresArrayElement {
     public static var arrayType: PostgresType { .timestamptzArray }
     public static var elementType: PostgresType { .timestamptz }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: PostgresTimestamp.format(self).utf8)
+    }
+}
+extension Data: PostgresArrayElement {
+    public static var arrayType: PostgresType { .byteaArray }
+    public static var elementType: PostgresType { .bytea }
+    /// `"\\x0a1b…"`: bytea's hex format, its backslash escaped for the array literal.
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: #""\\x"#.utf8)
+        for byte in self {
+            out.append(PostgresArrayLiteral.hexDigits[Int(byte >> 4)])
+            out.append(PostgresArrayLiteral.hexDigits[Int(byte & 0x0F)])
+        }
+        out.append(UInt8(ascii: "\""))
+    }
 }
 extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement {
     public static var arrayType: PostgresType { Wrapped.arrayType }
     public static var elementType: PostgresType { Wrapped.elementType }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        switch self {
+        case .none: out.append(contentsOf: "NULL".utf8)
+        case .some(let value): try value.appendArrayElement(to: &out)
+        }
+    }
 }
 
 /// The element types each array type may be read from (e.g. an `int4[]` column into `[Int]`).
 private let arrayElementTypes: [PostgresType: PostgresType] = [
     .boolArray: .bool, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8,
     .float4Array: .float4, .float8Array: .float8, .textArray: .text, .varcharArray: .varchar,
-    .uuidArray: .uuid, .timestamptzArray: .timestamptz,
+    .uuidArray: .uuid, .timestamptzArray: .timestamptz, .byteaArray: .bytea,
 ]
 
 extension Array: PostgresEncodable where Element: PostgresArrayElement {
     public static var postgresType: PostgresType { Element.arrayType }
 
-    /// `{"a","b",NULL}`: every element quoted, so no element text needs inspection beyond
-    /// escaping `"` and `\`. Built as bytes: batches bind arrays of thousands of elements.
+    /// `{"a","b",NULL}` or `{1,2,NULL}`: texts quoted with `"` and `\` escaped, numbers,
+    /// booleans and timestamps bare (see `appendArrayElement`). Built as bytes: batches bind
+    /// arrays of thousands of elements.
     public func postgresText() throws(PostgresError) -> String? {
         var out: [UInt8] = []
         out.reserveCapacity(2 + count * 8)
         out.append(UInt8(ascii: "{"))
         for index in indices {
             if index > startIndex { out.append(UInt8(ascii: ",")) }
-            guard let text = try self[index].postgresText() else {
-                out.append(contentsOf: "NULL".utf8)
-                continue
-            }
-            out.append(UInt8(ascii: "\""))
-            let utf8 = text.utf8
-            if utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                for byte in utf8 {
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-                    out.append(byte)
-                }
-            } else {
-                out.append(contentsOf: utf8)
-            }
-            out.append(UInt8(ascii: "\""))
+            try self[index].appendArrayElement(to: &out)
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
@@ -106,8 +141,24 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
     }
 }
 
-/// Parses the text form of a one-dimensional array, `{1,2,"a b",NULL}`.
+/// The text form of a one-dimensional array, `{1,2,"a b",NULL}`.
 enum PostgresArrayLiteral {
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `text` in double quotes, with `"` and `\` escaped by a backslash.
+    static func appendQuoted(_ text: String.UTF8View, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if text.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            for byte in text {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
+                out.append(byte)
+            }
+        } else {
+            out.append(contentsOf: text)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// The elements' texts (nil for NULL), or nil when the text is not a 1-D array literal.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> [[UInt8]?]? {
         guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { return nil }

@@ -42,9 +42,14 @@ extension FixedWidthInteger where Self: SignedInteger {
         guard type == .int2 || type == .int4 || type == .int8 || type == .oidType else { throw .wrongType(type) }
         var scanner = ByteScanner(bytes: bytes)
         let negative = scanner.skip("-")
-        guard let magnitude = scanner.number(), scanner.atEnd else { throw PostgresDecodeFailure("\(type) that does not parse") }
-        let value = negative ? -magnitude : magnitude
-        guard let result = Self(exactly: value) else { throw PostgresDecodeFailure("\(type) \(value), out of range") }
+        guard let magnitude = scanner.magnitude(), scanner.atEnd else { throw PostgresDecodeFailure("\(type) that does not parse") }
+        // Int64.min's magnitude is one more than Int64.max: build the negative value from it.
+        let value = negative
+            ? (magnitude <= UInt64(Int64.max) + 1 ? Int64(bitPattern: 0 &- magnitude) : nil)
+            : Int64(exactly: magnitude)
+        guard let value, let result = Self(exactly: value) else {
+            throw PostgresDecodeFailure("\(type) \(negative ? "-" : "")\(magnitude), out of range")
+        }
         return result
     }
 }

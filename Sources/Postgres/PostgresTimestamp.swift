@@ -128,17 +128,25 @@ struct ByteScanner {
         return Int(bytes[index] - 48)
     }
 
-    /// Reads exactly `digits` digits, or (with nil) one or more.
-    mutating func number(digits: Int? = nil) -> Int64? {
-        var value: Int64 = 0
+    /// Reads exactly `digits` digits, or (with nil) one or more; nil past `UInt64.max`.
+    mutating func magnitude(digits: Int? = nil) -> UInt64? {
+        var value: UInt64 = 0
         var count = 0
         while digits.map({ count < $0 }) ?? true, let digit = digit() {
-            value = value * 10 + Int64(digit)
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else { return nil }
+            value = sum
             count += 1
         }
         if count == 0 { return nil }
         if let digits, count != digits { return nil }
         return value
+    }
+
+    /// Reads exactly `digits` digits, or (with nil) one or more; nil past `Int64.max`.
+    mutating func number(digits: Int? = nil) -> Int64? {
+        magnitude(digits: digits).flatMap { Int64(exactly: $0) }
     }
 
     mutating func sign() -> Int64? {

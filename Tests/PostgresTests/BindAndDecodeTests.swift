@@ -103,6 +103,32 @@ struct BindAndDecodeTests {
         }
     }
 
+    @Test("arrays of every element type bind and come back equal, NULLs and tricky texts included")
+    func arrayBinds() async throws {
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            let bytes: [Data] = [Data(), Data([0, 1, 0x5C, 0x22, 0xFF]), Data((0...255).map { UInt8($0) })]
+            let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_795_000_000.123456), Date(timeIntervalSince1970: -86_400.5)]
+            let row = try #require(try await connection.query(
+                """
+                SELECT \([Int64.min, -1, 0, Int64.max]), \([Int32(-7), nil, Int32.max]), \([true, false]), \(dates),
+                       \(bytes), \([Data?.none, Data([7])]), \(["a", "", "NULL", "q\"uote", "back\\slash", "{x,y}", " sp "]),
+                       \(["x", nil] as [String?]), array_length(\([Data([1])]), 1), (\(bytes))[2] = '\\x00015c22ff'::bytea
+                """).first)
+            #expect(try row.decode([Int64].self, at: 0) == [Int64.min, -1, 0, Int64.max])
+            #expect(try row.decode([Int?].self, at: 1) == [-7, nil, Int(Int32.max)])
+            #expect(try row.decode([Bool].self, at: 2) == [true, false])
+            #expect(try row.decode([Date].self, at: 3).map(\.timeIntervalSince1970) == dates.map(\.timeIntervalSince1970))
+            #expect(try row.decode([Data].self, at: 4) == bytes)
+            #expect(try row.decode([Data?].self, at: 5) == [nil, Data([7])])
+            #expect(try row.decode([String].self, at: 6) == ["a", "", "NULL", "q\"uote", "back\\slash", "{x,y}", " sp "])
+            #expect(try row.decode([String?].self, at: 7) == ["x", nil])
+            #expect(try row.decode(Int.self, at: 8) == 1)
+            #expect(try row.decode(Bool.self, at: 9))
+        }
+    }
+
     @Test("a decode error names the column, the expected type and what it got")
     func decodeErrorText() async throws {
         try await TestDatabase.with { database in
