@@ -9,9 +9,19 @@ public protocol PostgresArrayElement: PostgresEncodable, PostgresDecodable {
     /// Appends the element as it is written inside an array literal: `NULL`, or its text,
     /// quoted unless nothing in it could need quoting (numbers, booleans, timestamps).
     func appendArrayElement(to out: inout [UInt8]) throws(PostgresError)
+    /// Appends `elements`, comma-separated: one call per array, so the per-element calls are
+    /// made from code that knows the element type.
+    static func appendArrayElements(_ elements: [Self], to out: inout [UInt8]) throws(PostgresError)
 }
 
 extension PostgresArrayElement {
+    public static func appendArrayElements(_ elements: [Self], to out: inout [UInt8]) throws(PostgresError) {
+        for index in elements.indices {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            try elements[index].appendArrayElement(to: &out)
+        }
+    }
+
     /// The element's text, in double quotes, with `"` and `\` escaped.
     public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         guard let text = try postgresText() else {
@@ -91,6 +101,16 @@ extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement {
         case .some(let value): try value.appendArrayElement(to: &out)
         }
     }
+    public static func appendArrayElements(_ elements: [Wrapped?], to out: inout [UInt8]) throws(PostgresError) {
+        for index in elements.indices {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if let value = elements[index] {
+                try value.appendArrayElement(to: &out)
+            } else {
+                out.append(contentsOf: "NULL".utf8)
+            }
+        }
+    }
 }
 
 /// The element types each array type may be read from (e.g. an `int4[]` column into `[Int]`).
@@ -110,10 +130,7 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
         var out: [UInt8] = []
         out.reserveCapacity(2 + count * 8)
         out.append(UInt8(ascii: "{"))
-        for index in indices {
-            if index > startIndex { out.append(UInt8(ascii: ",")) }
-            try self[index].appendArrayElement(to: &out)
-        }
+        try Element.appendArrayElements(self, to: &out)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
