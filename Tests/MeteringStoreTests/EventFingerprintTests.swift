@@ -30,7 +30,7 @@ struct EventFingerprintTests {
 
     @Test("fingerprints equal SHA-256 of the normalised payload as JSONValue's canonical text, for 2,000 generated events")
     func matchesCanonicalJSON() throws {
-        var random = SplitMix(seed: 20261123)
+        var random = SeededGenerator(seed: 20261123)  // ConcurrencyTests.swift
         let texts = ["a", "plain-id", "quote\"d", "back\\slash", "tab\tand\nnewline", "\u{01}\u{1F}", "é ü 日本", "emoji 🧾", "x/y"]
         func text() -> String { (0..<Int(random.next() % 3 + 1)).map { _ in texts[Int(random.next() % UInt64(texts.count))] }.joined() }
         func maybe<T>(_ make: () -> T) -> T? { random.next() % 3 == 0 ? nil : make() }
@@ -79,18 +79,5 @@ struct EventFingerprintTests {
             if occurredAt != nil { normalised["occurred_at"] = .number(event.occurredAt.timeIntervalSince1970) }
             #expect(event.fingerprint == SHA256.hash(JSONValue.object(normalised).canonical), "\(body)")
         }
-    }
-}
-
-/// A small deterministic generator, so a failure names a reproducible case.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
