@@ -37,7 +37,6 @@ let package = Package(
             name: "TemplateFuzz",
             dependencies: [.product(name: "Templating", package: "tally")]
         ),
-        // Pool round trips and COPY against pgbench and psql on the same cluster.
         // Ingest events/s with the threshold-alert check on and off.
         .executableTarget(
             name: "AlertsBenchmark",
@@ -47,6 +46,7 @@ let package = Package(
                 .product(name: "TallyTestSupport", package: "tally"),
             ]
         ),
+        // Pool round trips and COPY against pgbench and psql on the same cluster.
         .executableTarget(
             name: "PostgresBenchmark",
             dependencies: [

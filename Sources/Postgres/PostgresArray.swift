@@ -85,10 +85,7 @@ extension Data: PostgresArrayElement {
     /// `"\\x0a1b…"`: bytea's hex format, its backslash escaped for the array literal.
     public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         out.append(contentsOf: #""\\x"#.utf8)
-        for byte in self {
-            out.append(PostgresArrayLiteral.hexDigits[Int(byte >> 4)])
-            out.append(PostgresArrayLiteral.hexDigits[Int(byte & 0x0F)])
-        }
+        appendHexDigits(to: &out)
         out.append(UInt8(ascii: "\""))
     }
 }
@@ -160,8 +157,6 @@ extension Array: PostgresDecodable where Element: PostgresArrayElement {
 
 /// The text form of a one-dimensional array, `{1,2,"a b",NULL}`.
 enum PostgresArrayLiteral {
-    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Appends `text` in double quotes, with `"` and `\` escaped by a backslash.
     static func appendQuoted(_ text: String.UTF8View, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))

@@ -70,15 +70,19 @@ extension Data: PostgresEncodable {
     public static var postgresType: PostgresType { .bytea }
     /// bytea's hex format: `\x` followed by two hex digits per byte.
     public func postgresText() throws(PostgresError) -> String? {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
-        var out = [UInt8](repeating: 0, count: 2 + count * 2)
-        out[0] = UInt8(ascii: "\\")
-        out[1] = UInt8(ascii: "x")
-        for (index, byte) in enumerated() {
-            out[2 + index * 2] = digits[Int(byte >> 4)]
-            out[3 + index * 2] = digits[Int(byte & 0x0F)]
-        }
+        var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        appendHexDigits(to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Two lowercase hex digits per byte.
+    func appendHexDigits(to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        out.reserveCapacity(out.count + count * 2)
+        for byte in self {
+            out.append(digits.utf8Start[Int(byte >> 4)])
+            out.append(digits.utf8Start[Int(byte & 0x0F)])
+        }
     }
 }
 

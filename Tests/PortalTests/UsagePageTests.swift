@@ -15,23 +15,9 @@ struct UsagePageTests {
             + "<td class=\"num\">\(ValueFormat.count.exact(tokens))</td><td class=\"num\">\(creditsText(credits))</td></tr>"
     }
 
-    /// The catalog, the portal account with its usage, and the member signed in.
-    static func withSignedInMember(
-        _ body: @escaping @Sendable (WebHarness, any TestClientProtocol, BrowserState) async throws -> Void
-    ) async throws {
-        try await WebHarness.with { harness in
-            try await harness.seedBasicCatalog()
-            try await harness.portalAccount()
-            try await DashboardTests.seedUsage(harness)
-            try await harness.withClient { client in
-                try await body(harness, client, try await harness.signIn(client, "member@acme.test"))
-            }
-        }
-    }
-
     @Test("the daily totals and the CSV equal SQL sums over raw events per local day; filters narrow both")
     func totalsAndCSVMatchRawEvents() async throws {
-        try await Self.withSignedInMember { harness, client, browser in
+        try await DashboardTests.withSeededMember { harness, client, browser in
             let query = "?range=custom&from=2027-01-31&to=2027-02-20"
             let page = try await client.get("/usage" + query, as: browser)
             #expect(page.status == .ok)
@@ -60,7 +46,7 @@ struct UsagePageTests {
 
     @Test("presets resolve on the account's calendar and links keep the filters")
     func presets() async throws {
-        try await Self.withSignedInMember { harness, client, browser in
+        try await DashboardTests.withSeededMember { harness, client, browser in
             let period = try await client.get("/usage", as: browser).text
             #expect(period.contains("1 February 2027 – 20 February 2027"))
             #expect(period.contains("<a href=\"?range=period\"") == false)
@@ -78,7 +64,7 @@ struct UsagePageTests {
 
     @Test("the filter form keeps a preset when its dates are left alone, and edited dates make it custom")
     func formKeepsThePreset() async throws {
-        try await Self.withSignedInMember { harness, client, browser in
+        try await DashboardTests.withSeededMember { harness, client, browser in
             let week = try await client.get("/usage?range=7d", as: browser).text
             #expect(week.contains("<input type=\"hidden\" name=\"range\" value=\"7d\">"))
             #expect(week.contains("value=\"2027-02-14\"") && week.contains("value=\"2027-02-20\""))
