@@ -12,6 +12,11 @@ public protocol PostgresArrayElement: PostgresEncodable, PostgresDecodable {
     /// Appends `elements`, comma-separated: one call per array, so the per-element calls are
     /// made from code that knows the element type.
     static func appendArrayElements(_ elements: [Self], to out: inout [UInt8]) throws(PostgresError)
+    /// Appends the element as a binary array holds it: its byte length (big-endian, -1 for
+    /// NULL), then its binary form (see PostgresArray+Binary.swift).
+    func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError)
+    /// Appends `elements` in binary, one call per array; returns whether any was NULL.
+    static func appendBinaryArrayElements(_ elements: [Self], to out: inout [UInt8]) throws(PostgresError) -> Bool
 }
 
 extension PostgresArrayElement {
@@ -130,6 +135,11 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
         try Element.appendArrayElements(self, to: &out)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Bound in binary: the server copies each element instead of parsing its text.
+    public func postgresParameter() throws(PostgresError) -> PostgresParameter {
+        .binary(try postgresBinaryArray())
     }
 }
 

@@ -4,11 +4,11 @@ import Foundation
 /// The blocking libpq calls; only ever called on a thread-pool thread.
 extension PostgresConnection {
     static func blockingExecute(
-        _ handle: OpaquePointer, sql: String, types: [UInt32], values: [String?]
+        _ handle: OpaquePointer, sql: String, types: [UInt32], parameters: BoundParameters
     ) throws(PostgresError) -> PostgresResult {
-        let result: OpaquePointer? = withOptionalCStrings(values) { pointers in
+        let result: OpaquePointer? = parameters.withLibPQArguments { values, lengths, formats in
             types.withUnsafeBufferPointer { typeBuffer in
-                PQexecParams(handle, sql, Int32(values.count), typeBuffer.baseAddress, pointers, nil, nil, 0)
+                PQexecParams(handle, sql, Int32(parameters.count), typeBuffer.baseAddress, values, lengths, formats, 0)
             }
         }
         return try checked(result, connection: handle)
@@ -22,10 +22,10 @@ extension PostgresConnection {
     }
 
     static func blockingExecutePrepared(
-        _ handle: OpaquePointer, name: String, values: [String?]
+        _ handle: OpaquePointer, name: String, parameters: BoundParameters
     ) throws(PostgresError) -> PostgresResult {
-        let result: OpaquePointer? = withOptionalCStrings(values) { pointers in
-            PQexecPrepared(handle, name, Int32(values.count), pointers, nil, nil, 0)
+        let result: OpaquePointer? = parameters.withLibPQArguments { values, lengths, formats in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, lengths, formats, 0)
         }
         return try checked(result, connection: handle)
     }
@@ -64,16 +64,6 @@ extension PostgresConnection {
 /// Calls `body` with `strings` as a NULL-terminated array of C strings, as libpq's keyword arrays are.
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
     let duplicated: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]
-    defer { duplicated.forEach { free($0) } }
-    return duplicated.withUnsafeBufferPointer { buffer in
-        buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }
-    }
-}
-
-/// Like `withCStrings`, with nil entries passed as NULL (SQL NULL parameters); no terminator.
-func withOptionalCStrings<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
-    if strings.isEmpty { return body(nil) }
-    let duplicated: [UnsafeMutablePointer<CChar>?] = strings.map { $0.map { strdup($0) } ?? nil }
     defer { duplicated.forEach { free($0) } }
     return duplicated.withUnsafeBufferPointer { buffer in
         buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { body($0) }

@@ -7,12 +7,12 @@ import CLibPQ
 /// with the next statement: a scoped transaction of N statements costs N + 1 round trips
 /// (its statements and COMMIT) instead of N + 3.
 extension PostgresConnection {
-    /// One statement of a pipeline: its SQL, parameter types and text values, and how the
+    /// One statement of a pipeline: its SQL, parameter types and values, and how the
     /// connection's statement cache runs it.
     struct PipelinedStatement: Sendable {
         let sql: String
         let types: [UInt32]
-        let values: [String?]
+        let parameters: BoundParameters
         let plan: PreparedStatements.Plan
     }
 
@@ -39,17 +39,17 @@ extension PostgresConnection {
     /// explicit one). A failed send means the connection is broken.
     static func sendUnit(_ handle: OpaquePointer, _ statements: [PipelinedStatement]) throws(PostgresError) {
         for statement in statements {
-            let sent: Int32 = withOptionalCStrings(statement.values) { pointers in
+            let sent: Int32 = statement.parameters.withLibPQArguments { values, lengths, formats in
                 statement.types.withUnsafeBufferPointer { typeBuffer in
-                    let count = Int32(statement.values.count)
+                    let count = Int32(statement.parameters.count)
                     switch statement.plan {
                     case .unprepared:
-                        return PQsendQueryParams(handle, statement.sql, count, typeBuffer.baseAddress, pointers, nil, nil, 0)
+                        return PQsendQueryParams(handle, statement.sql, count, typeBuffer.baseAddress, values, lengths, formats, 0)
                     case .prepared(let name):
-                        return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
+                        return PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0)
                     case .prepare(let name):
                         guard PQsendPrepare(handle, name, statement.sql, count, typeBuffer.baseAddress) == 1 else { return 0 }
-                        return PQsendQueryPrepared(handle, name, count, pointers, nil, nil, 0)
+                        return PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0)
                     }
                 }
             }
@@ -109,8 +109,8 @@ extension PostgresConnection {
 }
 
 extension PostgresConnection.PipelinedStatement {
-    /// `text`, to run as `plan` says.
-    init(_ text: TextStatement, plan: PreparedStatements.Plan) {
-        self.init(sql: text.sql, types: text.types, values: text.values, plan: plan)
+    /// `bound`, to run as `plan` says.
+    init(_ bound: BoundStatement, plan: PreparedStatements.Plan) {
+        self.init(sql: bound.sql, types: bound.types, parameters: bound.parameters, plan: plan)
     }
 }

@@ -110,12 +110,12 @@ public final class PostgresConnection: @unchecked Sendable {
             result = try await run { handle throws(PostgresError) in
                 switch statement.plan {
                 case .unprepared:
-                    return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, values: statement.values)
+                    return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, parameters: statement.parameters)
                 case .prepared(let name):
-                    return try Self.blockingExecutePrepared(handle, name: name, values: statement.values)
+                    return try Self.blockingExecutePrepared(handle, name: name, parameters: statement.parameters)
                 case .prepare(let name):
                     try Self.blockingPrepare(handle, name: name, sql: statement.sql, types: statement.types)
-                    return try Self.blockingExecutePrepared(handle, name: name, values: statement.values)
+                    return try Self.blockingExecutePrepared(handle, name: name, parameters: statement.parameters)
                 }
             }
         } catch let error as PostgresError {
@@ -170,10 +170,10 @@ public final class PostgresConnection: @unchecked Sendable {
         return results
     }
 
-    /// A statement's text values and its plan in the statement cache.
+    /// A statement's bound values and its plan in the statement cache.
     private func pipelined(_ query: PostgresQuery) throws -> PipelinedStatement {
-        let text = try TextStatement(query)
-        return PipelinedStatement(text, plan: statements.lookup(sql: text.sql, types: text.types))
+        let bound = try BoundStatement(query)
+        return PipelinedStatement(bound, plan: statements.lookup(sql: bound.sql, types: bound.types))
     }
 
     /// Runs a statement for its effect; returns the number of rows it affected.

@@ -2,12 +2,22 @@ import Foundation
 
 /// A Swift value that can be bound as a query parameter or written by COPY.
 ///
-/// Values travel in PostgreSQL's text format. `nil` from `postgresText()` is SQL NULL.
+/// Values travel in PostgreSQL's text format, arrays bound as parameters in its binary format
+/// (see `PostgresParameter`). `nil` from `postgresText()` is SQL NULL.
 public protocol PostgresEncodable: Sendable {
     /// The parameter type sent with the bind; `.unspecified` lets the server infer it.
     static var postgresType: PostgresType { get }
     /// The value in PostgreSQL's text format, or `nil` for NULL.
     func postgresText() throws(PostgresError) -> String?
+    /// The value as a statement's parameter; by default its text.
+    func postgresParameter() throws(PostgresError) -> PostgresParameter
+}
+
+extension PostgresEncodable {
+    public func postgresParameter() throws(PostgresError) -> PostgresParameter {
+        guard let text = try postgresText() else { return .null }
+        return .text(text)
+    }
 }
 
 extension String: PostgresEncodable {
@@ -92,6 +102,12 @@ extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
         switch self {
         case .none: return nil
         case .some(let value): return try value.postgresText()
+        }
+    }
+    public func postgresParameter() throws(PostgresError) -> PostgresParameter {
+        switch self {
+        case .none: return .null
+        case .some(let value): return try value.postgresParameter()
         }
     }
 }

@@ -19,6 +19,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case nulInString
         /// A COPY was aborted or failed.
         case copyFailed
+        /// A bound value is larger than the protocol can carry (2 GiB) or outside its type's range.
+        case parameterOutOfRange
     }
 
     /// The category of the failure.
@@ -52,7 +54,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             // Class 08 (connection exception), 57P0x (shutdown / cannot connect now), 53 (resources).
             guard let state = sqlState else { return false }
             return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53")
-        case .nulInString, .copyFailed: return false
+        case .nulInString, .copyFailed, .parameterOutOfRange: return false
         }
     }
 
@@ -65,6 +67,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case .poolClosed: return "database pool is closed"
         case .server: return "database error (SQLSTATE \(sqlState ?? "?????"))"
         case .nulInString: return "a text value contains a NUL character, which the database cannot store"
+        case .parameterOutOfRange: return "a value is outside what the database can store"
         case .copyFailed: return "bulk copy failed" + (sqlState.map { " (SQLSTATE \($0))" } ?? "")
         }
     }

@@ -21,7 +21,7 @@ import Logging
 final class SharedPipeline: Sendable {
     /// One caller's statements and where its answer goes.
     struct Unit: Sendable {
-        let statements: [TextStatement]
+        let statements: [BoundStatement]
         let continuation: CheckedContinuation<[PostgresResult], any Error>
     }
 
@@ -38,7 +38,7 @@ final class SharedPipeline: Sendable {
 
     /// Runs `queries` as one implicit transaction; their results, in order.
     func run(_ queries: [PostgresQuery]) async throws -> [PostgresResult] {
-        let statements = try queries.map(TextStatement.init)
+        let statements = try queries.map(BoundStatement.init)
         return try await withCheckedThrowingContinuation { continuation in
             if !queue.put(Unit(statements: statements, continuation: continuation)) {
                 continuation.resume(throwing: PostgresError(.poolClosed))
@@ -58,19 +58,16 @@ final class SharedPipeline: Sendable {
     }
 }
 
-/// A statement's SQL and its binds as text, before a connection's statement cache plans it.
-struct TextStatement: Sendable {
+/// A statement's SQL and its bound parameters, before a connection's statement cache plans it.
+struct BoundStatement: Sendable {
     let sql: String
     let types: [UInt32]
-    let values: [String?]
+    let parameters: BoundParameters
 
     init(_ query: PostgresQuery) throws {
         sql = query.sql
         types = query.binds.map { type(of: $0).postgresType.oid }
-        var values: [String?] = []
-        values.reserveCapacity(query.binds.count)
-        for bind in query.binds { values.append(try bind.postgresText()) }
-        self.values = values
+        parameters = try BoundParameters(query.binds)
     }
 }
 
@@ -211,7 +208,7 @@ private final class Lane: @unchecked Sendable {
     /// nothing else in the round trip may rely on it. It counts as prepared once its unit
     /// succeeded (`settle`).
     private func plan(
-        _ statement: TextStatement, preparing: inout Set<PreparedStatements.Key>
+        _ statement: BoundStatement, preparing: inout Set<PreparedStatements.Key>
     ) -> PostgresConnection.PipelinedStatement {
         var plan = statements.lookup(sql: statement.sql, types: statement.types)
         if case .prepare = plan, !preparing.insert(PreparedStatements.Key(sql: statement.sql, types: statement.types)).inserted {

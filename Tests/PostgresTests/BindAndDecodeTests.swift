@@ -129,6 +129,46 @@ struct BindAndDecodeTests {
         }
     }
 
+    @Test("an array parameter is sent in binary, and the server reads it as it reads the array's text")
+    func binaryArraysMatchText() async throws {
+        // The layout: 1 dimension, a NULL flag, the element OID, length and lower bound, then
+        // each element's length and bytes (-1: NULL).
+        #expect(try [Int64(1), nil].postgresParameter() == .binary(
+            [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 20, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF]))
+        #expect(throws: PostgresError.self) { try ["a\u{0}b"].postgresParameter() }
+        var generator = SystemRandomNumberGenerator()
+        // From 1583 to 9999, on both sides of 1970 and 2000, with microseconds.
+        let dates = (0..<2_000).map { _ in
+            Date(timeIntervalSince1970: Double(Int64.random(in: -12_212_553_600...253_402_300_799, using: &generator))
+                + Double(Int64.random(in: 0..<1_000_000, using: &generator)) / 1_000_000)
+        } + [Date(timeIntervalSince1970: 946_684_800), Date(timeIntervalSince1970: 946_684_799.999_999), Date(timeIntervalSince1970: -0.000_001)]
+        let texts = ["", "a", "q\"uote", "back\\slash", "{x,y}", " sp ", "NULL", "grüße 東京 🙂"] + (0..<200).map { _ in
+            String(decoding: (0..<Int.random(in: 1...40, using: &generator)).map { _ in UInt8.random(in: 1...127, using: &generator) }, as: UTF8.self)
+        }
+        let doubles = [0, -0.0, 1.5, -2.25e-300, .greatestFiniteMagnitude, .infinity, -.infinity, .nan]
+        try await TestDatabase.with { database in
+            let connection = try await database.connect(as: .owner)
+            defer { connection.close() }
+            func sameAsText<Element: PostgresArrayElement>(_ array: [Element], _ type: String) async throws -> Bool {
+                let text = try #require(try array.postgresText())
+                let query: PostgresQuery = "SELECT \(array) IS NOT DISTINCT FROM (\(text))::\(unsafeRaw: type)[]"
+                return try #require(try await connection.query(query).first).decode(Bool.self)
+            }
+            #expect(try await sameAsText([Int64.min, -1, 0, 1, Int64.max], "int8"))
+            #expect(try await sameAsText([Int.min, 42, Int.max], "int8"))
+            #expect(try await sameAsText([Int32.min, nil, Int32.max], "int4"))
+            #expect(try await sameAsText([true, false, nil], "bool"))
+            #expect(try await sameAsText(doubles, "float8"))
+            #expect(try await sameAsText(texts, "text"))
+            #expect(try await sameAsText([UUID(), UUID(), nil], "uuid"))
+            #expect(try await sameAsText(dates, "timestamptz"))
+            #expect(try await sameAsText([Data(), Data([0, 0x5C, 0xFF]), Data((0...255).map { UInt8($0) }), nil], "bytea"))
+            #expect(try await sameAsText([Int64](), "int8"))
+            let empty = try #require(try await connection.query("SELECT cardinality(\([String]()))").first)
+            #expect(try empty.decode(Int.self) == 0)
+        }
+    }
+
     @Test("a decode error names the column, the expected type and what it got")
     func decodeErrorText() async throws {
         try await TestDatabase.with { database in
