@@ -25,23 +25,37 @@ struct EventRows {
     var metadata: [String?] = []
     var fingerprints: [Data] = []
 
-    /// The fingerprint of each (account id, event id) in the batch.
-    var fingerprintByKey: [EventKey: [UInt8]] = [:]
+    /// How many rows there are.
+    var count: Int { accountIDs.count }
 
-    /// Costs and credits every event; returns the rows, or the problems (unknown accounts,
+    /// Costs and credits every event; returns the rows, in primary-key order (account id, then
+    /// event id byte by byte, as the "C" collation sorts), or the problems (unknown accounts,
     /// amounts out of range).
     static func build(
         _ events: [UsageEvent], catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8]
     ) -> (EventRows, [EventProblem]) {
         var rows = EventRows()
+        rows.reserveCapacity(events.count)
         var problems: [EventProblem] = []
-        let sorted = events.compactMap { event in catalog.accounts[event.account].map { (event, $0) } }
-            .sorted { ($0.1.id, $0.0.id) < ($1.1.id, $1.0.id) }
-        for event in events where catalog.accounts[event.account] == nil {
-            problems.append(EventProblem(index: event.index, id: event.id, field: "account", message: "no account has this external id"))
+        // Sorted as (account id, event index) pairs: moving whole events is slower.
+        let accounts = events.map { catalog.accounts[$0.account] }
+        var order: [(accountID: Int64, event: Int)] = []
+        order.reserveCapacity(events.count)
+        for index in events.indices {
+            if let account = accounts[index] {
+                order.append((account.id, index))
+            } else {
+                let event = events[index]
+                problems.append(EventProblem(index: event.index, id: event.id, field: "account", message: "no account has this external id"))
+            }
+        }
+        order.sort { lhs, rhs in
+            if lhs.accountID != rhs.accountID { return lhs.accountID < rhs.accountID }
+            return events[lhs.event].id.utf8.lexicographicallyPrecedes(events[rhs.event].id.utf8)
         }
         var calendar = AccountCalendar()
-        for (event, account) in sorted {
+        for (_, index) in order {
+            let event = events[index], account = accounts[index]!
             do {
                 try rows.append(
                     event, account: account, catalog: catalog, settings: settings, endUserKey: endUserKey, calendar: &calendar)
@@ -84,7 +98,29 @@ struct EventRows {
         credits.append(earned.millis)
         metadata.append(event.metadata)
         fingerprints.append(Data(event.fingerprint))
-        fingerprintByKey[EventKey(accountID: account.id, eventID: event.id)] = event.fingerprint
+    }
+
+    private mutating func reserveCapacity(_ count: Int) {
+        accountIDs.reserveCapacity(count)
+        eventIDs.reserveCapacity(count)
+        features.reserveCapacity(count)
+        models.reserveCapacity(count)
+        input.reserveCapacity(count)
+        cached.reserveCapacity(count)
+        output.reserveCapacity(count)
+        units.reserveCapacity(count)
+        success.reserveCapacity(count)
+        durations.reserveCapacity(count)
+        endUserHashes.reserveCapacity(count)
+        occurredAt.reserveCapacity(count)
+        localDays.reserveCapacity(count)
+        periodStarts.reserveCapacity(count)
+        costs.reserveCapacity(count)
+        priceIDs.reserveCapacity(count)
+        unpriced.reserveCapacity(count)
+        credits.reserveCapacity(count)
+        metadata.reserveCapacity(count)
+        fingerprints.reserveCapacity(count)
     }
 }
 

@@ -57,102 +57,82 @@ public struct IngestService: Sendable {
         let catalog = try await IngestCatalog.load(for: events, on: connection)
         let (rows, problems) = EventRows.build(events, catalog: catalog, settings: settings, endUserKey: endUserKey)
         guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
-        let inserted = try await insert(rows, receivedAt: receivedAt, on: connection)
-        try await checkDuplicates(rows, inserted: inserted.keys, events: events, on: connection)
+        let stored = try await insert(rows, receivedAt: receivedAt, on: connection)
+        try await checkDuplicates(rows, stored: stored, events: events, on: connection)
+        guard stored.count > 0 else { return 0 }
+        let rollups = try IngestRollups(rows, stored: stored)
+        try await rollups.write(on: connection)
         // Work that must happen exactly once per stored event (threshold alerts): same
         // transaction, after the insert and the rollups.
-        if inserted.count > 0, !observers.isEmpty {
-            let touched = inserted.accountPeriods
+        if !observers.isEmpty {
+            let touched = rollups.accountPeriods
             for observer in observers { try await observer.ingested(touched, at: receivedAt, on: connection) }
         }
         // Last before COMMIT: every ingest adds to these few rows, so their locks are held for
         // as short a time as possible (see OperatorRollupDelta).
-        try await OperatorRollupDelta(rows, inserted: inserted.keys).write(on: connection)
-        return inserted.count
+        try await rollups.operatorDelta.write(on: connection)
+        return stored.count
     }
 
     /// Events already stored under an id of this batch must carry the same payload; otherwise
     /// the batch is refused (and rolled back) so the stored event never changes.
     private func checkDuplicates(
-        _ rows: EventRows, inserted: Set<EventKey>, events: [UsageEvent], on connection: PostgresConnection
+        _ rows: EventRows, stored: StoredRows, events: [UsageEvent], on connection: PostgresConnection
     ) async throws {
-        let skipped = rows.fingerprintByKey.keys.filter { !inserted.contains($0) }
-        guard !skipped.isEmpty else { return }
-        let stored = try await connection.query(
+        guard stored.count < rows.count else { return }
+        var skipped: [EventKey: Int] = [:]
+        for index in 0..<rows.count where !stored.contains(index, of: rows) {
+            skipped[EventKey(accountID: rows.accountIDs[index], eventID: rows.eventIDs[index])] = index
+        }
+        let keys = Array(skipped.keys)
+        let found = try await connection.query(
             """
             SELECT u.account_id, u.event_id, u.fingerprint FROM usage_events u
-            JOIN unnest(\(skipped.map(\.accountID)), \(skipped.map(\.eventID))) AS k(account_id, event_id)
+            JOIN unnest(\(keys.map(\.accountID)), \(keys.map(\.eventID))) AS k(account_id, event_id)
               ON u.account_id = k.account_id AND u.event_id = k.event_id
             """)
-        var conflicting: Set<EventKey> = []
-        for row in stored {
+        var conflictIDs: Set<String> = []
+        for row in found {
             let (accountID, eventID, fingerprint) = try row.decode((Int64, String, Data).self)
-            let key = EventKey(accountID: accountID, eventID: eventID)
-            if rows.fingerprintByKey[key] != [UInt8](fingerprint) { conflicting.insert(key) }
+            guard let index = skipped[EventKey(accountID: accountID, eventID: eventID)] else { continue }
+            if rows.fingerprints[index] != fingerprint { conflictIDs.insert(eventID) }
         }
-        guard !conflicting.isEmpty else { return }
-        let conflictIDs = Set(conflicting.map(\.eventID))
+        guard !conflictIDs.isEmpty else { return }
         let problems = events.filter { conflictIDs.contains($0.id) }.map {
             EventProblem(index: $0.index, id: $0.id, field: "id", message: "an event with this id is already stored with a different payload")
         }
         throw IngestError.invalidEvents(problems)
     }
 
-    /// Inserts the new events and adds exactly those to `daily_usage` and `period_usage`, in one
-    /// statement; returns what was new.
-    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> InsertedEvents {
+    /// Inserts the new events, skipping ids already stored; returns which rows were new. When
+    /// every row was (the usual case) their keys are not even read back.
+    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> StoredRows {
         let result = try await connection.query(
             """
-            WITH e AS (
-                SELECT * FROM unnest(\(rows.accountIDs), \(rows.eventIDs), \(rows.features), \(rows.models),
-                    \(rows.input), \(rows.cached), \(rows.output), \(rows.units), \(rows.success), \(rows.durations),
-                    \(rows.endUserHashes), \(rows.occurredAt), \(rows.localDays), \(rows.periodStarts), \(rows.costs),
-                    \(rows.priceIDs), \(rows.unpriced), \(rows.credits), \(rows.metadata), \(rows.fingerprints))
-                AS e(account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
-                     output_units, success, duration_ms, end_user_hash, occurred_at, local_day, period_start, cost,
-                     price_id, unpriced, credits, metadata, fingerprint)
-            ), ins AS (
-                INSERT INTO usage_events (account_id, event_id, feature_key, model, input_tokens, cached_input_tokens,
-                    output_tokens, output_units, success, duration_ms, end_user_hash, occurred_at, received_at,
-                    local_day, period_start, cost, price_id, unpriced, credits, metadata, fingerprint)
-                SELECT account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
-                    output_units, success, duration_ms, end_user_hash, occurred_at, \(receivedAt),
-                    local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, fingerprint
-                FROM e ORDER BY account_id, event_id
-                ON CONFLICT (account_id, event_id) DO NOTHING
-                RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens, output_units,
-                    success, duration_ms, local_day, period_start, cost, credits
-            ), daily AS (
-                \(unsafeRaw: Rollups.dailyUpsert)
-            ), period AS (
-                \(unsafeRaw: Rollups.periodUpsert)
-            )
-            SELECT account_id, event_id, period_start FROM ins
+            INSERT INTO usage_events (account_id, event_id, feature_key, model, input_tokens, cached_input_tokens,
+                output_tokens, output_units, success, duration_ms, end_user_hash, occurred_at, received_at,
+                local_day, period_start, cost, price_id, unpriced, credits, metadata, fingerprint)
+            SELECT account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                output_units, success, duration_ms, end_user_hash, occurred_at, \(receivedAt),
+                local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, fingerprint
+            FROM unnest(\(rows.accountIDs), \(rows.eventIDs), \(rows.features), \(rows.models),
+                \(rows.input), \(rows.cached), \(rows.output), \(rows.units), \(rows.success), \(rows.durations),
+                \(rows.endUserHashes), \(rows.occurredAt), \(rows.localDays), \(rows.periodStarts), \(rows.costs),
+                \(rows.priceIDs), \(rows.unpriced), \(rows.credits), \(rows.metadata), \(rows.fingerprints))
+            AS e(account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                 output_units, success, duration_ms, end_user_hash, occurred_at, local_day, period_start, cost,
+                 price_id, unpriced, credits, metadata, fingerprint)
+            ORDER BY account_id, event_id
+            ON CONFLICT (account_id, event_id) DO NOTHING
+            RETURNING account_id, event_id
             """)
-        var inserted = InsertedEvents()
+        if result.count == rows.count { return StoredRows(all: result.count) }
+        var keys: Set<EventKey> = []
         for row in result {
-            let (accountID, eventID, periodStart) = try row.decode((Int64, String, Date).self)
-            inserted.keys.insert(EventKey(accountID: accountID, eventID: eventID))
-            inserted.periods.insert(AccountPeriod(accountID: accountID, periodStart: periodStart))
+            let (accountID, eventID) = try row.decode((Int64, String).self)
+            keys.insert(EventKey(accountID: accountID, eventID: eventID))
         }
-        return inserted
-    }
-}
-
-/// The events one batch stored, for the steps that follow the insert in its transaction.
-struct InsertedEvents {
-    /// The new events' keys.
-    var keys: Set<EventKey> = []
-    /// Each account and billing period that gained events.
-    var periods: Set<AccountPeriod> = []
-
-    /// How many events were new.
-    var count: Int { keys.count }
-
-    /// The (account, period) pairs that gained events, in a stable order (by account, then
-    /// period), so callers that lock per pair never deadlock each other.
-    var accountPeriods: [AccountPeriod] {
-        periods.sorted { ($0.accountID, $0.periodStart) < ($1.accountID, $1.periodStart) }
+        return StoredRows(keys: keys)
     }
 }
 

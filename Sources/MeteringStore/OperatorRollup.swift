@@ -30,42 +30,21 @@ struct OperatorRollupDelta {
     /// Nothing to write.
     var isEmpty: Bool { rows.isEmpty }
 
-    /// Adds one stored event (the same rules as the `daily_usage` upsert: a failure is
-    /// `success == false`, an event without a duration is in no latency bucket).
-    mutating func addEvent(
-        day: String, feature: String?, model: String?, success: Bool, outputUnits: Int64, cost: Int64, durationMS: Int64?
+    /// Adds the sums of a `daily_usage` row's gain (`IngestRollups`).
+    mutating func add(
+        day: String, feature: String, model: String, events: Int64, failures: Int64, outputUnits: Int64, cost: Int64,
+        latency: [Int64]
     ) throws {
-        let key = Key(day: day, feature: feature ?? "", model: model ?? "")
-        var sums = rows[key] ?? Sums()
-        sums.events = try Self.add(sums.events, 1)
-        sums.failures = try Self.add(sums.failures, success ? 0 : 1)
-        sums.outputUnits = try Self.add(sums.outputUnits, outputUnits)
-        sums.cost = try Self.add(sums.cost, cost)
-        if let durationMS {
-            let bucket = Rollups.bucket(ofDurationMS: durationMS)
-            sums.latency[bucket] = try Self.add(sums.latency[bucket], 1)
-        }
-        rows[key] = sums
+        try rows[Key(day: day, feature: feature, model: model), default: Sums()].add(
+            events: events, failures: failures, outputUnits: outputUnits, cost: cost, latency: latency)
     }
 
     /// Adds a change of stored cost (a re-rated event); events and counts stay.
     mutating func addCost(_ delta: Int64, day: String, feature: String, model: String) throws {
         let key = Key(day: day, feature: feature, model: model)
         var sums = rows[key] ?? Sums()
-        sums.cost = try Self.add(sums.cost, delta)
+        sums.cost = try sums.cost.rollupSum(delta)
         rows[key] = sums
-    }
-
-    /// The events of `rows` whose keys are in `inserted` (the batch's new events), each once.
-    init(_ rows: EventRows, inserted: Set<EventKey>) throws {
-        var pending = inserted
-        for index in rows.accountIDs.indices {
-            guard pending.remove(EventKey(accountID: rows.accountIDs[index], eventID: rows.eventIDs[index])) != nil else { continue }
-            try addEvent(
-                day: rows.localDays[index], feature: rows.features[index], model: rows.models[index],
-                success: rows.success[index], outputUnits: rows.units[index], cost: rows.costs[index],
-                durationMS: rows.durations[index])
-        }
     }
 
     /// No changes yet.
@@ -108,14 +87,16 @@ struct OperatorRollupDelta {
         GROUP BY local_day, feature_key, model
         """
 
-    private static func add(_ a: Int64, _ b: Int64) throws -> Int64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        if overflow { throw OperatorRollupOverflow() }
-        return sum
-    }
 }
 
-/// A batch whose sums do not fit the rollup's 64-bit counters.
-struct OperatorRollupOverflow: Error, CustomStringConvertible {
-    var description: String { "the operator rollup's sums overflow 64 bits" }
+extension OperatorRollupDelta.Sums {
+    mutating func add(events: Int64, failures: Int64, outputUnits: Int64, cost: Int64, latency: [Int64]) throws {
+        self.events = try self.events.rollupSum(events)
+        self.failures = try self.failures.rollupSum(failures)
+        self.outputUnits = try self.outputUnits.rollupSum(outputUnits)
+        self.cost = try self.cost.rollupSum(cost)
+        for bucket in latency.indices where latency[bucket] != 0 {
+            self.latency[bucket] = try self.latency[bucket].rollupSum(latency[bucket])
+        }
+    }
 }

@@ -1,5 +1,7 @@
-/// The rollup statements of the ingest: constant SQL, fed by the `ins` CTE (the rows this batch
-/// inserted), so only new events are ever added.
+/// The latency buckets, and the demo seed's rollup statements: constant SQL, fed by the `ins` CTE
+/// (the rows the seed's statement inserted), so only new events are ever added. The ingest sums
+/// by the same rules in Swift (`IngestRollups`); the rollup invariant of the tests checks both
+/// against the raw events.
 enum Rollups {
     /// Buckets of the daily latency histogram: 0 is 0 ms, b in 1…19 is [2^(b-1), 2^b) ms, the
     /// last also everything longer.
