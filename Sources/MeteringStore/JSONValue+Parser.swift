@@ -121,16 +121,21 @@ extension JSONValue {
         private mutating func string() throws(ParseError) -> String {
             index += 1
             let start = index
+            var isASCII = true
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    // ASCII is valid UTF-8 as it is; `String(validating:)` costs a runtime
+                    // type lookup per call, so only text with other bytes pays for it.
+                    let text = isASCII ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
                     guard let text else { throw failure }
                     index += 1
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 guard byte >= 0x20 else { throw failure }
+                if byte >= 0x80 { isASCII = false }
                 index += 1
             }
             var decoded = Array(bytes[start..<index])

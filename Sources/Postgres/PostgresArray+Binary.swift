@@ -16,7 +16,7 @@ extension Array where Element: PostgresArrayElement {
     func postgresBinaryArray() throws(PostgresError) -> [UInt8] {
         guard let length = Int32(exactly: count) else { throw PostgresError(.parameterOutOfRange) }
         var out: [UInt8] = []
-        out.reserveCapacity(20 + count * 12)
+        out.reserveCapacity(20 + count * (4 + MemoryLayout<Element>.size))
         out.appendBigEndian(Int32(isEmpty ? 0 : 1))
         out.appendBigEndian(Int32(0))
         out.appendBigEndian(Element.elementType.oid)
@@ -41,12 +41,20 @@ extension Bool {
         out.appendBigEndian(Int32(1))
         out.append(self ? 1 : 0)
     }
+    public static func appendBinaryArrayElements(_ elements: [Bool], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        out.appendFixedWidthElements(elements) { UInt8($0 ? 1 : 0) }
+        return false
+    }
 }
 
 extension Int {
     public func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         out.appendBigEndian(Int32(8))
         out.appendBigEndian(Int64(self))
+    }
+    public static func appendBinaryArrayElements(_ elements: [Int], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        out.appendFixedWidthElements(elements) { Int64($0).bigEndian }
+        return false
     }
 }
 
@@ -55,12 +63,20 @@ extension Int64 {
         out.appendBigEndian(Int32(8))
         out.appendBigEndian(self)
     }
+    public static func appendBinaryArrayElements(_ elements: [Int64], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        out.appendFixedWidthElements(elements) { $0.bigEndian }
+        return false
+    }
 }
 
 extension Int32 {
     public func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         out.appendBigEndian(Int32(4))
         out.appendBigEndian(self)
+    }
+    public static func appendBinaryArrayElements(_ elements: [Int32], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        out.appendFixedWidthElements(elements) { $0.bigEndian }
+        return false
     }
 }
 
@@ -69,6 +85,10 @@ extension Double {
     public func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         out.appendBigEndian(Int32(8))
         out.appendBigEndian(bitPattern)
+    }
+    public static func appendBinaryArrayElements(_ elements: [Double], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        out.appendFixedWidthElements(elements) { $0.bitPattern.bigEndian }
+        return false
     }
 }
 
@@ -93,6 +113,13 @@ extension Date {
     public func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError) {
         out.appendBigEndian(Int32(8))
         out.appendBigEndian(try PostgresTimestamp.microsecondsSince2000(self))
+    }
+    public static func appendBinaryArrayElements(_ elements: [Date], to out: inout [UInt8]) throws(PostgresError) -> Bool {
+        var micros: [Int64] = []
+        micros.reserveCapacity(elements.count)
+        for element in elements { micros.append(try PostgresTimestamp.microsecondsSince2000(element)) }
+        out.appendFixedWidthElements(micros) { $0.bigEndian }
+        return false
     }
 }
 
@@ -143,6 +170,25 @@ extension PostgresTimestamp {
 extension [UInt8] {
     /// Appends `value`'s bytes, most significant first.
     mutating func appendBigEndian<Value: FixedWidthInteger>(_ value: Value) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+        for shift in stride(from: Value.bitWidth - 8, through: 0, by: -8) {
+            append(UInt8(truncatingIfNeeded: value >> shift))
+        }
+    }
+
+    /// Appends one element per value, each its byte length and then the bytes of `encode`'s
+    /// result as they lie in memory (so `encode` returns big-endian integers).
+    mutating func appendFixedWidthElements<Value, Encoded: BitwiseCopyable>(_ values: [Value], _ encode: (Value) -> Encoded) {
+        let width = MemoryLayout<Encoded>.size
+        let start = count
+        append(contentsOf: repeatElement(0, count: values.count * (4 + width)))
+        withUnsafeMutableBytes { raw in
+            var offset = start
+            let length = Int32(width).bigEndian
+            for value in values {
+                raw.storeBytes(of: length, toByteOffset: offset, as: Int32.self)
+                raw.storeBytes(of: encode(value), toByteOffset: offset + 4, as: Encoded.self)
+                offset += 4 + width
+            }
+        }
     }
 }
