@@ -28,11 +28,12 @@ struct EventRows {
     /// How many rows there are.
     var count: Int { accountIDs.count }
 
-    /// Costs and credits every event; returns the rows, in primary-key order (account id, then
-    /// event id byte by byte, as the "C" collation sorts), or the problems (unknown accounts,
-    /// amounts out of range).
+    /// Costs and credits every event; returns the rows, sorted by account id, then event id (for
+    /// ASCII ids the primary key's order, so the insert's ORDER BY finds them sorted), or the
+    /// problems (unknown accounts, amounts out of range).
     static func build(
-        _ events: [UsageEvent], catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8]
+        _ events: [UsageEvent], catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8],
+        placements: CalendarPlacements
     ) -> (EventRows, [EventProblem]) {
         var rows = EventRows()
         rows.reserveCapacity(events.count)
@@ -51,9 +52,9 @@ struct EventRows {
         }
         order.sort { lhs, rhs in
             if lhs.accountID != rhs.accountID { return lhs.accountID < rhs.accountID }
-            return events[lhs.event].id.utf8.lexicographicallyPrecedes(events[rhs.event].id.utf8)
+            return events[lhs.event].id < events[rhs.event].id
         }
-        var calendar = AccountCalendar()
+        var calendar = AccountCalendar(placements)
         for (_, index) in order {
             let event = events[index], account = accounts[index]!
             do {
@@ -128,28 +129,4 @@ struct EventRows {
 struct EventKey: Hashable {
     let accountID: Int64
     let eventID: String
-}
-
-/// The billing period and local day of an event's instant, remembered for the last account and
-/// day seen: a batch is sorted by account and its events mostly fall on one day, so the calendar
-/// arithmetic runs about once per account instead of once per event.
-struct AccountCalendar {
-    private var accountID: Int64?
-    private var period: BillingPeriod?
-    private var day: (text: String, start: Date, end: Date)?
-
-    /// The period that holds `instant` and its local day as `YYYY-MM-DD`, in `account`'s zone.
-    mutating func place(_ instant: Date, account: MeteredAccount) throws -> (BillingPeriod, String) {
-        if accountID != account.id {
-            accountID = account.id
-            period = nil
-            day = nil
-        }
-        if period?.contains(instant) != true { period = try account.period(containing: instant) }
-        if let day, day.start <= instant, instant < day.end { return (period!, day.text) }
-        let local = LocalDay(containing: instant, in: account.timeZone)
-        let placed = (text: local.description, start: local.start(in: account.timeZone), end: local.next.start(in: account.timeZone))
-        day = placed
-        return (period!, placed.text)
-    }
 }

@@ -21,6 +21,7 @@ public struct IngestService: Sendable {
     let pool: PostgresPool
     let gate: IngestGate
     let observers: [any IngestObserver]
+    let placements = CalendarPlacements()
 
     /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at
     /// once; `observers` run inside each batch's transaction, before COMMIT.
@@ -55,7 +56,8 @@ public struct IngestService: Sendable {
         on connection: PostgresConnection
     ) async throws -> Int {
         let catalog = try await IngestCatalog.load(for: events, on: connection)
-        let (rows, problems) = EventRows.build(events, catalog: catalog, settings: settings, endUserKey: endUserKey)
+        let (rows, problems) = EventRows.build(
+            events, catalog: catalog, settings: settings, endUserKey: endUserKey, placements: placements)
         guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
         let stored = try await insert(rows, receivedAt: receivedAt, on: connection)
         try await checkDuplicates(rows, stored: stored, events: events, on: connection)
