@@ -16,7 +16,7 @@ public struct IngestResult: Sendable, Hashable, Encodable {
 /// together.
 public struct IngestService: Sendable {
     /// How many ingest transactions run at once per process unless told otherwise (see `IngestGate`).
-    public static let defaultConcurrentTransactions = 2
+    public static let defaultConcurrentTransactions = 3
 
     let pool: PostgresPool
     let gate: IngestGate
