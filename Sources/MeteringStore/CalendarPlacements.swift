@@ -2,13 +2,14 @@ import Foundation
 import Metering
 import Synchronization
 
-/// The billing period and local day of an event's instant, remembered across batches per time
-/// zone and anchor day.
+/// The billing period and local day of an instant, remembered per time zone and anchor day, for
+/// every ingest batch (each event's instant) and every entitlement check (now).
 ///
 /// Both are pure functions of the instant, the zone and the anchor day, so a remembered answer
 /// is right for every account that shares them, for as long as the instant falls inside it. The
 /// calendar arithmetic (Foundation's calendar with its DST rules, some 10 µs) then runs about
-/// once per zone, anchor and local day, instead of once per account in every batch.
+/// once per zone, anchor and local day, instead of once per account in every batch and once
+/// per check.
 final class CalendarPlacements: Sendable {
     /// Accounts with the same time zone and anchor day share their periods and days.
     struct Key: Hashable {

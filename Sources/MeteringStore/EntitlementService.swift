@@ -30,6 +30,8 @@ public enum EntitlementCheck: Sendable, Hashable {
 /// cached, so a revoked key fails and a committed event counts on the very next check.
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
+    /// The current period per time zone and anchor day (pure calendar arithmetic, remembered).
+    let placements = CalendarPlacements()
 
     /// A service over `pool`.
     public init(pool: PostgresPool) {
@@ -48,7 +50,7 @@ public struct EntitlementService: Sendable {
         }
         key.boundAccount = try row.decode(String?.self, at: Column.boundAccount)
         guard !row.isNull(at: Column.account) else { return .unknownAccount(key) }
-        return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now))
+        return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now, placements: placements))
     }
 
     /// The check as one statement. It returns no row for an unknown or revoked key; else one row:
@@ -128,10 +130,12 @@ public struct EntitlementService: Sendable {
         static let boundAccount = 25
     }
 
-    static func answer(_ row: PostgresRow, feature: String, requested: Credits, now: Date) throws -> EntitlementAnswer {
+    static func answer(
+        _ row: PostgresRow, feature: String, requested: Credits, now: Date, placements: CalendarPlacements
+    ) throws -> EntitlementAnswer {
         let account = try IngestCatalog.meteredAccount(row, from: Column.account)
         let included = try row.decode(Int64?.self, at: Column.includedCredits)
-        let period = try account.period(containing: now)
+        let period = try placements.placement(of: now, for: account).period
         let (used, featureUsed) = try usage(row, in: period)
         let ledger = try CreditLedger(
             included: account.planID == nil ? .limited(.zero) : included.map { .limited(Credits(millis: $0)) } ?? .unlimited,
