@@ -42,24 +42,44 @@ public struct IngestService: Sendable {
         let (settings, endUserKey) = try await SettingsStore(pool: pool).load()
         let batch = try EventValidator(settings: settings, now: now).validate(body)
         guard !batch.events.isEmpty else { return IngestResult(accepted: 0, duplicates: batch.repeats) }
-        let inserted = try await gate.withPermit {
-            try await pool.withTransaction(scope: .service) { connection in
-                try await store(batch.events, settings: settings, endUserKey: endUserKey, receivedAt: now, on: connection)
+        func attempt(_ ids: StoredIDs) async throws -> Int {
+            try await gate.withPermit {
+                try await pool.withTransaction(scope: .service) { connection in
+                    try await store(batch.events, settings: settings, endUserKey: endUserKey, receivedAt: now, ids: ids, on: connection)
+                }
             }
+        }
+        let inserted: Int
+        do {
+            inserted = try await attempt(.refused)
+        } catch let error as PostgresError where error.sqlState == "23505" && error.constraint == "usage_events_pkey" {
+            // An id of the batch is stored already (a retried batch, or one a concurrent batch
+            // just stored): nothing of the first attempt remains; store again, skipping them.
+            inserted = try await attempt(.skipped)
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)
     }
 
+    /// What the insert does with an id of the batch that is stored already.
+    enum StoredIDs {
+        /// A plain INSERT fails on it, and with it the transaction. The first attempt: most
+        /// batches hold new ids only, and a plain insert costs the server less than one that
+        /// checks every row for a conflict first (`ON CONFLICT` inserts speculatively).
+        case refused
+        /// `ON CONFLICT DO NOTHING` skips it; the batch's new events are stored.
+        case skipped
+    }
+
     /// Costs, credits and inserts `events` in the caller's transaction; returns how many were new.
     private func store(
-        _ events: [UsageEvent], settings: MeteringSettings, endUserKey: [UInt8], receivedAt: Date,
+        _ events: [UsageEvent], settings: MeteringSettings, endUserKey: [UInt8], receivedAt: Date, ids: StoredIDs,
         on connection: PostgresConnection
     ) async throws -> Int {
         let catalog = try await IngestCatalog.load(for: events, on: connection)
         let (rows, problems) = EventRows.build(
             events, catalog: catalog, settings: settings, endUserKey: endUserKey, placements: placements)
         guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
-        let stored = try await insert(rows, receivedAt: receivedAt, on: connection)
+        let stored = try await insert(rows, receivedAt: receivedAt, ids: ids, on: connection)
         try await checkDuplicates(rows, stored: stored, events: events, on: connection)
         guard stored.count > 0 else { return 0 }
         let rollups = try IngestRollups(rows, stored: stored)
@@ -106,9 +126,16 @@ public struct IngestService: Sendable {
         throw IngestError.invalidEvents(problems)
     }
 
-    /// Inserts the new events, skipping ids already stored; returns which rows were new. When
-    /// every row was (the usual case) their keys are not even read back.
-    private func insert(_ rows: EventRows, receivedAt: Date, on connection: PostgresConnection) async throws -> StoredRows {
+    /// Inserts the batch's events; with `.skipped`, only those whose ids are not stored yet.
+    /// Returns which rows were new; when every row was (the usual case) their keys are not even
+    /// read back.
+    private func insert(
+        _ rows: EventRows, receivedAt: Date, ids: StoredIDs, on connection: PostgresConnection
+    ) async throws -> StoredRows {
+        let onConflict = switch ids {
+        case .refused: ""
+        case .skipped: "ON CONFLICT (account_id, event_id) DO NOTHING RETURNING account_id, event_id"
+        }
         let result = try await connection.query(
             """
             INSERT INTO usage_events (account_id, event_id, feature_key, model, input_tokens, cached_input_tokens,
@@ -125,9 +152,9 @@ public struct IngestService: Sendable {
                  output_units, success, duration_ms, end_user_hash, occurred_at, local_day, period_start, cost,
                  price_id, unpriced, credits, metadata, fingerprint)
             ORDER BY account_id, event_id
-            ON CONFLICT (account_id, event_id) DO NOTHING
-            RETURNING account_id, event_id
+            \(unsafeRaw: onConflict)
             """)
+        if case .refused = ids { return StoredRows(all: rows.count) }
         if result.count == rows.count { return StoredRows(all: result.count) }
         var keys: Set<EventKey> = []
         for row in result {
