@@ -127,21 +127,14 @@ struct IngestRollups {
                      AS x(account_id, local_day, feature_key, model, events, failures, input_tokens, cached_input_tokens,
                           output_tokens, output_units, cost, credits, n)
                 ORDER BY 1, 2, 3, 4
-                ON CONFLICT (account_id, local_day, feature_key, model) DO UPDATE SET
-                    events = d.events + EXCLUDED.events, failures = d.failures + EXCLUDED.failures,
-                    input_tokens = d.input_tokens + EXCLUDED.input_tokens,
-                    cached_input_tokens = d.cached_input_tokens + EXCLUDED.cached_input_tokens,
-                    output_tokens = d.output_tokens + EXCLUDED.output_tokens, output_units = d.output_units + EXCLUDED.output_units,
-                    cost = d.cost + EXCLUDED.cost, credits = d.credits + EXCLUDED.credits,
-                    latency = \(unsafeRaw: Rollups.histogramSumSQL)
+                \(unsafeRaw: Rollups.dailyConflictSQL)
             )
             INSERT INTO period_usage AS p (account_id, period_start, feature_key, events, credits, cost)
             SELECT * FROM unnest(\(periods.map(\.key.accountID)), \(periods.map(\.key.periodStart)), \(periods.map(\.key.feature)),
                                  \(periods.map(\.value.events)), \(periods.map(\.value.credits)), \(periods.map(\.value.cost)))
                 AS y(account_id, period_start, feature_key, events, credits, cost)
             ORDER BY 1, 2, 3
-            ON CONFLICT (account_id, period_start, feature_key) DO UPDATE SET
-                events = p.events + EXCLUDED.events, credits = p.credits + EXCLUDED.credits, cost = p.cost + EXCLUDED.cost
+            \(unsafeRaw: Rollups.periodConflictSQL)
             """)
     }
 }

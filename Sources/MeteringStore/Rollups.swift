@@ -28,6 +28,11 @@ enum Rollups {
             sum(output_tokens)::bigint, sum(output_units)::bigint, sum(cost)::bigint, sum(credits)::bigint, \(histogramSQL)
         FROM (SELECT *, CASE WHEN duration_ms IS NULL THEN NULL ELSE \(bucketSQL) END AS bucket FROM ins) i
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+        \(dailyConflictSQL)
+        """
+
+    /// What an insert into `daily_usage AS d` does with a key that has a row: adds to it.
+    static let dailyConflictSQL = """
         ON CONFLICT (account_id, local_day, feature_key, model) DO UPDATE SET
             events = d.events + EXCLUDED.events, failures = d.failures + EXCLUDED.failures,
             input_tokens = d.input_tokens + EXCLUDED.input_tokens,
@@ -47,6 +52,11 @@ enum Rollups {
         INSERT INTO period_usage AS p (account_id, period_start, feature_key, events, credits, cost)
         SELECT account_id, period_start, coalesce(feature_key, ''), count(*), sum(credits)::bigint, sum(cost)::bigint
         FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        \(periodConflictSQL)
+        """
+
+    /// What an insert into `period_usage AS p` does with a key that has a row: adds to it.
+    static let periodConflictSQL = """
         ON CONFLICT (account_id, period_start, feature_key) DO UPDATE SET
             events = p.events + EXCLUDED.events, credits = p.credits + EXCLUDED.credits, cost = p.cost + EXCLUDED.cost
         """
