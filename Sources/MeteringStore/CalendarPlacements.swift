@@ -55,7 +55,7 @@ final class CalendarPlacements: Sendable {
 
 /// A batch's front to `CalendarPlacements`: a batch is sorted by account and an account's
 /// events mostly fall on one day, so the last placement answers most events without a lock.
-struct AccountCalendar {
+struct BatchCalendar {
     private let placements: CalendarPlacements
     private var accountID: Int64?
     private var last: CalendarPlacements.Placement?

@@ -54,7 +54,7 @@ struct EventRows {
             if lhs.accountID != rhs.accountID { return lhs.accountID < rhs.accountID }
             return events[lhs.event].id < events[rhs.event].id
         }
-        var calendar = AccountCalendar(placements)
+        var calendar = BatchCalendar(placements)
         for (_, index) in order {
             let event = events[index], account = accounts[index]!
             do {
@@ -69,7 +69,7 @@ struct EventRows {
 
     private mutating func append(
         _ event: UsageEvent, account: MeteredAccount, catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8],
-        calendar: inout AccountCalendar
+        calendar: inout BatchCalendar
     ) throws {
         let cost = try UsageCost.of(
             model: event.model, usage: event.usage, occurredAt: event.occurredAt,

@@ -55,6 +55,8 @@ public struct IngestService: Sendable {
         } catch let error as PostgresError where error.sqlState == "23505" && error.constraint == "usage_events_pkey" {
             // An id of the batch is stored already (a retried batch, or one a concurrent batch
             // just stored): nothing of the first attempt remains; store again, skipping them.
+            // The second transaction costs the batch again from the catalog it reads itself, as
+            // every ingest transaction does: it writes only account and price ids read there.
             inserted = try await attempt(.skipped)
         }
         return IngestResult(accepted: inserted, duplicates: batch.events.count - inserted + batch.repeats)

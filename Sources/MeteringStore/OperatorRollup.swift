@@ -27,9 +27,6 @@ struct OperatorRollupDelta {
 
     private(set) var rows: [Key: Sums] = [:]
 
-    /// Nothing to write.
-    var isEmpty: Bool { rows.isEmpty }
-
     /// Adds the sums of a `daily_usage` row's gain (`IngestRollups`).
     mutating func add(
         day: String, feature: String, model: String, events: Int64, failures: Int64, outputUnits: Int64, cost: Int64,

@@ -16,7 +16,6 @@ extension PostgresConnection {
         let plan: PreparedStatements.Plan
     }
 
-
     /// Sends `statements` in one pipeline and waits for all their results; returns them in
     /// order. The first failure is thrown (statements after it are skipped by the server), after
     /// every result has been read, so the connection stays usable.

@@ -25,9 +25,6 @@ struct BoundParameters: Sendable {
     private var lengths: [Int32] = []
     private var formats: [Int32] = []
 
-    /// No parameters.
-    init() {}
-
     /// `binds` in order.
     init(_ binds: [any PostgresEncodable]) throws(PostgresError) {
         offsets.reserveCapacity(binds.count)

@@ -28,7 +28,7 @@ struct CalendarPlacementsTests {
         var checked = 0
         for _ in 0..<400 {
             let around = first + Double.random(in: 0..<(2 * 366 * 86_400), using: &generator)
-            var calendar = AccountCalendar(placements)
+            var calendar = BatchCalendar(placements)
             let batch = (0..<25).map { _ in
                 (accounts.randomElement(using: &generator)!, Date(timeIntervalSince1970: around + Double.random(in: -3 * 3_600...3 * 3_600, using: &generator)))
             }.sorted { $0.0.id < $1.0.id }
