@@ -25,9 +25,10 @@ public enum EntitlementCheck: Sendable, Hashable {
 /// Answers "may this account use this feature now?" from the hot counter, never a scan of
 /// events.
 ///
-/// The API key check and every read behind the answer are one prepared statement, one round
-/// trip (`checkSQL`), sent over the pool's shared connections (`PostgresPool.read`). Nothing is
-/// cached, so a revoked key fails and a committed event counts on the very next check.
+/// The API key check and every read behind the answer are one statement (`EntitlementRead`),
+/// sent over the pool's shared connections together with the other checks waiting there
+/// (`PostgresPool.read`). Nothing is cached, so a revoked key fails and a committed event counts
+/// on the very next check.
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
     /// The current period per time zone and anchor day (pure calendar arithmetic, remembered).
@@ -44,8 +45,8 @@ public struct EntitlementService: Sendable {
         presenting secret: String, account externalID: String, feature: String, requested: Credits, now: Date
     ) async throws -> EntitlementCheck {
         guard let hash = APIKeyStore.hash(ofPresented: secret) else { return .unauthenticated }
-        let rows = try await pool.read([Self.checkSQL(keyHash: Data(hash), externalID: externalID, feature: feature, now: now)])[0]
-        guard let row = rows.first, var key = try APIKeyStore.verifiedIdentity(row, hash: hash) else {
+        let rows = try await pool.read(EntitlementRead(keyHash: Data(hash), externalID: externalID, feature: feature, now: now))
+        guard let row = rows.first, var key = try APIKeyStore.verifiedIdentity(row, hash: hash, from: Column.key) else {
             return .unauthenticated
         }
         key.boundAccount = try row.decode(String?.self, at: Column.boundAccount)
@@ -53,81 +54,23 @@ public struct EntitlementService: Sendable {
         return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now, placements: placements))
     }
 
-    /// The check as one statement. It returns no row for an unknown or revoked key; else one row:
-    /// the key, then the account with its plan and the feature's entitlement (NULL: no such
-    /// account), the credits used per period that started in the last 32 days (a period is at
-    /// most 31 days and an hour; the caller picks the current one, computed from the account's
-    /// zone and anchor), and the active grants.
-    ///
-    /// Row-level security needs the data scope set before any tenant row is read. `scope` calls
-    /// `set_config(…, true)`, which lasts until the end of the statement's own implicit
-    /// transaction, exactly like `DataScope.service` inside a transaction. The key read (`k`:
-    /// `api_keys` has row-level security too, migration 0006) and the tenant reads (`x`) sit in
-    /// LATERAL subqueries that refer to `scope`, all fenced with `OFFSET 0` so the planner cannot
-    /// flatten them: they can only run after `scope` has produced its row. Were
-    /// that order ever broken, `app_can_see_account` would raise "no data scope" (fail closed),
-    /// never show rows. `EntitlementTests` check that the scope ends with the statement.
-    static func checkSQL(keyHash: Data, externalID: String, feature: String, now: Date) -> PostgresQuery {
-        """
-        SELECT k.id, k.name, k.prefix, k.scope, k.key_hash, x.*, k.bound_account
-        FROM (
-            SELECT set_config('app.scope', 'service', true) AS scope, set_config('app.account_id', '', true) AS account
-            OFFSET 0
-        ) scope
-        CROSS JOIN LATERAL (
-            SELECT k.id, k.name, k.prefix, k.scope, k.key_hash,
-                   (SELECT b.external_id FROM accounts b WHERE b.id = k.account_id) AS bound_account
-            FROM api_keys k
-            WHERE k.key_hash = \(keyHash) AND k.revoked_at IS NULL AND scope.scope IS NOT NULL
-            OFFSET 0
-        ) k
-        LEFT JOIN LATERAL (
-            SELECT a.id, a.external_id, plan_in_effect(a, \(now)) AS plan_id, a.status, a.time_zone, a.anchor_day,
-                   p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit,
-                   e.enabled, e.period_limit,
-                   u.starts, u.credits, u.feature_credits,
-                   g.kinds, g.amounts, g.granted_at, g.expires_at, g.prices
-            FROM accounts a
-            LEFT JOIN plans p ON p.id = plan_in_effect(a, \(now))
-            LEFT JOIN entitlements e ON e.plan_id = plan_in_effect(a, \(now)) AND e.feature_key = \(feature)
-            LEFT JOIN LATERAL (
-                SELECT array_agg(t.period_start) AS starts, array_agg(t.total) AS credits,
-                       array_agg(t.by_feature) AS feature_credits
-                FROM (
-                    SELECT pu.period_start, sum(pu.credits)::bigint AS total,
-                           coalesce(sum(pu.credits) FILTER (WHERE pu.feature_key = \(feature)), 0)::bigint AS by_feature
-                    FROM period_usage pu
-                    WHERE pu.account_id = a.id AND pu.period_start > \(now) - interval '32 days' AND pu.period_start <= \(now)
-                    GROUP BY pu.period_start
-                ) t
-            ) u ON true
-            LEFT JOIN LATERAL (
-                SELECT array_agg(cg.kind) AS kinds, array_agg(cg.amount) AS amounts, array_agg(cg.granted_at) AS granted_at,
-                       array_agg(cg.expires_at) AS expires_at, array_agg(cg.price) AS prices
-                FROM credit_grants cg
-                WHERE cg.account_id = a.id AND cg.granted_at <= \(now) AND (cg.expires_at IS NULL OR cg.expires_at > \(now))
-            ) g ON true
-            WHERE a.external_id = \(externalID) AND scope.scope IS NOT NULL
-            OFFSET 0
-        ) x ON true
-        """
-    }
-
     /// Column positions in the check's row.
     enum Column {
-        static let account = 5
-        static let includedCredits = 11
-        static let overagePolicy = 12
-        static let graceBP = 13
-        static let overagePrice = 14
-        static let enabled = 15
-        static let periodLimit = 16
-        static let periodStarts = 17
-        static let periodCredits = 18
-        static let periodFeatureCredits = 19
-        static let grants = 20
+        /// The API key's id, name, prefix, scope and hash.
+        static let key = 1
+        static let account = 6
+        static let includedCredits = 12
+        static let overagePolicy = 13
+        static let graceBP = 14
+        static let overagePrice = 15
+        static let enabled = 16
+        static let periodLimit = 17
+        static let periodStarts = 18
+        static let periodCredits = 19
+        static let periodFeatureCredits = 20
+        static let grants = 21
         /// The external id of the account a customer's key belongs to (after the five grant arrays).
-        static let boundAccount = 25
+        static let boundAccount = 26
     }
 
     static func answer(
@@ -179,5 +122,76 @@ public struct EntitlementService: Sendable {
                 amount: Credits(millis: amounts[index]), kind: GrantKind(rawValue: kinds[index]) ?? .adjustment,
                 grantedAt: grantedAt[index], expiresAt: expiresAt[index], price: prices[index].map(Money.init(nanos:)))
         }
+    }
+}
+
+/// What one entitlement check reads: the key presented, and the account's plan, entitlement,
+/// recent period usage and active grants for the feature.
+struct EntitlementRead: BatchedRead {
+    let keyHash: Data
+    let externalID: String
+    let feature: String
+    let now: Date
+
+    /// The checks as one statement. Each check's row comes only for a known, unrevoked key:
+    /// its position, the key, then the account with its plan and the feature's entitlement
+    /// (NULL: no such account), the credits used per period that started in the last 32 days (a
+    /// period is at most 31 days and an hour; the caller picks the current one, computed from
+    /// the account's zone and anchor), and the active grants.
+    ///
+    /// Row-level security needs the data scope set before any tenant row is read. `scope` calls
+    /// `set_config(…, true)`, which lasts until the end of the statement's own implicit
+    /// transaction, exactly like `DataScope.service` inside a transaction. The key read (`k`:
+    /// `api_keys` has row-level security too, migration 0006) and the tenant reads (`x`) sit in
+    /// LATERAL subqueries that refer to `scope`, all fenced with `OFFSET 0` so the planner cannot
+    /// flatten them: they can only run after `scope` has produced its row. Were that order ever
+    /// broken, `app_can_see_account` would raise "no data scope" (fail closed), never show rows.
+    /// `EntitlementTests` check that the scope ends with the statement.
+    static func batchQuery(_ reads: [EntitlementRead]) -> PostgresQuery {
+        """
+        SELECT c.position, k.id, k.name, k.prefix, k.scope, k.key_hash, x.*, k.bound_account
+        FROM (
+            SELECT set_config('app.scope', 'service', true) AS scope, set_config('app.account_id', '', true) AS account
+            OFFSET 0
+        ) scope
+        CROSS JOIN LATERAL unnest(\(reads.map(\.keyHash)), \(reads.map(\.externalID)), \(reads.map(\.feature)), \(reads.map(\.now)))
+            WITH ORDINALITY AS c(key_hash, external_id, feature, now, position)
+        CROSS JOIN LATERAL (
+            SELECT k.id, k.name, k.prefix, k.scope, k.key_hash,
+                   (SELECT b.external_id FROM accounts b WHERE b.id = k.account_id) AS bound_account
+            FROM api_keys k
+            WHERE k.key_hash = c.key_hash AND k.revoked_at IS NULL AND scope.scope IS NOT NULL
+            OFFSET 0
+        ) k
+        LEFT JOIN LATERAL (
+            SELECT a.id, a.external_id, plan_in_effect(a, c.now) AS plan_id, a.status, a.time_zone, a.anchor_day,
+                   p.included_credits, p.overage_policy, p.grace_bp, p.overage_price_per_credit,
+                   e.enabled, e.period_limit,
+                   u.starts, u.credits, u.feature_credits,
+                   g.kinds, g.amounts, g.granted_at, g.expires_at, g.prices
+            FROM accounts a
+            LEFT JOIN plans p ON p.id = plan_in_effect(a, c.now)
+            LEFT JOIN entitlements e ON e.plan_id = plan_in_effect(a, c.now) AND e.feature_key = c.feature
+            LEFT JOIN LATERAL (
+                SELECT array_agg(t.period_start) AS starts, array_agg(t.total) AS credits,
+                       array_agg(t.by_feature) AS feature_credits
+                FROM (
+                    SELECT pu.period_start, sum(pu.credits)::bigint AS total,
+                           coalesce(sum(pu.credits) FILTER (WHERE pu.feature_key = c.feature), 0)::bigint AS by_feature
+                    FROM period_usage pu
+                    WHERE pu.account_id = a.id AND pu.period_start > c.now - interval '32 days' AND pu.period_start <= c.now
+                    GROUP BY pu.period_start
+                ) t
+            ) u ON true
+            LEFT JOIN LATERAL (
+                SELECT array_agg(cg.kind) AS kinds, array_agg(cg.amount) AS amounts, array_agg(cg.granted_at) AS granted_at,
+                       array_agg(cg.expires_at) AS expires_at, array_agg(cg.price) AS prices
+                FROM credit_grants cg
+                WHERE cg.account_id = a.id AND cg.granted_at <= c.now AND (cg.expires_at IS NULL OR cg.expires_at > c.now)
+            ) g ON true
+            WHERE a.external_id = c.external_id AND scope.scope IS NOT NULL
+            OFFSET 0
+        ) x ON true
+        """
     }
 }

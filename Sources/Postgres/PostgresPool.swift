@@ -156,6 +156,26 @@ public final class PostgresPool: Sendable {
         }
     }
 
+    /// Runs `read` in a read-only implicit transaction; the rows that answer it, each with the
+    /// read's position (1) in column 0.
+    ///
+    /// Over the shared connections it travels like `read(_:)`, and in one statement with the
+    /// other reads of its type waiting there (see `BatchedRead`).
+    public func read<Read: BatchedRead>(_ read: Read) async throws -> [PostgresRow] {
+        guard let shared else {
+            return try await withConnection { connection in
+                try connection.sendWithNextStatement("SET TRANSACTION READ ONLY")
+                return Array(try await connection.pipeline([Read.batchQuery([read])])[0])
+            }
+        }
+        do {
+            return try await shared.read(read)
+        } catch {
+            countError(error)
+            throw error
+        }
+    }
+
     /// Runs one statement for its effect; returns the rows affected.
     @discardableResult
     public func execute(_ query: PostgresQuery) async throws -> Int {

@@ -12,17 +12,28 @@ import Logging
 /// libpq pipeline, each followed by its own sync point, then reads the answers in order and
 /// resumes each caller. Under load a round trip carries tens of units.
 ///
-/// Each unit is what ``PostgresConnection/pipeline(_:)`` runs on a leased connection outside a
-/// transaction: one implicit transaction; a failure skips the rest of that unit only. The lanes'
-/// sessions default to read-only transactions: a unit waits for no row lock (a read never does),
-/// so one caller can never stall the units queued behind it on a lock that another transaction,
-/// itself waiting for a lane, holds. Units are for short statements: a slow one still delays
-/// those sent after it on the same lane.
+/// A unit is either a caller's statements, run as ``PostgresConnection/pipeline(_:)`` runs them
+/// on a leased connection outside a transaction (one implicit transaction; a failure skips the
+/// rest of that unit only), or one ``BatchedRead``: the reads of one type that a round trip
+/// carries become one statement, one implicit transaction. The lanes' sessions default to
+/// read-only transactions: a unit waits for no row lock (a read never does), so one caller can
+/// never stall the units queued behind it on a lock that another transaction, itself waiting for
+/// a lane, holds. Units are for short statements: a slow one still delays those sent after it on
+/// the same lane.
 final class SharedPipeline: Sendable {
-    /// One caller's statements and where its answer goes.
-    struct Unit: Sendable {
-        let statements: [BoundStatement]
-        let continuation: CheckedContinuation<[PostgresResult], any Error>
+    /// One caller's work and where its answer goes.
+    enum Unit: Sendable {
+        /// Statements, answered with their results.
+        case statements([BoundStatement], CheckedContinuation<[PostgresResult], any Error>)
+        /// A read that may share its statement, answered with its own rows.
+        case read(any BatchedRead, CheckedContinuation<[PostgresRow], any Error>)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .statements(_, let continuation): continuation.resume(throwing: error)
+            case .read(_, let continuation): continuation.resume(throwing: error)
+            }
+        }
     }
 
     private let queue: UnitQueue
@@ -40,20 +51,30 @@ final class SharedPipeline: Sendable {
     func run(_ queries: [PostgresQuery]) async throws -> [PostgresResult] {
         let statements = try queries.map(BoundStatement.init)
         return try await withCheckedThrowingContinuation { continuation in
-            if !queue.put(Unit(statements: statements, continuation: continuation)) {
-                continuation.resume(throwing: PostgresError(.poolClosed))
-            }
+            enqueue(.statements(statements, continuation))
         }
     }
 
+    /// The rows that answer `read` (position column included), read with the other reads of
+    /// its type that wait for a lane.
+    func read(_ read: some BatchedRead) async throws -> [PostgresRow] {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(.read(read, continuation))
+        }
+    }
+
+    private func enqueue(_ unit: Unit) {
+        if !queue.put(unit) { unit.fail(PostgresError(.poolClosed)) }
+    }
+
     deinit {
-        for unit in queue.close() { unit.continuation.resume(throwing: PostgresError(.poolClosed)) }
+        for unit in queue.close() { unit.fail(PostgresError(.poolClosed)) }
     }
 
     /// Fails waiting units, lets each lane finish the round trip it is in, and closes the lanes'
     /// connections.
     func shutdown() async {
-        for unit in queue.close() { unit.continuation.resume(throwing: PostgresError(.poolClosed)) }
+        for unit in queue.close() { unit.fail(PostgresError(.poolClosed)) }
         for lane in lanes { await lane.finished() }
     }
 }
@@ -64,7 +85,7 @@ struct BoundStatement: Sendable {
     let types: [UInt32]
     let parameters: BoundParameters
 
-    init(_ query: PostgresQuery) throws {
+    init(_ query: PostgresQuery) throws(PostgresError) {
         sql = query.sql
         types = query.binds.map { type(of: $0).postgresType.oid }
         parameters = try BoundParameters(query.binds)
@@ -156,50 +177,136 @@ private final class Lane: @unchecked Sendable {
         }
     }
 
-    /// Sends every unit of `batch`, then reads and hands out their answers in order.
-    private func serve(_ batch: [SharedPipeline.Unit]) {
+    /// One sync point of a round trip: its statements and whom their answer goes to.
+    private struct Send {
+        enum Answering {
+            /// A caller's statements: their results.
+            case statements(CheckedContinuation<[PostgresResult], any Error>)
+            /// Reads that share one statement, in the order of their positions: each its rows.
+            case reads([any BatchedRead], [CheckedContinuation<[PostgresRow], any Error>])
+        }
+
+        var statements: [BoundStatement]
+        var answering: Answering
+
+        func fail(_ error: any Error) {
+            switch answering {
+            case .statements(let continuation): continuation.resume(throwing: error)
+            case .reads(_, let continuations): for continuation in continuations { continuation.resume(throwing: error) }
+            }
+        }
+
+        /// The reads of a shared statement, as units to send again one by one.
+        var isolatedReads: [SharedPipeline.Unit] {
+            guard case .reads(let reads, let continuations) = answering else { return [] }
+            return zip(reads, continuations).map { SharedPipeline.Unit.read($0, $1) }
+        }
+    }
+
+    /// `batch` as sync points: each caller's statements on their own; the reads of each type
+    /// together in one statement, where the first read of that type stood (with `coalescing`
+    /// off, each read alone). Reads whose shared statement cannot be bound go to `isolate`.
+    private func sends(
+        for batch: [SharedPipeline.Unit], coalescing: Bool, isolate: inout [SharedPipeline.Unit]
+    ) -> [Send] {
+        var sends: [Send] = []
+        var reads: [ObjectIdentifier: Int] = [:]
+        for unit in batch {
+            switch unit {
+            case .statements(let statements, let continuation):
+                sends.append(Send(statements: statements, answering: .statements(continuation)))
+            case .read(let read, let continuation):
+                let kind = ObjectIdentifier(type(of: read))
+                if coalescing, let index = reads[kind], case .reads(var group, var continuations) = sends[index].answering {
+                    group.append(read)
+                    continuations.append(continuation)
+                    sends[index].answering = .reads(group, continuations)
+                } else {
+                    reads[kind] = sends.count
+                    sends.append(Send(statements: [], answering: .reads([read], [continuation])))
+                }
+            }
+        }
+        return sends.compactMap { send in
+            guard case .reads(let group, _) = send.answering else { return send }
+            do throws(PostgresError) {
+                var bound = send
+                bound.statements = [try type(of: group[0]).boundBatch(group)]
+                return bound
+            } catch {
+                if group.count > 1 { isolate += send.isolatedReads } else { send.fail(error) }
+                return nil
+            }
+        }
+    }
+
+    /// Sends every unit of `batch`, then reads and hands out their answers in order. Reads whose
+    /// shared statement failed are then sent again one by one.
+    private func serve(_ batch: [SharedPipeline.Unit], coalescing: Bool = true) {
         let handle: OpaquePointer
         do {
             handle = try connected()
         } catch {
-            for unit in batch { unit.continuation.resume(throwing: error) }
+            for unit in batch { unit.fail(error) }
+            return
+        }
+        var isolate: [SharedPipeline.Unit] = []
+        let sends = sends(for: batch, coalescing: coalescing, isolate: &isolate)
+        // A connection that fails here is broken: nothing sent comes back.
+        func abandon(_ unanswered: ArraySlice<Send>, with error: PostgresError) {
+            for send in unanswered { send.fail(error) }
+            fail(isolate[...], with: error)
+        }
+        guard !sends.isEmpty else {
+            if !isolate.isEmpty { serve(isolate, coalescing: false) }
             return
         }
         guard PQenterPipelineMode(handle) == 1 else {
-            fail(batch[...], with: PostgresConnection.connectionError(handle))
+            abandon(sends[...], with: PostgresConnection.connectionError(handle))
             return
         }
         var planned: [[PostgresConnection.PipelinedStatement]] = []
-        planned.reserveCapacity(batch.count)
+        planned.reserveCapacity(sends.count)
         var preparing: Set<PreparedStatements.Key> = []
-        for unit in batch {
-            let unitStatements = unit.statements.map { plan($0, preparing: &preparing) }
+        for send in sends {
+            let sendStatements = send.statements.map { plan($0, preparing: &preparing) }
             do throws(PostgresError) {
-                try PostgresConnection.sendUnit(handle, unitStatements)
+                try PostgresConnection.sendUnit(handle, sendStatements)
             } catch {
-                // A connection that failed to send is broken: nothing sent comes back.
-                fail(batch[...], with: error)
+                abandon(sends[...], with: error)
                 return
             }
-            planned.append(unitStatements)
+            planned.append(sendStatements)
         }
-        for (index, unit) in batch.enumerated() {
+        for (index, send) in sends.enumerated() {
             switch PostgresConnection.readUnit(handle, planned[index]) {
             case .success(let results):
                 statements.settle(planned[index], failure: nil)
-                unit.continuation.resume(returning: results)
+                switch send.answering {
+                case .statements(let continuation):
+                    continuation.resume(returning: results)
+                case .reads(let reads, let continuations):
+                    guard let rows = results[0].rowsByRead(count: reads.count) else {
+                        send.fail(PostgresError(.server, serverMessage: "a batched read returned a row without a valid position in its first column"))
+                        continue
+                    }
+                    for (continuation, answer) in zip(continuations, rows) { continuation.resume(returning: answer) }
+                }
             case .failure(let error):
                 statements.settle(planned[index], failure: error)
-                unit.continuation.resume(throwing: error)
                 // An error without SQLSTATE is not the server refusing a statement but the
                 // connection failing: the answers after it will not come (or not in order).
-                if error.sqlState == nil {
-                    fail(batch[(index + 1)...], with: error)
+                guard error.sqlState != nil else {
+                    abandon(sends[index...], with: error)
                     return
                 }
+                // One read's value may have failed a shared statement: each read goes again alone.
+                let isolated = send.isolatedReads
+                if isolated.count > 1 { isolate += isolated } else { send.fail(error) }
             }
         }
         _ = PQexitPipelineMode(handle)
+        if !isolate.isEmpty { serve(isolate, coalescing: false) }
     }
 
     /// The statement with its plan in this connection's cache. A statement another unit of the
@@ -219,7 +326,7 @@ private final class Lane: @unchecked Sendable {
 
     /// Fails `units` and drops the connection (it is broken; the next batch reconnects).
     private func fail(_ units: ArraySlice<SharedPipeline.Unit>, with error: PostgresError) {
-        for unit in units { unit.continuation.resume(throwing: error) }
+        for unit in units { unit.fail(error) }
         disconnect()
     }
 
