@@ -24,18 +24,39 @@ public final class AppMetrics: Sendable {
 
     /// Counts one request and records its latency.
     func recordRequest(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            descriptor: .init(
-                namespace: "tally", metricName: "http_requests", unitName: "total",
-                helpText: "HTTP requests by method, route and status"),
-            labels: [("method", method), ("route", route), ("status", String(status))]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: .init(
-                namespace: "tally", metricName: "http_request_duration", unitName: "seconds",
-                helpText: "HTTP request latency by method and route"),
-            labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets
-        ).recordNanoseconds(duration.nanoseconds)
+        let series = requestSeries(RequestKey(method: method, route: route, status: status))
+        series.count.increment()
+        series.latency.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// The labels of a request's series: method, matched route and status (a bounded set).
+    private struct RequestKey: Hashable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    /// A request key's counter and latency histogram, looked up in the registry once: the
+    /// registry's lookup builds the series' names and labels each time, which every request
+    /// would pay for.
+    private let requestSeriesByKey = Mutex<[RequestKey: (count: Counter, latency: DurationHistogram)]>([:])
+
+    private func requestSeries(_ key: RequestKey) -> (count: Counter, latency: DurationHistogram) {
+        if let series = requestSeriesByKey.withLock({ $0[key] }) { return series }
+        let series = (
+            count: registry.makeCounter(
+                descriptor: .init(
+                    namespace: "tally", metricName: "http_requests", unitName: "total",
+                    helpText: "HTTP requests by method, route and status"),
+                labels: [("method", key.method), ("route", key.route), ("status", String(key.status))]),
+            latency: registry.makeDurationHistogram(
+                descriptor: .init(
+                    namespace: "tally", metricName: "http_request_duration", unitName: "seconds",
+                    helpText: "HTTP request latency by method and route"),
+                labels: [("method", key.method), ("route", key.route)], buckets: Self.latencyBuckets))
+        // The registry hands out the same series for the same labels, so a race here is harmless.
+        requestSeriesByKey.withLock { $0[key] = series }
+        return series
     }
 
     /// The Prometheus text exposition, with the pool's numbers read now.
