@@ -195,8 +195,9 @@ let package = Package(
         .testTarget(
             name: "TallyWebTests",
             dependencies: [
-                "TallyWeb", "TallyTestSupport", "SVGCharts",
+                "TallyWeb", "TallyTestSupport", "SVGCharts", "Metering", "MeteringStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

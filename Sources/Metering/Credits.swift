@@ -32,8 +32,7 @@ public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The exact decimal text, e.g. `"2.125"` or `"100"`: what `init(parsing:)` reads back.
     public var decimalString: String {
-        let (sign, digits) = FixedPoint.format(millis, scale: Self.scale, fractionDigits: Self.scale, minimumFractionDigits: 0)
-        return sign + digits.filter { $0 != "," }
+        FixedPoint.plainDecimal(millis, scale: Self.scale)
     }
 
     /// The exact decimal text (see `decimalString`).

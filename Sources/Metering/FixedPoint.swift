@@ -88,6 +88,44 @@ enum FixedPoint {
         return (rounded < 0 ? "-" : "", text)
     }
 
+    /// `units` / 10^`scale` as exact plain decimal text: `-12.5`, `0.001`, `100` (no grouping,
+    /// no rounding, trailing fraction zeros dropped). Equal to `format` with every fraction
+    /// digit and the commas removed, written without it: amounts in API answers take this path
+    /// on every request.
+    static func plainDecimal(_ units: Int64, scale: Int) -> String {
+        precondition((0...18).contains(scale), "an amount's scale fits 64 bits")
+        var divisor: UInt64 = 1
+        for _ in 0..<scale { divisor *= 10 }
+        var whole = units.magnitude / divisor
+        var fraction = units.magnitude % divisor
+        var fractionDigits = fraction == 0 ? 0 : scale
+        while fractionDigits > 0, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        // At most 20 digits, a point, 18 digits and a sign.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var start = buffer.count
+            func put(_ byte: UInt8) {
+                start -= 1
+                buffer[start] = byte
+            }
+            if fractionDigits > 0 {
+                for _ in 0..<fractionDigits {
+                    put(UInt8(ascii: "0") + UInt8(fraction % 10))
+                    fraction /= 10
+                }
+                put(UInt8(ascii: "."))
+            }
+            repeat {
+                put(UInt8(ascii: "0") + UInt8(whole % 10))
+                whole /= 10
+            } while whole > 0
+            if units < 0 { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[start...]), as: UTF8.self)
+        }
+    }
+
     /// Inserts `,` between groups of three digits: `1234567` → `1,234,567`.
     static func grouped(_ digits: String) -> String {
         var result = ""

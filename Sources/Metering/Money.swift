@@ -34,8 +34,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The exact decimal text, e.g. `"0.000123"` or `"-12"`: what `init(parsing:)` reads back.
     public var decimalString: String {
-        let (sign, digits) = FixedPoint.format(nanos, scale: Self.scale, fractionDigits: Self.scale, minimumFractionDigits: 0)
-        return sign + digits.filter { $0 != "," }
+        FixedPoint.plainDecimal(nanos, scale: Self.scale)
     }
 
     /// The exact decimal text (see `decimalString`).

@@ -114,4 +114,27 @@ struct MoneyTests {
         #expect(throws: AmountError.self) { try BasisPoints(parsingPercent: "-1") }
         #expect(throws: AmountError.tooManyDecimals("0.125", allowed: 2)) { try BasisPoints(parsingPercent: "0.125") }
     }
+
+    @Test("plain decimal text is the grouped format without commas, and parses back, for every scale used")
+    func plainDecimalMatchesFormat() throws {
+        var generator = SystemRandomNumberGenerator()
+        let edges: [Int64] = [0, 1, -1, 9, 10, 999, 1_000, -1_000, 1_001, 100_000, Int64.max, Int64.min, Int64.min + 1]
+        let values = edges + (0..<5_000).map { index in
+            // Every magnitude, and round numbers with trailing zeros.
+            let value = Int64.random(in: Int64.min...Int64.max, using: &generator) >> Int64(index % 63)
+            return index.isMultiple(of: 4) ? value / 1_000 * 1_000 : value
+        }
+        for scale in [3, 9] {
+            for value in values {
+                let (sign, digits) = FixedPoint.format(value, scale: scale, fractionDigits: scale, minimumFractionDigits: 0)
+                let expected = sign + digits.filter { $0 != "," }
+                let plain = FixedPoint.plainDecimal(value, scale: scale)
+                #expect(plain == expected, "\(value) at scale \(scale)")
+                #expect(try FixedPoint.parse(plain, scale: scale, excess: .refuse) == value)
+            }
+        }
+        #expect(Credits(millis: -1).decimalString == "-0.001")
+        #expect(Credits(millis: 2_500).decimalString == "2.5")
+        #expect(Money(nanos: Int64.min).decimalString == "-9223372036.854775808")
+    }
 }

@@ -17,12 +17,12 @@ enum APIJSON {
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// A response with JSON text already written (see `EntitlementJSON`).
-    static func response(_ status: HTTPResponse.Status, text: String) -> Response {
+    /// A response with JSON already written (see `EntitlementJSON`).
+    static func response(_ status: HTTPResponse.Status, json: ByteBuffer) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: json))
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Metering
 import MeteringStore
 
@@ -14,32 +15,43 @@ import MeteringStore
 /// numbers or `"unlimited"`), without `JSONEncoder`: the check is the API's hottest call and
 /// encoding was most of its CPU in the handler.
 enum EntitlementJSON {
-    static func text(_ answer: EntitlementAnswer) -> String {
+    static func body(_ answer: EntitlementAnswer) -> ByteBuffer {
         let ledger = answer.ledger
-        var out = "{\"allowed\":"
-        out += answer.decision.allowed ? "true" : "false"
-        out += ",\"credits\":{\"granted\":" + amount(ledger.granted)
-        out += ",\"included\":" + amount(ledger.included)
-        out += ",\"remaining\":" + amount(ledger.remaining)
-        out += ",\"used\":" + amount(.limited(ledger.used))
-        out += "},\"period\":{\"end\":\"" + timestamp(answer.period.end)
-        out += "\",\"resets_at\":\"" + timestamp(answer.period.resetsAt)
-        out += "\",\"start\":\"" + timestamp(answer.period.start)
+        var out = ByteBuffer()
+        out.reserveCapacity(256)
+        out.writeStaticString("{\"allowed\":")
+        out.writeStaticString(answer.decision.allowed ? "true" : "false")
+        out.writeStaticString(",\"credits\":{\"granted\":")
+        write(ledger.granted, to: &out)
+        out.writeStaticString(",\"included\":")
+        write(ledger.included, to: &out)
+        out.writeStaticString(",\"remaining\":")
+        write(ledger.remaining, to: &out)
+        out.writeStaticString(",\"used\":")
+        write(.limited(ledger.used), to: &out)
+        out.writeStaticString("},\"period\":{\"end\":\"")
+        write(answer.period.end, to: &out)
+        out.writeStaticString("\",\"resets_at\":\"")
+        write(answer.period.resetsAt, to: &out)
+        out.writeStaticString("\",\"start\":\"")
+        write(answer.period.start, to: &out)
         // Reasons are fixed snake_case words: nothing to escape.
-        out += "\"},\"reason\":\"" + answer.decision.reason.rawValue + "\"}"
+        out.writeStaticString("\"},\"reason\":\"")
+        out.writeString(answer.decision.reason.rawValue)
+        out.writeStaticString("\"}")
         return out
     }
 
     /// `decimalString` is already a JSON number: digits, an optional `-` and `.`, no exponent.
-    static func amount(_ limit: CreditLimit) -> String {
+    private static func write(_ limit: CreditLimit, to out: inout ByteBuffer) {
         switch limit {
-        case .unlimited: "\"unlimited\""
-        case .limited(let credits): credits.decimalString
+        case .unlimited: out.writeStaticString("\"unlimited\"")
+        case .limited(let credits): out.writeString(credits.decimalString)
         }
     }
 
     /// `2027-03-01T00:00:00Z`: whole seconds in UTC, as `JSONEncoder`'s `.iso8601`.
-    static func timestamp(_ date: Date) -> String {
+    private static func write(_ date: Date, to out: inout ByteBuffer) {
         let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
@@ -48,13 +60,26 @@ enum EntitlementJSON {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2) + ":"
-            + pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2) + "Z"
+        writeDigits(year, 4, to: &out)
+        out.writeInteger(UInt8(ascii: "-"))
+        writeDigits(month, 2, to: &out)
+        out.writeInteger(UInt8(ascii: "-"))
+        writeDigits(day, 2, to: &out)
+        out.writeInteger(UInt8(ascii: "T"))
+        writeDigits(secondOfDay / 3600, 2, to: &out)
+        out.writeInteger(UInt8(ascii: ":"))
+        writeDigits(secondOfDay % 3600 / 60, 2, to: &out)
+        out.writeInteger(UInt8(ascii: ":"))
+        writeDigits(secondOfDay % 60, 2, to: &out)
+        out.writeInteger(UInt8(ascii: "Z"))
     }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// `value` in decimal, zero-padded to `width` digits (a year before 1 keeps its sign).
+    private static func writeDigits(_ value: Int64, _ width: Int, to out: inout ByteBuffer) {
+        if value < 0 { out.writeInteger(UInt8(ascii: "-")) }
+        let digits = String(value.magnitude)
+        for _ in digits.utf8.count..<max(width, digits.utf8.count) { out.writeInteger(UInt8(ascii: "0")) }
+        out.writeString(digits)
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).

@@ -96,7 +96,7 @@ struct MeteringAPIRoutes {
             throw AppError(.badRequest, "credits must be a decimal number of credits, 0 or more, with at most 3 decimals.")
         }
         guard case .answered(_, let answer) = check else { throw AppError(.notFound, "No account has this external id.") }
-        return APIJSON.response(.ok, text: EntitlementJSON.text(answer))
+        return APIJSON.response(.ok, json: EntitlementJSON.body(answer))
     }
 
     /// `?credits=N`: zero when absent, nil when it is not a decimal of 0 or more.
