@@ -131,14 +131,16 @@ extension Data: PostgresDecodable {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x"),
             bytes.count % 2 == 0
         else { return nil }
-        var out = Data(capacity: (bytes.count - 2) / 2)
-        var index = 2
-        while index < bytes.count {
-            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return nil }
-            out.append(high << 4 | low)
-            index += 2
+        // Filled in place: appending byte by byte costs Data a bounds and storage check each.
+        var out = Data(count: (bytes.count - 2) / 2)
+        let parsed = out.withUnsafeMutableBytes { target in
+            for index in target.indices {
+                guard let high = hexValue(bytes[2 + 2 * index]), let low = hexValue(bytes[3 + 2 * index]) else { return false }
+                target[index] = high << 4 | low
+            }
+            return true
         }
-        return out
+        return parsed ? out : nil
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
