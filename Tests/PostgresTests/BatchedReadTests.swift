@@ -41,13 +41,6 @@ private struct PositionlessRead: BatchedRead {
 
 @Suite("Reads batched into one statement")
 struct BatchedReadTests {
-    private func pool(_ database: TestDatabase, shared: Int) -> PostgresPool {
-        PostgresPool(
-            configuration: .init(
-                conninfo: database.ownerConninfo, maxConnections: 2, acquireTimeout: .seconds(60), sharedConnections: shared),
-            logger: database.logger)
-    }
-
     /// Keeps every shared lane busy for a moment, so that what is asked meanwhile waits and
     /// travels together in the next round trip.
     private func occupy(_ pool: PostgresPool, lanes: Int) async throws -> [Task<[PostgresRows], any Error>] {
@@ -59,7 +52,7 @@ struct BatchedReadTests {
     @Test("each of hundreds of concurrent reads gets exactly its own rows (none, one or several)", arguments: [0, 1, 2])
     func eachReadGetsItsOwnRows(lanes: Int) async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: lanes)
+            let pool = database.ownerPool(sharedConnections: lanes)
             let answers = try await withThrowingTaskGroup(of: (Int, [Int], [String], Int).self) { group in
                 for index in 0..<300 {
                     group.addTask {
@@ -88,7 +81,7 @@ struct BatchedReadTests {
     @Test("reads waiting together share one statement")
     func waitingReadsShareOneStatement() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             let busy = try await occupy(pool, lanes: 1)
             let reads = (0..<40).map { index in Task { try await pool.read(NumbersRead(start: index, count: 1, label: "")) } }
             for task in busy { _ = try await task.value }
@@ -106,7 +99,7 @@ struct BatchedReadTests {
     @Test("a value that fails the shared statement fails only its own read", arguments: [0, 1])
     func failingValueFailsAlone(lanes: Int) async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: lanes)
+            let pool = database.ownerPool(sharedConnections: lanes)
             let busy = try await occupy(pool, lanes: lanes)
             let divisions = (0..<20).map { index in Task { try await pool.read(QuotientRead(divisor: index == 7 ? 0 : index + 1)) } }
             // A NUL cannot be bound at all: that read fails before the statement runs.
@@ -137,7 +130,7 @@ struct BatchedReadTests {
     @Test("rows that name no read fail their reads, and the connection keeps working")
     func rowsWithoutPositionFail() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             for value in [1, 2] {
                 do {
                     _ = try await pool.read(PositionlessRead(value: value))
@@ -155,7 +148,7 @@ struct BatchedReadTests {
     @Test("a batched read runs read-only and sees what was committed before it was asked")
     func readOnlyAndReadsCommittedWrites() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             try await pool.execute("CREATE TABLE notes (id int8 PRIMARY KEY, body text NOT NULL)")
             struct NoteRead: BatchedRead {
                 let id: Int

@@ -5,18 +5,10 @@ import Testing
 
 @Suite("Implicit transactions over shared connections")
 struct SharedPipelineTests {
-    /// A pool of owner connections (the tests create tables) with `shared` shared connections.
-    private func pool(_ database: TestDatabase, shared: Int) -> PostgresPool {
-        PostgresPool(
-            configuration: .init(
-                conninfo: database.ownerConninfo, maxConnections: 2, acquireTimeout: .seconds(60), sharedConnections: shared),
-            logger: database.logger)
-    }
-
     @Test("hundreds of concurrent callers each get their own rows back", arguments: [1, 2])
     func callersGetTheirOwnRows(lanes: Int) async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: lanes)
+            let pool = database.ownerPool(sharedConnections: lanes)
             let answers = try await withThrowingTaskGroup(of: (Int, Int, String, Int).self) { group in
                 for index in 0..<300 {
                     group.addTask {
@@ -49,7 +41,7 @@ struct SharedPipelineTests {
     @Test("a failing unit fails alone, and a write is refused, not run, whichever way it is sent", arguments: [0, 1])
     func failingUnitFailsAlone(lanes: Int) async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: lanes)
+            let pool = database.ownerPool(sharedConnections: lanes)
             try await pool.execute("CREATE TABLE items (id int8 PRIMARY KEY)")
             let outcomes = await withTaskGroup(of: (Int, String?).self) { group in
                 for index in 0..<60 {
@@ -89,7 +81,7 @@ struct SharedPipelineTests {
     @Test("a statement that cannot be prepared fails each time with its own error; the connection keeps working")
     func preparationFailure() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             for _ in 0..<2 {
                 do {
                     _ = try await pool.read(["SELEC \(1)::int8"])
@@ -109,7 +101,7 @@ struct SharedPipelineTests {
     @Test("a statement first prepared by a failing unit does not break the next unit of the same round trip")
     func preparedByAFailingUnit() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             // Keep the connection busy so that A and B queue up and travel together, in order.
             let busy = Task { try await pool.read(["SELECT pg_sleep(\(0.5)::float8)"]) }
             try await Task.sleep(for: .milliseconds(100))
@@ -133,7 +125,7 @@ struct SharedPipelineTests {
     @Test("after the server ends a shared connection, later calls are served on a new one")
     func reconnectsAfterTermination() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 1)
+            let pool = database.ownerPool(sharedConnections: 1)
             let first = try await pool.read(["SELECT pg_backend_pid()::int8"])[0].first!.decode(Int.self, at: 0)
             let superuser = try await database.connect(as: .superuser)
             defer { superuser.close() }
@@ -155,7 +147,7 @@ struct SharedPipelineTests {
     @Test("after shutdown (twice), calls fail with poolClosed")
     func closedAfterShutdown() async throws {
         try await TestDatabase.with { database in
-            let pool = pool(database, shared: 2)
+            let pool = database.ownerPool(sharedConnections: 2)
             #expect(try await pool.read(["SELECT 1::int8"])[0].count == 1)
             await pool.shutdown()
             // A second shutdown returns too.
