@@ -182,6 +182,9 @@ public final class PostgresPool: Sendable {
         try await withConnection { connection in try await connection.execute(query) }
     }
 
+    /// How many reads wait for a shared connection right now (0 without shared connections).
+    var sharedReadsWaiting: Int { shared?.waitingUnits ?? 0 }
+
     /// The pool's current numbers.
     public var statistics: Statistics {
         state.withLock { state in

@@ -63,6 +63,9 @@ final class SharedPipeline: Sendable {
         }
     }
 
+    /// How many units wait for a lane right now (for tests that need units to travel together).
+    var waitingUnits: Int { queue.count }
+
     private func enqueue(_ unit: Unit) {
         if !queue.put(unit) { unit.fail(PostgresError(.poolClosed)) }
     }
@@ -98,6 +101,13 @@ private final class UnitQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var units: [SharedPipeline.Unit] = []
     private var isClosed = false
+
+    /// How many units wait.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return units.count
+    }
 
     /// Queues `unit`; false once closed.
     func put(_ unit: SharedPipeline.Unit) -> Bool {

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import TallyTestSupport
 import Testing
 
@@ -41,14 +41,6 @@ private struct PositionlessRead: BatchedRead {
 
 @Suite("Reads batched into one statement")
 struct BatchedReadTests {
-    /// Keeps every shared lane busy for a moment, so that what is asked meanwhile waits and
-    /// travels together in the next round trip.
-    private func occupy(_ pool: PostgresPool, lanes: Int) async throws -> [Task<[PostgresRows], any Error>] {
-        let busy = (0..<max(lanes, 1)).map { _ in Task { try await pool.read(["SELECT pg_sleep(\(0.4)::float8)"]) } }
-        try await Task.sleep(for: .milliseconds(100))
-        return busy
-    }
-
     @Test("each of hundreds of concurrent reads gets exactly its own rows (none, one or several)", arguments: [0, 1, 2])
     func eachReadGetsItsOwnRows(lanes: Int) async throws {
         try await TestDatabase.with { database in
@@ -82,14 +74,14 @@ struct BatchedReadTests {
     func waitingReadsShareOneStatement() async throws {
         try await TestDatabase.with { database in
             let pool = database.ownerPool(sharedConnections: 1)
-            let busy = try await occupy(pool, lanes: 1)
+            let gate = try await LaneGate.close(database, pool, lanes: 1)
             let reads = (0..<40).map { index in Task { try await pool.read(NumbersRead(start: index, count: 1, label: "")) } }
-            for task in busy { _ = try await task.value }
+            try await gate.open(once: 40)
             for (index, task) in reads.enumerated() {
                 let rows = try await task.value
                 #expect(rows.count == 1)
                 #expect(try rows[0].decode(Int.self, at: 1) == index)
-                // All 40 were asked while the lane was busy: one statement answered them all.
+                // All 40 waited while the lane was held: one statement answered them all.
                 #expect(try rows[0].decode(Int.self, at: 3) == 40)
             }
             await pool.shutdown()
@@ -100,12 +92,13 @@ struct BatchedReadTests {
     func failingValueFailsAlone(lanes: Int) async throws {
         try await TestDatabase.with { database in
             let pool = database.ownerPool(sharedConnections: lanes)
-            let busy = try await occupy(pool, lanes: lanes)
+            let gate = try await LaneGate.close(database, pool, lanes: lanes)
             let divisions = (0..<20).map { index in Task { try await pool.read(QuotientRead(divisor: index == 7 ? 0 : index + 1)) } }
             // A NUL cannot be bound at all: that read fails before the statement runs.
             let nul = Task { try await pool.read(NumbersRead(start: 0, count: 1, label: "a\u{0}b")) }
             let fine = Task { try await pool.read(NumbersRead(start: 5, count: 1, label: "fine")) }
-            for task in busy { _ = try await task.value }
+            // With a lane, all 22 travel in one round trip: 20 divisions in one statement.
+            try await gate.open(once: lanes > 0 ? 22 : 0)
             for (index, task) in divisions.enumerated() {
                 do {
                     let rows = try await task.value
@@ -167,5 +160,38 @@ struct BatchedReadTests {
             #expect(try rows.map { try $0.decode(String.self, at: 2) } == ["on"])
             await pool.shutdown()
         }
+    }
+}
+
+/// Holds the shared lanes (or, without them, one leased connection) in a statement that waits for
+/// an advisory lock the test holds, so that reads asked meanwhile queue up and travel together.
+private struct LaneGate {
+    static let lockKey = 4_242
+    let pool: PostgresPool
+    let holder: PostgresConnection
+    let busy: [Task<[PostgresRows], any Error>]
+
+    static func close(_ database: TestDatabase, _ pool: PostgresPool, lanes: Int) async throws -> LaneGate {
+        let holder = try await database.connect(as: .superuser)
+        _ = try await holder.query("SELECT pg_advisory_lock(\(lockKey)::int8)")
+        let waiting = max(lanes, 1)
+        let busy = (0..<waiting).map { _ in
+            Task { try await pool.read(["SELECT pg_advisory_xact_lock_shared(\(lockKey)::int8)"]) }
+        }
+        // Until every busy statement waits for the lock.
+        while try await holder.query(
+            "SELECT count(*)::int8 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).first!.decode(Int.self, at: 0) < waiting {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return LaneGate(pool: pool, holder: holder, busy: busy)
+    }
+
+    /// Once `count` reads wait for a lane, lets the lanes go and waits for the busy statements.
+    func open(once count: Int) async throws {
+        while pool.sharedReadsWaiting < count { try await Task.sleep(for: .milliseconds(5)) }
+        _ = try await holder.query("SELECT pg_advisory_unlock(\(Self.lockKey)::int8)")
+        for task in busy { _ = try await task.value }
+        holder.close()
     }
 }
