@@ -40,9 +40,11 @@ public struct EntitlementService: Sendable {
     }
 
     /// Authenticates `secret` (the API key as sent) and answers for the account with
-    /// `externalID` and `feature`, with `requested` credits.
+    /// `externalID` and `feature`, with `requested` credits. A nil external id or feature names
+    /// nothing (text no account or feature can have): the key is still checked, and the answer
+    /// is then `unknownAccount`, or `not_in_plan` for the feature.
     public func check(
-        presenting secret: String, account externalID: String, feature: String, requested: Credits, now: Date
+        presenting secret: String, account externalID: String?, feature: String?, requested: Credits, now: Date
     ) async throws -> EntitlementCheck {
         guard let hash = APIKeyStore.hash(ofPresented: secret) else { return .unauthenticated }
         let rows = try await pool.read(EntitlementRead(keyHash: Data(hash), externalID: externalID, feature: feature, now: now))
@@ -51,7 +53,7 @@ public struct EntitlementService: Sendable {
         }
         key.boundAccount = try row.decode(String?.self, at: Column.boundAccount)
         guard !row.isNull(at: Column.account) else { return .unknownAccount(key) }
-        return .answered(key, try Self.answer(row, feature: feature, requested: requested, now: now, placements: placements))
+        return .answered(key, try Self.answer(row, requested: requested, now: now, placements: placements))
     }
 
     /// Column positions in the check's row.
@@ -74,7 +76,7 @@ public struct EntitlementService: Sendable {
     }
 
     static func answer(
-        _ row: PostgresRow, feature: String, requested: Credits, now: Date, placements: CalendarPlacements
+        _ row: PostgresRow, requested: Credits, now: Date, placements: CalendarPlacements
     ) throws -> EntitlementAnswer {
         let account = try IngestCatalog.meteredAccount(row, from: Column.account)
         let included = try row.decode(Int64?.self, at: Column.includedCredits)
@@ -129,8 +131,10 @@ public struct EntitlementService: Sendable {
 /// recent period usage and active grants for the feature.
 struct EntitlementRead: BatchedRead {
     let keyHash: Data
-    let externalID: String
-    let feature: String
+    /// NULL names no account.
+    let externalID: String?
+    /// NULL names no feature.
+    let feature: String?
     let now: Date
 
     /// The checks as one statement. Each check's row comes only for a known, unrevoked key:

@@ -19,7 +19,7 @@ enum APIKeyAccountBinding {
         guard request.method == .get, let route = context.endpointPath, readableRoutes.contains(route) else {
             throw AppError(.forbidden, "This API key belongs to a customer account and may only read that account's usage.")
         }
-        guard context.parameters.get("account") == bound else {
+        guard try APIPathText.decoded("account", context) == bound else {
             throw AppError(.notFound, "No account has this external id.")
         }
     }

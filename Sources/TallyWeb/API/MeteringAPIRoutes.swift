@@ -80,8 +80,8 @@ struct MeteringAPIRoutes {
     /// A bad key is 401 before anything else; then a bad `credits` is 400, an unknown account 404.
     private func entitlement(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let secret = try APIKeyMiddleware.presentedKey(request)
-        let account = try context.parameters.require("account")
-        let feature = try context.parameters.require("feature")
+        let account = try APIPathText.decoded("account", context)
+        let feature = try APIPathText.decoded("feature", context)
         let requested = Self.requestedCredits(request)
         let check = try await services.entitlements.check(
             presenting: secret, account: account, feature: feature, requested: requested ?? .zero, now: clock.now())
@@ -111,7 +111,9 @@ extension MeteringAPIRoutes {
     /// The usage report; `csv` true for the `.csv` path, nil to follow the `Accept` header.
     fileprivate func usage(_ request: Request, _ context: AppRequestContext, csv: Bool?) async throws -> Response {
         try APIErrors.require([.ingest, .read], context)
-        let account = try context.parameters.require("account")
+        guard let account = try APIPathText.decoded("account", context) else {
+            throw AppError(.notFound, "No account has this external id.")
+        }
         let query = request.uri.queryParameters
         let from = try Self.day(query.get("from"), name: "from")
         let to = try Self.day(query.get("to"), name: "to")
