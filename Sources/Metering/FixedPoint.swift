@@ -94,8 +94,7 @@ enum FixedPoint {
     /// on every request.
     static func plainDecimal(_ units: Int64, scale: Int) -> String {
         precondition((0...18).contains(scale), "an amount's scale fits 64 bits")
-        var divisor: UInt64 = 1
-        for _ in 0..<scale { divisor *= 10 }
+        let divisor = UInt64(power10(scale))
         var whole = units.magnitude / divisor
         var fraction = units.magnitude % divisor
         var fractionDigits = fraction == 0 ? 0 : scale

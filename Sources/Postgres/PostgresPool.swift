@@ -162,12 +162,7 @@ public final class PostgresPool: Sendable {
     /// Over the shared connections it travels like `read(_:)`, and in one statement with the
     /// other reads of its type waiting there (see `BatchedRead`).
     public func read<Read: BatchedRead>(_ read: Read) async throws -> [PostgresRow] {
-        guard let shared else {
-            return try await withConnection { connection in
-                try connection.sendWithNextStatement("SET TRANSACTION READ ONLY")
-                return Array(try await connection.pipeline([Read.batchQuery([read])])[0])
-            }
-        }
+        guard let shared else { return Array(try await self.read([Read.batchQuery([read])])[0]) }
         do {
             return try await shared.read(read)
         } catch {
