@@ -52,17 +52,17 @@ enum AccountPeriods {
                 hasPlan: hasPlan, included: included, policy: policy))
         }
         guard !bases.isEmpty else { return [] }
-        var sums: [Int64: (used: Int64, granted: Int64)] = [:]
+        var sums: [Int64: (used: Int128, granted: Int128)] = [:]
         for row in try await connection.query(
             """
             SELECT t.account_id,
-                (SELECT coalesce(sum(u.credits), 0)::bigint FROM period_usage u
+                (SELECT coalesce(sum(u.credits), 0) FROM period_usage u
                  WHERE u.account_id = t.account_id AND u.period_start = t.period_start),
-                (SELECT coalesce(sum(g.amount), 0)::bigint FROM credit_grants g
+                (SELECT coalesce(sum(g.amount), 0) FROM credit_grants g
                  WHERE g.account_id = t.account_id AND g.granted_at <= \(now) AND (g.expires_at IS NULL OR g.expires_at > \(now)))
             FROM unnest(\(bases.map(\.id)), \(bases.map(\.period.start))) AS t(account_id, period_start)
             """) {
-            let (id, used, granted) = try row.decode((Int64, Int64, Int64).self)
+            let (id, used, granted) = try row.decode((Int64, Int128, Int128).self)
             sums[id] = (used, granted)
         }
         return try bases.map { base in

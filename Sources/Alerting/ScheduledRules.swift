@@ -81,17 +81,19 @@ public struct ScheduledRules: Sendable {
             """
             WITH a AS (SELECT account_id, today::date AS today FROM unnest(\(periods.map(\.accountID)), \(days)) AS a(account_id, today))
             SELECT d.account_id, CASE WHEN GROUPING(d.feature_key) = 1 THEN NULL ELSE d.feature_key END,
-                coalesce(sum(d.cost) FILTER (WHERE d.local_day = a.today), 0)::bigint,
-                coalesce(sum(d.cost) FILTER (WHERE d.local_day < a.today), 0)::bigint
+                coalesce(sum(d.cost) FILTER (WHERE d.local_day = a.today), 0),
+                coalesce(sum(d.cost) FILTER (WHERE d.local_day < a.today), 0)
             FROM daily_usage d JOIN a ON a.account_id = d.account_id
             WHERE d.local_day BETWEEN a.today - 7 AND a.today
             GROUP BY GROUPING SETS ((d.account_id), (d.account_id, d.feature_key))
             """)
         var fired = 0
         for row in rows {
-            let (accountID, feature, today, trailing) = try row.decode((Int64, String?, Int64, Int64).self)
+            let (accountID, feature, today, trailing) = try row.decode((Int64, String?, Int128, Int128).self)
+            // today × 7 × 10,000 > multiplier × trailing, compared in 256 bits (both sides can pass 128).
             guard today >= settings.spikeMinimumCost, today > 0,
-                  Int128(today) * 7 * 10_000 > Int128(settings.spikeMultiplierBP) * Int128(trailing) else { continue }
+                  Self.product(today.magnitude, 70_000, exceeds: UInt128(max(settings.spikeMultiplierBP, 0)), trailing.magnitude)
+            else { continue }
             let name = names[accountID] ?? "An account"
             let what = feature.map { "\(name)'s feature \($0.isEmpty ? "(unattributed)" : $0)" } ?? name
             let average = Money(nanos: trailing / 7)
@@ -103,6 +105,12 @@ public struct ScheduledRules: Sendable {
             if try await AlertWriter.fire(candidate, cooldownMinutes: settings.spikeCooldownMinutes, at: now, on: connection) != nil { fired += 1 }
         }
         return fired
+    }
+
+    /// Whether a × b > c × d, the products formed in 256 bits.
+    static func product(_ a: UInt128, _ b: UInt128, exceeds c: UInt128, _ d: UInt128) -> Bool {
+        let left = a.multipliedFullWidth(by: b), right = c.multipliedFullWidth(by: d)
+        return (left.high, left.low) > (right.high, right.low)
     }
 
     /// Models stored unpriced within the cooldown window: operator-wide. Events without a model

@@ -27,7 +27,7 @@ public struct BasisPoints: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// `"12.5%"`.
     public var description: String {
-        FixedPoint.format(value, scale: 2, fractionDigits: 2, minimumFractionDigits: 0).digits + "%"
+        FixedPoint.format(Int128(value), scale: 2, fractionDigits: 2, minimumFractionDigits: 0).digits + "%"
     }
 
     /// Orders percentages by value.

@@ -55,7 +55,7 @@ public struct CreditLedger: Hashable, Sendable {
     /// Credits used in this period.
     public let used: Credits
 
-    /// Sums the grants active at `instant`; throws `overflow` when the sum leaves 64 bits.
+    /// Sums the grants active at `instant`; throws `overflow` when the sum leaves 128 bits.
     public init(included: CreditLimit, grants: [CreditGrant], used: Credits, at instant: Date) throws(AmountError) {
         self.included = included
         grantedExtra = try Credits.sum(grants.filter { $0.isActive(at: instant) }.map(\.amount))
@@ -65,13 +65,13 @@ public struct CreditLedger: Hashable, Sendable {
     /// Everything the account may use this period.
     public var granted: CreditLimit {
         guard case .limited(let base) = included else { return .unlimited }
-        return .limited(Credits(millis: Self.clamp(Int128(base.millis) + Int128(grantedExtra.millis))))
+        return .limited(base + grantedExtra)
     }
 
     /// granted − used; nil when unlimited.
     public var available: Credits? {
         guard case .limited(let granted) = granted else { return nil }
-        return Credits(millis: Self.clamp(Int128(granted.millis) - Int128(used.millis)))
+        return granted - used
     }
 
     /// What is left: never below zero.
@@ -82,18 +82,14 @@ public struct CreditLedger: Hashable, Sendable {
     /// Credits used beyond granted (zero when within, or unlimited).
     public var overage: Credits {
         guard let available, available < .zero else { return .zero }
-        return Credits(millis: Self.clamp(-Int128(available.millis)))
+        return Credits(millis: -available.millis)
     }
 
     /// The charge for the overage at `pricePerCredit`:
     /// round-half-even(overage milli-credits × price nano-USD / 1,000) nano-USD.
     public func overageCharge(pricePerCredit: Money) throws(AmountError) -> Money {
-        let nanos = FixedPoint.divideHalfEven(Int128(overage.millis) * Int128(pricePerCredit.nanos), by: Int128(Credits.millisPerCredit))
-        return Money(nanos: try FixedPoint.narrow(nanos, "the overage charge"))
+        Money(nanos: try FixedPoint.multiplyDivideHalfEven(
+            overage.millis, pricePerCredit.nanos, by: Int128(Credits.millisPerCredit), "the overage charge"))
     }
 
-    // Sums of 64-bit credits saturate rather than throw: no real ledger gets near 9.2 × 10¹⁵ credits.
-    private static func clamp(_ value: Int128) -> Int64 {
-        Int64(clamping: value)
-    }
 }

@@ -18,7 +18,8 @@ public enum CreditLimit: Hashable, Sendable, CustomStringConvertible {
     /// is allowed (a request may use the very last milli-credit). Negative `requested` counts as 0.
     public func admits(used: Credits, requested: Credits) -> Bool {
         guard case .limited(let limit) = self else { return true }
-        let need = Int128(used.millis) + Int128(max(requested.millis, 1))
-        return need <= Int128(limit.millis)
+        // limit − used cannot overflow for amounts within the bounds; compared that way round.
+        let (room, overflow) = limit.millis.subtractingReportingOverflow(used.millis)
+        return overflow ? used.millis < 0 : max(requested.millis, 1) <= room
     }
 }

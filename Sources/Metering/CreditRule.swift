@@ -69,20 +69,21 @@ public enum CreditRule: Hashable, Sendable, CustomStringConvertible {
     /// Throws `negative` for a negative rate, output units or cost, `overflow` past 64 bits.
     public func credits(for event: CreditableEvent) throws(AmountError) -> Credits {
         guard rate >= .zero else { throw .negative("a credit rate (\(rate))") }
-        let rate = Int128(rate.millis)
+        let rate = rate.millis
         let millis: Int128
         switch self {
         case .perEvent:
             millis = rate
         case .perOutputUnit:
             guard event.outputUnits >= 0 else { throw .negative("output_units (\(event.outputUnits))") }
-            millis = Int128(event.outputUnits) * rate
+            millis = try FixedPoint.multiplyDivideHalfEven(Int128(event.outputUnits), rate, by: 1, "the credits of the event")
         case .perThousandTokens:
-            millis = FixedPoint.divideHalfEven(Int128(event.usage.total) * rate, by: 1_000)
+            millis = try FixedPoint.multiplyDivideHalfEven(Int128(event.usage.total), rate, by: 1_000, "the credits of the event")
         case .perDollarOfCost:
             guard event.cost >= .zero else { throw .negative("the event's cost (\(event.cost))") }
-            millis = FixedPoint.divideHalfEven(Int128(event.cost.nanos) * rate, by: Int128(Money.nanosPerDollar))
+            millis = try FixedPoint.multiplyDivideHalfEven(
+                event.cost.nanos, rate, by: Int128(Money.nanosPerDollar), "the credits of the event")
         }
-        return Credits(millis: try FixedPoint.narrow(millis, "the credits of the event"))
+        return Credits(millis: millis)
     }
 }

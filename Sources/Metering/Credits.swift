@@ -1,7 +1,9 @@
 /// An exact number of credits, the unit customers see, counted in milli-credits
 /// (1 credit = 1,000 milli-credits).
 ///
-/// Arithmetic that could leave 64 bits throws `AmountError.overflow`.
+/// Held in 128 bits, so no sum of stored events can overflow (docs/metering.md, "Bounds");
+/// arithmetic that would still leave 128 bits throws `AmountError.overflow`. One event's credits,
+/// a grant and a limit are stored in 64-bit columns (`int64Millis`).
 public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Milli-credits per credit.
     public static let millisPerCredit: Int64 = 1_000
@@ -11,23 +13,32 @@ public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static let zero = Credits(millis: 0)
 
     /// The amount in milli-credits; negative only for adjustments that take credits away.
-    public let millis: Int64
+    public var millis: Int128 { storage.value }
+
+    private let storage: WideInteger
 
     /// An amount of `millis` milli-credits.
-    public init(millis: Int64) {
-        self.millis = millis
+    public init(millis: some FixedWidthInteger & SignedInteger) {
+        storage = WideInteger(Int128(millis))
     }
 
-    /// Whole credits; throws when `credits` × 1,000 leaves 64 bits.
-    public init(credits: Int64) throws(AmountError) {
-        millis = try FixedPoint.narrow(Int128(credits) * Int128(Self.millisPerCredit), "\(credits) credits")
+    /// Whole credits.
+    public init(credits: Int64) {
+        storage = WideInteger(Int128(credits) * Int128(Self.millisPerCredit))
+    }
+
+    /// The amount as a 64-bit count of milli-credits, for a column that holds one event's credits,
+    /// a grant or a limit; throws `overflow` naming `what` when it does not fit.
+    public func int64Millis(_ what: @autoclosure () -> String = "the amount of credits") throws(AmountError) -> Int64 {
+        guard let value = Int64(exactly: millis) else { throw .overflow(what()) }
+        return value
     }
 
     /// Parses a plain decimal number of credits: `"100"`, `"0.5"`, `"2.125"`. The same grammar as
     /// `Money(parsing:)`; more than 3 decimals throw `tooManyDecimals` unless `excess` is
     /// `.roundHalfEven`.
     public init(parsing text: String, excess: ExcessPrecision = .refuse) throws(AmountError) {
-        millis = try FixedPoint.parse(text, scale: Self.scale, excess: excess)
+        storage = WideInteger(Int128(try FixedPoint.parse(text, scale: Self.scale, excess: excess)))
     }
 
     /// The exact decimal text, e.g. `"2.125"` or `"100"`: what `init(parsing:)` reads back.
@@ -70,7 +81,7 @@ public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `self × factor` exactly, or `overflow`.
     public func multiplied(by factor: Int64) throws(AmountError) -> Credits {
-        let (product, overflow) = millis.multipliedReportingOverflow(by: factor)
+        let (product, overflow) = millis.multipliedReportingOverflow(by: Int128(factor))
         guard !overflow else { throw .overflow("\(self) credits × \(factor)") }
         return Credits(millis: product)
     }
@@ -80,5 +91,17 @@ public struct Credits: Hashable, Comparable, Sendable, CustomStringConvertible {
         var total = Credits.zero
         for amount in amounts { total = try total.adding(amount) }
         return total
+    }
+}
+
+extension Credits {
+    /// `lhs + rhs`, for totals; saturates as `Money.+` (which see).
+    public static func + (lhs: Credits, rhs: Credits) -> Credits {
+        Credits(millis: FixedPoint.saturatingSum(lhs.millis, rhs.millis))
+    }
+
+    /// `lhs − rhs`, saturating as `+`.
+    public static func - (lhs: Credits, rhs: Credits) -> Credits {
+        Credits(millis: FixedPoint.saturatingSum(lhs.millis, -rhs.millis))
     }
 }

@@ -18,8 +18,12 @@ public enum OveragePolicy: Hashable, Sendable {
     /// on a granted amount of zero or less). Unlimited for `charge` or unlimited granted.
     public func hardLimit(granted: CreditLimit) -> CreditLimit {
         guard case .block(let grace) = self, case .limited(let base) = granted else { return .unlimited }
-        let extra = Int128(max(base.millis, 0)) * Int128(grace.value) / Int128(BasisPoints.perWhole)
-        return .limited(Credits(millis: Int64(clamping: Int128(base.millis) + extra)))
+        // floor(base × grace / 10,000) as (base / 10,000) × grace + floor((base % 10,000) × grace / 10,000),
+        // so no intermediate leaves 128 bits before the result would; past that it saturates.
+        let whole = BasisPoints.perWhole, base128 = max(base.millis, 0), grace128 = Int128(grace.value)
+        let (bulk, overflow) = (base128 / Int128(whole)).multipliedReportingOverflow(by: grace128)
+        let (limit, sumOverflow) = base.millis.addingReportingOverflow(bulk + (base128 % Int128(whole)) * grace128 / Int128(whole))
+        return .limited(Credits(millis: overflow || sumOverflow ? Int128.max : limit))
     }
 }
 

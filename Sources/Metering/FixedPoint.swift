@@ -9,7 +9,8 @@ public enum ExcessPrecision: Sendable, Equatable {
 }
 
 /// Exact fixed-point helpers shared by `Money`, `Credits` and the cost and credit rules.
-/// All intermediate results are 128-bit, so products of two 64-bit values never overflow.
+/// Amounts are 128-bit; a product of two amounts is formed in 256 bits (`multiplyDivideHalfEven`),
+/// so only a *result* that leaves 128 bits can fail, and then it throws.
 enum FixedPoint {
     /// `numerator / denominator` rounded half to even; `denominator` must be positive.
     static func divideHalfEven(_ numerator: Int128, by denominator: Int128) -> Int128 {
@@ -22,6 +23,44 @@ enum FixedPoint {
         if twice > divisor || (twice == divisor && quotient % 2 == 1) { quotient += 1 }
         let result = Int128(quotient)
         return numerator < 0 ? -result : result
+    }
+
+    /// round-half-even(`a` × `b` / `divisor`), the product formed in 256 bits; throws `overflow`
+    /// naming `operation` when the result leaves 128 bits. `divisor` must be positive.
+    static func multiplyDivideHalfEven(
+        _ a: Int128, _ b: Int128, by divisor: Int128, _ operation: @autoclosure () -> String
+    ) throws(AmountError) -> Int128 {
+        precondition(divisor > 0, "divisor must be positive")
+        let product = a.magnitude.multipliedFullWidth(by: b.magnitude)
+        let d = UInt128(divisor)
+        // The quotient fits 128 bits only when the high half is below the divisor.
+        guard product.high < d else { throw .overflow(operation()) }
+        let (exact, remainder) = d.dividingFullWidth(product)
+        var quotient = exact
+        // Half to even: up when 2 × remainder > divisor, or equal and the quotient is odd
+        // (compared as remainder against divisor − remainder, which cannot overflow).
+        let rest = d - remainder
+        if remainder > rest || (remainder == rest && quotient % 2 == 1) {
+            guard quotient < UInt128.max else { throw .overflow(operation()) }
+            quotient += 1
+        }
+        let negative = (a < 0) != (b < 0)
+        guard quotient <= UInt128(Int128.max) else { throw .overflow(operation()) }
+        return negative ? -Int128(quotient) : Int128(quotient)
+    }
+
+    /// `a + b`, or `overflow` naming `operation`.
+    static func checkedSum(_ a: Int128, _ b: Int128, _ operation: @autoclosure () -> String) throws(AmountError) -> Int128 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw .overflow(operation()) }
+        return sum
+    }
+
+    /// `a + b`, or the nearest 128-bit value when the sum leaves 128 bits.
+    static func saturatingSum(_ a: Int128, _ b: Int128) -> Int128 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        guard overflow else { return sum }
+        return b > 0 ? .max : .min
     }
 
     /// Narrows a 128-bit result to 64 bits, or throws `overflow` naming `operation`.
@@ -74,15 +113,16 @@ enum FixedPoint {
     /// Formats `units` of `10^-scale` with `fractionDigits` decimals (rounded half to even),
     /// `,` every three integer digits, and trailing zeros removed down to `minimumFractionDigits`.
     static func format(
-        _ units: Int64, scale: Int, fractionDigits: Int, minimumFractionDigits: Int
+        _ units: Int128, scale: Int, fractionDigits: Int, minimumFractionDigits: Int
     ) -> (sign: String, digits: String) {
         let digits = min(max(fractionDigits, 0), scale)
-        let rounded = divideHalfEven(Int128(units), by: power10(scale - digits))
+        let rounded = divideHalfEven(units, by: power10(scale - digits))
         let magnitude = rounded.magnitude
         let divisor = UInt128(power10(digits))
         let whole = grouped(String(magnitude / divisor))
-        var fraction = String(magnitude % divisor)
-        fraction = String(repeating: "0", count: digits - fraction.count) + fraction
+        // No decimals asked: no fraction at all (`magnitude % 1` would print as "0").
+        var fraction = digits == 0 ? "" : String(magnitude % divisor)
+        fraction = String(repeating: "0", count: max(digits - fraction.count, 0)) + fraction
         while fraction.count > minimumFractionDigits, fraction.last == "0" { fraction.removeLast() }
         let text = fraction.isEmpty ? whole : whole + "." + fraction
         return (rounded < 0 ? "-" : "", text)
@@ -91,9 +131,19 @@ enum FixedPoint {
     /// `units` / 10^`scale` as exact plain decimal text: `-12.5`, `0.001`, `100` (no grouping,
     /// no rounding, trailing fraction zeros dropped). Equal to `format` with every fraction
     /// digit and the commas removed, written without it: amounts in API answers take this path
-    /// on every request.
-    static func plainDecimal(_ units: Int64, scale: Int) -> String {
+    /// on every request, almost always with a value that fits 64 bits.
+    static func plainDecimal(_ units: Int128, scale: Int) -> String {
         precondition((0...18).contains(scale), "an amount's scale fits 64 bits")
+        if let small = Int64(exactly: units) { return plainDecimal(small, scale: scale) }
+        let divisor = UInt128(power10(scale))
+        let whole = String(units.magnitude / divisor)
+        var fraction = String(units.magnitude % divisor)
+        fraction = String(repeating: "0", count: scale - fraction.count) + fraction
+        while fraction.last == "0" { fraction.removeLast() }
+        return (units < 0 ? "-" : "") + whole + (fraction.isEmpty ? "" : "." + fraction)
+    }
+
+    private static func plainDecimal(_ units: Int64, scale: Int) -> String {
         let divisor = UInt64(power10(scale))
         var whole = units.magnitude / divisor
         var fraction = units.magnitude % divisor
@@ -144,15 +194,15 @@ extension FixedPoint {
     /// A short form for values of at least 1,000 whole units: `1.2k`, `12.3M`, `123k`
     /// (one decimal below 100 of the suffix, none from 100 on, a trailing `.0` dropped, rounded
     /// half to even, and moved up to the next suffix when rounding reaches 1,000). Nil below 1,000.
-    static func compact(_ units: Int64, scale: Int) -> (sign: String, text: String)? {
-        let magnitude = Int128(units.magnitude)
+    static func compact(_ units: Int128, scale: Int) -> (sign: String, text: String)? {
+        guard let magnitude = Int128(exactly: units.magnitude) else { return nil }
         let one = power10(scale)
         guard magnitude >= 1_000 * one,
               var index = suffixes.lastIndex(where: { magnitude >= $0.size * one })
         else { return nil }
         while true {
             let unit = suffixes[index].size * one
-            let tenths = divideHalfEven(magnitude * 10, by: unit)
+            let tenths = divideHalfEven(magnitude, by: unit / 10)
             let whole = divideHalfEven(magnitude, by: unit)
             let canMoveUp = index + 1 < suffixes.count
             if tenths < 1_000 {

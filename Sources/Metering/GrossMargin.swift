@@ -61,8 +61,11 @@ public struct GrossMargin: Hashable, Sendable {
     /// cost exceeds revenue); nil when there is no revenue to divide by.
     public var basisPoints: Int64? {
         guard revenue.nanos > 0 else { return nil }
-        let difference = Int128(revenue.nanos) - Int128(cost.nanos)
-        return Int64(clamping: FixedPoint.divideHalfEven(difference * 10_000, by: Int128(revenue.nanos)))
+        let (difference, overflow) = revenue.nanos.subtractingReportingOverflow(cost.nanos)
+        guard !overflow,
+              let basisPoints = try? FixedPoint.multiplyDivideHalfEven(difference, 10_000, by: revenue.nanos, "a margin")
+        else { return .min }
+        return Int64(clamping: basisPoints)
     }
 
     /// The level of this margin; nil without revenue.

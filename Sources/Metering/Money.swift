@@ -1,7 +1,9 @@
 /// An exact amount of US dollars, counted in nano-USD (1 USD = 1,000,000,000 nano-USD).
 ///
-/// Never a `Double`. Arithmetic that could leave 64 bits (about ±9.2 billion USD) throws
-/// `AmountError.overflow` instead of trapping or wrapping.
+/// Never a `Double`. Held in 128 bits (about ±1.7 × 10²⁹ USD), so no sum of stored events can
+/// overflow (docs/metering.md, "Bounds"); arithmetic that would still leave 128 bits throws
+/// `AmountError.overflow` instead of trapping or wrapping. One event's amounts are bounded far
+/// lower and stored in 64-bit columns (`int64Nanos`).
 public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nano-USD per USD.
     public static let nanosPerDollar: Int64 = 1_000_000_000
@@ -11,16 +13,25 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static let zero = Money(nanos: 0)
 
     /// The amount in nano-USD; negative for refunds, credits notes and differences.
-    public let nanos: Int64
+    public var nanos: Int128 { storage.value }
+
+    private let storage: WideInteger
 
     /// An amount of `nanos` nano-USD.
-    public init(nanos: Int64) {
-        self.nanos = nanos
+    public init(nanos: some FixedWidthInteger & SignedInteger) {
+        storage = WideInteger(Int128(nanos))
     }
 
-    /// Whole dollars; throws when `dollars` × 10⁹ leaves 64 bits.
-    public init(dollars: Int64) throws(AmountError) {
-        nanos = try FixedPoint.narrow(Int128(dollars) * Int128(Self.nanosPerDollar), "\(dollars) dollars")
+    /// Whole dollars.
+    public init(dollars: Int64) {
+        storage = WideInteger(Int128(dollars) * Int128(Self.nanosPerDollar))
+    }
+
+    /// The amount as a 64-bit count of nano-USD, for a column that holds one event's or one
+    /// setting's amount; throws `overflow` naming `what` when it does not fit.
+    public func int64Nanos(_ what: @autoclosure () -> String = "the amount") throws(AmountError) -> Int64 {
+        guard let value = Int64(exactly: nanos) else { throw .overflow(what()) }
+        return value
     }
 
     /// Parses a plain decimal number of dollars: `"12"`, `"0.000123"`, `"-3.5"`.
@@ -29,7 +40,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// alone or at either end. More than 9 decimals throw `tooManyDecimals` unless `excess` is
     /// `.roundHalfEven`.
     public init(parsing text: String, excess: ExcessPrecision = .refuse) throws(AmountError) {
-        nanos = try FixedPoint.parse(text, scale: Self.scale, excess: excess)
+        storage = WideInteger(Int128(try FixedPoint.parse(text, scale: Self.scale, excess: excess)))
     }
 
     /// The exact decimal text, e.g. `"0.000123"` or `"-12"`: what `init(parsing:)` reads back.
@@ -59,7 +70,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// `self × factor` exactly (e.g. a per-request fee times the request count), or `overflow`.
     public func multiplied(by factor: Int64) throws(AmountError) -> Money {
-        let (product, overflow) = nanos.multipliedReportingOverflow(by: factor)
+        let (product, overflow) = nanos.multipliedReportingOverflow(by: Int128(factor))
         guard !overflow else { throw .overflow("\(self) USD × \(factor)") }
         return Money(nanos: product)
     }
@@ -69,5 +80,18 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         var total = Money.zero
         for amount in amounts { total = try total.adding(amount) }
         return total
+    }
+}
+
+extension Money {
+    /// `lhs + rhs`, for totals. Within `MeteringBounds` no total Tally keeps comes near 128 bits
+    /// (docs/metering.md, "Bounds"); were it ever reached, the sum saturates rather than trap or wrap.
+    public static func + (lhs: Money, rhs: Money) -> Money {
+        Money(nanos: FixedPoint.saturatingSum(lhs.nanos, rhs.nanos))
+    }
+
+    /// `lhs − rhs`, saturating as `+`.
+    public static func - (lhs: Money, rhs: Money) -> Money {
+        Money(nanos: FixedPoint.saturatingSum(lhs.nanos, -rhs.nanos))
     }
 }

@@ -46,12 +46,15 @@ public struct UsageCost: Hashable, Sendable {
         usage: TokenUsage, requests: Int64 = 1, price: ModelPrice, infraOverhead: BasisPoints = .zero
     ) throws(AmountError) -> UsageCost {
         guard requests >= 0 else { throw .negative("the request count (\(requests))") }
-        let exact = Int128(usage.input) * Int128(price.input.perMillion.nanos)
-            + Int128(usage.cachedInput) * Int128(price.cachedInput.perMillion.nanos)
-            + Int128(usage.output) * Int128(price.output.perMillion.nanos)
+        var exact: Int128 = 0
+        for (count, price) in [(usage.input, price.input), (usage.cachedInput, price.cachedInput), (usage.output, price.output)] {
+            exact = try FixedPoint.checkedSum(
+                exact, FixedPoint.multiplyDivideHalfEven(Int128(count), price.perMillion.nanos, by: 1, "the cost of the event"),
+                "the cost of the event")
+        }
         let tokens = FixedPoint.divideHalfEven(exact, by: 1_000_000)
-        let fees = Int128(requests) * Int128(price.perRequest.nanos)
-        let provider = Money(nanos: try FixedPoint.narrow(tokens + fees, "the cost of the event"))
+        let fees = try FixedPoint.multiplyDivideHalfEven(Int128(requests), price.perRequest.nanos, by: 1, "the cost of the event")
+        let provider = Money(nanos: try FixedPoint.checkedSum(tokens, fees, "the cost of the event"))
         return try withOverhead(provider, source: .priceTable(price.id), infraOverhead: infraOverhead)
     }
 
@@ -83,8 +86,8 @@ public struct UsageCost: Hashable, Sendable {
     }
 
     private static func withOverhead(_ provider: Money, source: Source, infraOverhead: BasisPoints) throws(AmountError) -> UsageCost {
-        let overheadNanos = FixedPoint.divideHalfEven(Int128(provider.nanos) * Int128(infraOverhead.value), by: Int128(BasisPoints.perWhole))
-        let overhead = Money(nanos: try FixedPoint.narrow(overheadNanos, "the infra overhead"))
+        let overhead = Money(nanos: try FixedPoint.multiplyDivideHalfEven(
+            provider.nanos, Int128(infraOverhead.value), by: Int128(BasisPoints.perWhole), "the infra overhead"))
         let total = try provider.adding(overhead)
         return UsageCost(source: source, providerCost: provider, overhead: overhead, total: total)
     }

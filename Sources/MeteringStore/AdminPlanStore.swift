@@ -16,7 +16,7 @@ public struct AdminPlanStore: Sendable {
     /// Creates a plan; returns its id.
     public func create(_ plan: PlanDraft, by actor: AuditActor, now: Date) async throws -> Int64 {
         try Self.check(plan)
-        let columns = Self.columns(plan)
+        let columns = try Self.columns(plan)
         return try await pool.withTransaction(scope: .staff) { connection in
             let rows = try await AdminRules.unique(field: "code", "Another plan already has this code.") {
                 try await connection.query(
@@ -38,7 +38,7 @@ public struct AdminPlanStore: Sendable {
     /// Edits a plan's code, name, fee, included credits and overage policy.
     public func update(_ id: Int64, _ plan: PlanDraft, by actor: AuditActor, now: Date) async throws {
         try Self.check(plan)
-        let columns = Self.columns(plan)
+        let columns = try Self.columns(plan)
         try await pool.withTransaction(scope: .staff) { connection in
             let before = try await lockedSnapshot(id, on: connection)
             try await AdminRules.unique(field: "code", "Another plan already has this code.") {
@@ -80,7 +80,7 @@ public struct AdminPlanStore: Sendable {
                 throw AdminChangeError.notFound
             }
             let before = try await entitlementSnapshot(planID, featureKey, on: connection)
-            let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { credits.millis } else { nil }
+            let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { try credits.int64Millis("the period limit") } else { nil }
             let rule = entitlement.creditRuleOverride
             try await connection.execute(
                 """
@@ -164,6 +164,11 @@ public struct AdminPlanStore: Sendable {
         }
         if case .charge(let price) = plan.overage, price < .zero {
             problems["overage_price"] = "The price must not be negative."
+        } else if case .charge(let price) = plan.overage, price > MeteringBounds.maxOveragePricePerCredit {
+            problems["overage_price"] = "The price per credit can be at most \(MeteringBounds.maxOveragePricePerCredit.formatted(fractionDigits: 0))."
+        }
+        if case .block(let grace) = plan.overage, grace.value > MeteringBounds.maxGraceBasisPoints {
+            problems["grace"] = "The grace can be at most \(try! BasisPoints(MeteringBounds.maxGraceBasisPoints))."
         }
         return problems
     }
@@ -188,11 +193,12 @@ public struct AdminPlanStore: Sendable {
         return problems
     }
 
-    private static func columns(_ plan: PlanDraft) -> (included: Int64?, policy: String, grace: Int64, price: Int64) {
-        let included: Int64? = if case .limited(let credits) = plan.includedCredits { credits.millis } else { nil }
+    /// The plan's row values; its amounts were parsed into 64-bit ranges and checked by `problems`.
+    static func columns(_ plan: PlanDraft) throws -> (included: Int64?, policy: String, grace: Int64, price: Int64) {
+        let included: Int64? = if case .limited(let credits) = plan.includedCredits { try credits.int64Millis("included credits") } else { nil }
         return switch plan.overage {
         case .block(let grace): (included, "block", grace.value, 0)
-        case .charge(let price): (included, "charge", 0, price.nanos)
+        case .charge(let price): (included, "charge", 0, try price.int64Nanos("the overage price"))
         }
     }
 

@@ -33,11 +33,10 @@ public struct CatalogStore: Sendable {
         try CatalogRules.checkCode(plan.code, field: "code")
         try CatalogRules.checkName(plan.name)
         guard plan.monthlyFee >= .zero else { throw CatalogError.invalid(field: "fee", message: "must not be negative") }
-        let included: Int64? = if case .limited(let credits) = plan.includedCredits { credits.millis } else { nil }
-        let (policy, grace, price): (String, Int64, Int64) = switch plan.overage {
-        case .block(let grace): ("block", grace.value, 0)
-        case .charge(let price): ("charge", 0, price.nanos)
+        if let problem = AdminPlanStore.problems(plan).sorted(by: { $0.key < $1.key }).first {
+            throw CatalogError.invalid(field: problem.key, message: problem.value)
         }
+        let (included, policy, grace, price) = try AdminPlanStore.columns(plan)
         guard price >= 0, (included ?? 0) >= 0 else { throw CatalogError.invalid(field: "plan", message: "amounts must not be negative") }
         return try await unique("plan '\(plan.code)'") {
             let rows = try await pool.query(
@@ -57,7 +56,7 @@ public struct CatalogStore: Sendable {
         guard try await pool.query("SELECT 1 FROM features WHERE key = \(featureKey)").first != nil else {
             throw CatalogError.featureNotFound(featureKey)
         }
-        let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { credits.millis } else { nil }
+        let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { try credits.int64Millis("the period limit") } else { nil }
         let rule = entitlement.creditRuleOverride
         try await pool.execute(
             """

@@ -108,8 +108,8 @@ public struct EntitlementService: Sendable {
     private static func usage(_ row: PostgresRow, in period: BillingPeriod) throws -> (Credits, Credits) {
         let starts = try row.decode([Date]?.self, at: Column.periodStarts) ?? []
         guard let index = starts.firstIndex(of: period.start) else { return (.zero, .zero) }
-        let totals = try row.decode([Int64].self, at: Column.periodCredits)
-        let byFeature = try row.decode([Int64].self, at: Column.periodFeatureCredits)
+        let totals = try row.decode([Int128].self, at: Column.periodCredits)
+        let byFeature = try row.decode([Int128].self, at: Column.periodFeatureCredits)
         return (Credits(millis: totals[index]), Credits(millis: byFeature[index]))
     }
 
@@ -180,8 +180,8 @@ struct EntitlementRead: BatchedRead {
                 SELECT array_agg(t.period_start) AS starts, array_agg(t.total) AS credits,
                        array_agg(t.by_feature) AS feature_credits
                 FROM (
-                    SELECT pu.period_start, sum(pu.credits)::bigint AS total,
-                           coalesce(sum(pu.credits) FILTER (WHERE pu.feature_key = c.feature), 0)::bigint AS by_feature
+                    SELECT pu.period_start, sum(pu.credits) AS total,
+                           coalesce(sum(pu.credits) FILTER (WHERE pu.feature_key = c.feature), 0) AS by_feature
                     FROM period_usage pu
                     WHERE pu.account_id = a.id AND pu.period_start > c.now - interval '32 days' AND pu.period_start <= c.now
                     GROUP BY pu.period_start

@@ -33,9 +33,9 @@ struct EventReader {
         }
         let model = string("model", max: 200)
         let usage = tokens()
-        let outputUnits = count("output_units") ?? 0
+        let outputUnits = count("output_units", max: MeteringBounds.maxOutputUnits) ?? 0
         let success = bool("success") ?? true
-        let duration = count("duration_ms")
+        let duration = count("duration_ms", max: MeteringBounds.maxDurationMS)
         let endUser = string("end_user", max: 256)
         let occurredAt = timestamp(now: now, lateWindowDays: settings.lateWindowDays)
         let cost = reportedCost()
@@ -48,7 +48,8 @@ struct EventReader {
             // A defaulted occurred_at ("now") differs on every retry, so only a sent one is part of the payload.
             fingerprint: EventFingerprint.digest(
                 id: id, account: account, feature: feature, model: model, usage: usage, outputUnits: outputUnits,
-                success: success, durationMS: duration, endUser: endUser, costNanos: cost?.nanos, metadata: metadata,
+                success: success, durationMS: duration, endUser: endUser, costNanos: cost.map { Int64(truncatingIfNeeded: $0.nanos) },
+                metadata: metadata,
                 occurredAt: fields["occurred_at"] != nil ? occurredAt : nil))
     }
 
@@ -56,33 +57,40 @@ struct EventReader {
         problems.append(EventProblem(index: index, id: id, field: field, message: message))
     }
 
+    /// An id or key: 1 to `max` characters (Unicode code points, as JSON Schema and PostgreSQL
+    /// count them) as sent, no NUL; returned in Tally's one identity form (`IdentityText`).
     private mutating func string(_ key: String, max: Int, required: Bool = false) -> String? {
         switch fields[key] {
         case nil, .null?:
             if required { fail(key, "is required") }
             return nil
         case .string(let text)?:
-            // A text of at most `max` UTF-8 bytes has at most `max` characters: no need to count them.
-            guard !text.isEmpty, text.utf8.count <= max || text.count <= max else {
+            // A text of at most `max` UTF-8 bytes has at most `max` code points: no need to count them.
+            guard !text.isEmpty, text.utf8.count <= max || text.unicodeScalars.count <= max else {
                 fail(key, "must be 1 to \(max) characters")
                 return nil
             }
             guard !text.utf8.contains(0) else { fail(key, "must not contain NUL characters"); return nil }
-            return text
+            return IdentityText.normalized(text)
         default:
             fail(key, "must be a string")
             return nil
         }
     }
 
-    private mutating func count(_ key: String) -> Int64? {
+    private mutating func count(_ key: String, max: Int64) -> Int64? {
         switch fields[key] {
         case nil, .null?: return nil
-        case .integer(let value)? where value >= 0: return value
+        case .integer(let value)? where (0...max).contains(value): return value
         default:
-            fail(key, "must be a whole number, 0 or more")
+            fail(key, "must be a whole number from 0 to \(Self.grouped(max))")
             return nil
         }
+    }
+
+    /// `1000000000` → `1,000,000,000`.
+    static func grouped(_ value: Int64) -> String {
+        Credits(millis: Int128(value) * 1_000).formatted
     }
 
     private mutating func bool(_ key: String) -> Bool? {
@@ -99,7 +107,7 @@ struct EventReader {
     private mutating func tokens() -> TokenUsage? {
         let sentTokenFields = Self.tokenFields.filter { fields[$0] != nil }
         guard let usage = fields["usage"], usage != .null else {
-            let counts = Self.tokenFields.map { count($0) }
+            let counts = Self.tokenFields.map { count($0, max: MeteringBounds.maxTokens) }
             return try? TokenUsage(input: counts[0] ?? 0, cachedInput: counts[1] ?? 0, output: counts[2] ?? 0)
         }
         guard sentTokenFields.isEmpty else {
@@ -109,7 +117,14 @@ struct EventReader {
         guard case .object = usage else { fail("usage", "must be an object"); return nil }
         do {
             let shape = try JSONDecoder().decode(ProviderUsage.self, from: Data(usage.canonical.utf8))
-            return try TokenUsage(shape)
+            let tokens = try TokenUsage(shape)
+            let limit = MeteringBounds.maxTokens
+            for (name, value) in [("input", tokens.input), ("cached input", tokens.cachedInput), ("output", tokens.output)]
+            where value > limit {
+                fail("usage", "gives \(Self.grouped(value)) \(name) tokens; one event may carry at most \(Self.grouped(limit))")
+                return nil
+            }
+            return tokens
         } catch let error as UsageShapeError {
             fail("usage", error.description)
         } catch DecodingError.dataCorrupted(let context) {
@@ -123,7 +138,7 @@ struct EventReader {
     private mutating func timestamp(now: Date, lateWindowDays: Int) -> Date {
         guard let sent = fields["occurred_at"], sent != .null else { return now }
         guard case .string(let text) = sent, let date = RFC3339.parse(text) else {
-            fail("occurred_at", "must be an RFC 3339 timestamp such as 2027-01-15T10:30:00Z")
+            fail("occurred_at", "must be an RFC 3339 timestamp between the years 2000 and 9999, such as 2027-01-15T10:30:00Z")
             return now
         }
         if date > now.addingTimeInterval(EventValidator.maxFutureSkew) {
@@ -141,6 +156,10 @@ struct EventReader {
             do throws(AmountError) {
                 let money = try Money(parsing: text, excess: .roundHalfEven)
                 guard money >= .zero else { fail("cost_usd", "must not be negative"); return nil }
+                guard money <= MeteringBounds.maxEventCost else {
+                    fail("cost_usd", "must be at most \(MeteringBounds.maxEventCost.decimalString) (USD) for one event")
+                    return nil
+                }
                 return money
             } catch {
                 fail("cost_usd", error.description)
@@ -216,14 +235,5 @@ struct EventFields {
     /// The value sent for `key`, if any (JSON `null` included).
     subscript(key: String) -> JSONValue? {
         Name(key).flatMap { values[$0.rawValue] }
-    }
-}
-
-/// RFC 3339 timestamps, with or without fractional seconds; a zone offset is required.
-enum RFC3339 {
-    static func parse(_ text: String) -> Date? {
-        guard text.count <= 40 else { return nil }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        return try? Date.ISO8601FormatStyle().parse(text)
     }
 }

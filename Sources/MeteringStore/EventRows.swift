@@ -78,6 +78,7 @@ struct EventRows {
         let rule = event.success ? catalog.rule(feature: event.feature, account: account, at: event.occurredAt) : nil
         let earned = try rule?.credits(
             for: CreditableEvent(usage: event.usage, outputUnits: event.outputUnits, cost: cost.total)) ?? .zero
+        let (costNanos, creditMillis) = try MeteringBounds.storable(cost: cost.total, credits: earned)
         let (period, localDay) = try calendar.place(event.occurredAt, account: account)
         accountIDs.append(account.id)
         eventIDs.append(event.id)
@@ -93,10 +94,10 @@ struct EventRows {
         occurredAt.append(event.occurredAt)
         localDays.append(localDay)
         periodStarts.append(period.start)
-        costs.append(cost.total.nanos)
+        costs.append(costNanos)
         if case .priceTable(let id) = cost.source { priceIDs.append(id.rawValue) } else { priceIDs.append(nil) }
         unpriced.append(cost.isUnpriced)
-        credits.append(earned.millis)
+        credits.append(creditMillis)
         metadata.append(event.metadata)
         fingerprints.append(Data(event.fingerprint))
     }

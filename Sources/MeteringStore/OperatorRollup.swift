@@ -1,3 +1,4 @@
+import Metering
 import Postgres
 
 /// Changes to `daily_operator_usage` (migration 0012): per local day, feature and model, the
@@ -16,12 +17,17 @@ struct OperatorRollupDelta {
         let model: String
     }
 
-    /// What a row gains.
+    /// What a row gains. Cost is 128-bit: a re-rate adds the cost changes of every event of a
+    /// day, feature and model at once, which 64 bits need not hold; counts come from one batch.
     struct Sums {
         var events: Int64 = 0
         var failures: Int64 = 0
         var outputUnits: Int64 = 0
-        var cost: Int64 = 0
+        var cost: Int128 {
+            get { costSum.value }
+            set { costSum = WideInteger(newValue) }
+        }
+        private var costSum = WideInteger(0)
         var latency = [Int64](repeating: 0, count: Rollups.latencyBuckets)
     }
 
@@ -40,7 +46,7 @@ struct OperatorRollupDelta {
     mutating func addCost(_ delta: Int64, day: String, feature: String, model: String) throws {
         let key = Key(day: day, feature: feature, model: model)
         var sums = rows[key] ?? Sums()
-        sums.cost = try sums.cost.rollupSum(delta)
+        sums.cost = try sums.cost.rollupSum(Int128(delta))
         rows[key] = sums
     }
 
@@ -78,8 +84,8 @@ struct OperatorRollupDelta {
     /// the events and their daily rollup into an empty database): constant SQL.
     static let fillFromDailySQL = """
         INSERT INTO daily_operator_usage (local_day, feature_key, model, events, failures, output_units, cost, latency)
-        SELECT local_day, feature_key, model, sum(events)::bigint, sum(failures)::bigint, sum(output_units)::bigint,
-               sum(cost)::bigint, ARRAY[\((1...Rollups.latencyBuckets).map { "sum(latency[\($0)])" }.joined(separator: ", "))]::bigint[]
+        SELECT local_day, feature_key, model, sum(events)::bigint, sum(failures)::bigint, sum(output_units),
+               sum(cost), ARRAY[\((1...Rollups.latencyBuckets).map { "sum(latency[\($0)])" }.joined(separator: ", "))]::bigint[]
         FROM daily_usage
         GROUP BY local_day, feature_key, model
         """
@@ -91,7 +97,7 @@ extension OperatorRollupDelta.Sums {
         self.events = try self.events.rollupSum(events)
         self.failures = try self.failures.rollupSum(failures)
         self.outputUnits = try self.outputUnits.rollupSum(outputUnits)
-        self.cost = try self.cost.rollupSum(cost)
+        self.cost = try self.cost.rollupSum(Int128(cost))
         for bucket in latency.indices where latency[bucket] != 0 {
             self.latency[bucket] = try self.latency[bucket].rollupSum(latency[bucket])
         }

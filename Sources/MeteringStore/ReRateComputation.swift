@@ -54,17 +54,24 @@ struct ReRateComputation {
             let recost = try UsageCost.of(
                 model: model, usage: usage, occurredAt: occurredAt, providerReportedCost: nil, prices: prices, infraOverhead: overhead)
             let newPriceID: Int64? = if case .priceTable(let id) = recost.source { id.rawValue } else { nil }
-            var newCredits = credits
+            var earned = Credits(millis: credits)
             if success, let feature, let rule = rules.rule(feature: feature, plan: planID) {
-                newCredits = try rule.credits(for: CreditableEvent(usage: usage, cost: recost.total)).millis
+                earned = try rule.credits(for: CreditableEvent(usage: usage, cost: recost.total))
             }
-            guard recost.total.nanos != cost || newPriceID != priceID || recost.isUnpriced != unpriced || newCredits != credits else {
+            let newCost: Int64, newCredits: Int64
+            do {
+                (newCost, newCredits) = try MeteringBounds.storable(cost: recost.total, credits: earned)
+            } catch {
+                throw ReRateError.eventOutOfBounds(eventID: eventID, error)
+            }
+            guard newCost != cost || newPriceID != priceID || recost.isUnpriced != unpriced || newCredits != credits else {
                 continue
             }
+            // Both values are within the bounds, so their difference fits 64 bits.
             changes.append(ReRatedEvent(
                 accountID: account, eventID: eventID, localDay: day, periodStart: period, featureKey: feature ?? "",
-                model: model ?? "", cost: recost.total.nanos, priceID: newPriceID, unpriced: recost.isUnpriced,
-                credits: newCredits, costDelta: recost.total.nanos - cost, creditsDelta: newCredits - credits))
+                model: model ?? "", cost: newCost, priceID: newPriceID, unpriced: recost.isUnpriced,
+                credits: newCredits, costDelta: newCost - cost, creditsDelta: newCredits - credits))
             var diff = try accounts[account] ?? ReRateAccountDiff(
                 accountID: account, externalID: row.decode(String.self, at: 16), name: row.decode(String.self, at: 17),
                 events: 0, costBefore: .zero, costAfter: .zero, creditsBefore: .zero, creditsAfter: .zero)
@@ -96,7 +103,7 @@ struct ReRateComputation {
             """
             UPDATE daily_usage d SET cost = d.cost + x.cost, credits = d.credits + x.credits
             FROM (SELECT account_id, local_day::date AS local_day, feature_key, model,
-                         sum(cost)::bigint AS cost, sum(credits)::bigint AS credits
+                         sum(cost) AS cost, sum(credits) AS credits
                   FROM unnest(\(changes.map(\.accountID)), \(changes.map(\.localDay)), \(changes.map(\.featureKey)),
                               \(changes.map(\.model)), \(changes.map(\.costDelta)), \(changes.map(\.creditsDelta)))
                        AS c(account_id, local_day, feature_key, model, cost, credits)
@@ -106,7 +113,7 @@ struct ReRateComputation {
         try await connection.execute(
             """
             UPDATE period_usage p SET cost = p.cost + x.cost, credits = p.credits + x.credits
-            FROM (SELECT account_id, period_start, feature_key, sum(cost)::bigint AS cost, sum(credits)::bigint AS credits
+            FROM (SELECT account_id, period_start, feature_key, sum(cost) AS cost, sum(credits) AS credits
                   FROM unnest(\(changes.map(\.accountID)), \(changes.map(\.periodStart)), \(changes.map(\.featureKey)),
                               \(changes.map(\.costDelta)), \(changes.map(\.creditsDelta)))
                        AS c(account_id, period_start, feature_key, cost, credits)

@@ -36,9 +36,9 @@ public struct ReRateAccountDiff: Hashable, Sendable {
     public var creditsAfter: Credits
 
     /// after − before.
-    public var costDelta: Money { Money(nanos: costAfter.nanos &- costBefore.nanos) }
+    public var costDelta: Money { (costAfter - costBefore) }
     /// after − before.
-    public var creditsDelta: Credits { Credits(millis: creditsAfter.millis &- creditsBefore.millis) }
+    public var creditsDelta: Credits { (creditsAfter - creditsBefore) }
 }
 
 /// What a re-rate changes (the preview), or changed (after apply).
@@ -54,12 +54,12 @@ public struct ReRateResult: Hashable, Sendable {
     /// Events that change.
     public var changedEvents: Int { accounts.reduce(0) { $0 + $1.events } }
     /// Cost of the changed events before and after.
-    public var costBefore: Money { Money(nanos: accounts.reduce(0) { $0 &+ $1.costBefore.nanos }) }
-    public var costAfter: Money { Money(nanos: accounts.reduce(0) { $0 &+ $1.costAfter.nanos }) }
+    public var costBefore: Money { accounts.reduce(.zero) { $0 + $1.costBefore } }
+    public var costAfter: Money { accounts.reduce(.zero) { $0 + $1.costAfter } }
     /// after − before.
-    public var costDelta: Money { Money(nanos: costAfter.nanos &- costBefore.nanos) }
+    public var costDelta: Money { (costAfter - costBefore) }
     /// Credits after − before.
-    public var creditsDelta: Credits { Credits(millis: accounts.reduce(0) { $0 &+ $1.creditsDelta.millis }) }
+    public var creditsDelta: Credits { accounts.reduce(.zero) { $0 + $1.creditsDelta } }
 
     /// A short token of what the preview showed; apply refuses when the recomputation differs.
     public var confirmation: String {
@@ -73,6 +73,9 @@ public enum ReRateError: Error, Sendable, Equatable {
     case changedSincePreview
     /// Nothing in the range would change.
     case nothingToChange
+    /// At today's prices this event would cost or earn more than one event may
+    /// (`MeteringBounds`); nothing is re-rated until the price is fixed.
+    case eventOutOfBounds(eventID: String, EventBoundError)
 }
 
 /// Re-costs stored events with the price table and infra overhead as they are now, after a

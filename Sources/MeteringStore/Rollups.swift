@@ -24,8 +24,8 @@ enum Rollups {
         INSERT INTO daily_usage AS d (account_id, local_day, feature_key, model, events, failures, input_tokens,
             cached_input_tokens, output_tokens, output_units, cost, credits, latency)
         SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*),
-            count(*) FILTER (WHERE NOT success), sum(input_tokens)::bigint, sum(cached_input_tokens)::bigint,
-            sum(output_tokens)::bigint, sum(output_units)::bigint, sum(cost)::bigint, sum(credits)::bigint, \(histogramSQL)
+            count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(cached_input_tokens),
+            sum(output_tokens), sum(output_units), sum(cost), sum(credits), \(histogramSQL)
         FROM (SELECT *, CASE WHEN duration_ms IS NULL THEN NULL ELSE \(bucketSQL) END AS bucket FROM ins) i
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
         \(dailyConflictSQL)
@@ -50,7 +50,7 @@ enum Rollups {
 
     static let periodUpsert = """
         INSERT INTO period_usage AS p (account_id, period_start, feature_key, events, credits, cost)
-        SELECT account_id, period_start, coalesce(feature_key, ''), count(*), sum(credits)::bigint, sum(cost)::bigint
+        SELECT account_id, period_start, coalesce(feature_key, ''), count(*), sum(credits), sum(cost)
         FROM ins GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
         \(periodConflictSQL)
         """

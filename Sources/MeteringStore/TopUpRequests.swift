@@ -69,7 +69,7 @@ public struct TopUpRequests: Sendable {
     /// Open requests one account may have at a time.
     public static let maximumPending = 5
     /// The most credits one request may ask for.
-    public static let maximumCredits = try! Credits(credits: 1_000_000_000)
+    public static let maximumCredits = Credits(credits: 1_000_000_000)
 
     let pool: PostgresPool
 

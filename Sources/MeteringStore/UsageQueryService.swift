@@ -21,11 +21,21 @@ public struct UsageSums: Sendable, Hashable {
     /// Failed events.
     public var failures: Int64 = 0
     /// Input tokens (not cached).
-    public var inputTokens: Int64 = 0
+    public var inputTokens: Int128 {
+        get { input.value }
+        set { input = WideInteger(newValue) }
+    }
     /// Cached input tokens.
-    public var cachedInputTokens: Int64 = 0
+    public var cachedInputTokens: Int128 {
+        get { cached.value }
+        set { cached = WideInteger(newValue) }
+    }
     /// Output tokens.
-    public var outputTokens: Int64 = 0
+    public var outputTokens: Int128 {
+        get { output.value }
+        set { output = WideInteger(newValue) }
+    }
+    private var input = WideInteger(0), cached = WideInteger(0), output = WideInteger(0)
     /// Credits earned.
     public var credits: Credits = .zero
 
@@ -39,7 +49,7 @@ public struct UsageSums: Sendable, Hashable {
         sum.inputTokens += rhs.inputTokens
         sum.cachedInputTokens += rhs.cachedInputTokens
         sum.outputTokens += rhs.outputTokens
-        sum.credits = Credits(millis: lhs.credits.millis + rhs.credits.millis)
+        sum.credits = lhs.credits + rhs.credits
         return sum
     }
 }
@@ -116,8 +126,8 @@ public struct UsageQueryService: Sendable {
             }
             let query: PostgresQuery = """
                 SELECT \(unsafeRaw: key) AS k,
-                sum(events)::bigint, sum(failures)::bigint, sum(input_tokens)::bigint,
-                sum(cached_input_tokens)::bigint, sum(output_tokens)::bigint, sum(credits)::bigint
+                sum(events)::bigint, sum(failures)::bigint, sum(input_tokens),
+                sum(cached_input_tokens), sum(output_tokens), sum(credits)
                 FROM daily_usage
                 WHERE account_id = \(accountID) AND local_day BETWEEN \(first.description)::date AND \(last.description)::date
                 GROUP BY 1 ORDER BY 1
@@ -126,7 +136,7 @@ public struct UsageQueryService: Sendable {
             var totals = UsageSums()
             for row in try await connection.query(query) {
                 let (key, events, failures, input, cached, output, credits) =
-                    try row.decode((String, Int64, Int64, Int64, Int64, Int64, Int64).self)
+                    try row.decode((String, Int64, Int64, Int128, Int128, Int128, Int128).self)
                 var sums = UsageSums()
                 sums.events = events
                 sums.failures = failures

@@ -153,6 +153,29 @@ extension Optional where Wrapped: PostgresArrayElement {
     }
 }
 
+extension Int128 {
+    /// `numeric_recv`'s form of a whole number: int16 digit count, int16 weight, uint16 sign
+    /// (0x0000 or 0x4000), int16 display scale (0), then the base-10,000 digits, most
+    /// significant first, trailing zero digits left out (the weight keeps their place).
+    public func appendBinaryArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        var digits: [Int16] = []
+        var rest = magnitude
+        while rest > 0 {
+            digits.append(Int16(rest % 10_000))
+            rest /= 10_000
+        }
+        let weight = Int16(Swift.max(digits.count - 1, 0))
+        digits.reverse()
+        while digits.last == 0 { digits.removeLast() }
+        out.appendBigEndian(Int32(8 + 2 * digits.count))
+        out.appendBigEndian(Int16(digits.count))
+        out.appendBigEndian(weight)
+        out.appendBigEndian(UInt16(self < 0 ? 0x4000 : 0))
+        out.appendBigEndian(Int16(0))
+        for digit in digits { out.appendBigEndian(digit) }
+    }
+}
+
 extension PostgresTimestamp {
     /// Seconds from 1970-01-01 to 2000-01-01, PostgreSQL's epoch for binary timestamps.
     static let postgresEpochOffset: Int64 = 946_684_800

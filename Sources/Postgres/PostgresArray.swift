@@ -58,6 +58,13 @@ extension Int64: PostgresArrayElement {
         out.append(contentsOf: String(self).utf8)
     }
 }
+extension Int128: PostgresArrayElement {
+    public static var arrayType: PostgresType { .numericArray }
+    public static var elementType: PostgresType { .numeric }
+    public func appendArrayElement(to out: inout [UInt8]) throws(PostgresError) {
+        out.append(contentsOf: String(self).utf8)
+    }
+}
 extension Int32: PostgresArrayElement {
     public static var arrayType: PostgresType { .int4Array }
     public static var elementType: PostgresType { .int4 }
@@ -117,7 +124,7 @@ extension Optional: PostgresArrayElement where Wrapped: PostgresArrayElement {
 
 /// The element types each array type may be read from (e.g. an `int4[]` column into `[Int]`).
 private let arrayElementTypes: [PostgresType: PostgresType] = [
-    .boolArray: .bool, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8,
+    .boolArray: .bool, .int2Array: .int2, .int4Array: .int4, .int8Array: .int8, .numericArray: .numeric,
     .float4Array: .float4, .float8Array: .float8, .textArray: .text, .varcharArray: .varchar,
     .uuidArray: .uuid, .timestamptzArray: .timestamptz, .byteaArray: .bytea,
 ]

@@ -66,6 +66,41 @@ extension Int64: PostgresDecodable {
     }
 }
 
+/// Whole numbers from int2, int4, int8 and numeric columns (sums of `numeric(38,0)` columns);
+/// a numeric with a fraction, or one past 128 bits, fails to decode.
+extension Int128: PostgresDecodable {
+    public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Int128 {
+        guard type == .numeric || type == .int2 || type == .int4 || type == .int8 else { throw .wrongType(type) }
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < bytes.count else { throw PostgresDecodeFailure("\(type) that does not parse") }
+        var magnitude: UInt128 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                // numeric(38,0) prints no point; a sum of such values neither. Zeros alone may follow.
+                guard bytes[(index + 1)...].allSatisfy({ $0 == UInt8(ascii: "0") }) else {
+                    throw PostgresDecodeFailure("\(type) with a fraction")
+                }
+                break
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { throw PostgresDecodeFailure("\(type) that does not parse") }
+            let (times10, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+            let (next, carry) = times10.addingReportingOverflow(UInt128(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { throw PostgresDecodeFailure("\(type) past 128 bits") }
+            magnitude = next
+            index += 1
+        }
+        if negative {
+            guard magnitude <= UInt128(Int128.max) + 1 else { throw PostgresDecodeFailure("\(type) past 128 bits") }
+            return magnitude == UInt128(Int128.max) + 1 ? .min : -Int128(magnitude)
+        }
+        guard let value = Int128(exactly: magnitude) else { throw PostgresDecodeFailure("\(type) past 128 bits") }
+        return value
+    }
+}
+
 extension Int32: PostgresDecodable {
     public static func decodePostgres(_ bytes: UnsafeRawBufferPointer, type: PostgresType) throws(PostgresDecodeFailure) -> Int32 {
         try decodeInteger(bytes, type: type)

@@ -45,6 +45,14 @@ extension Int64: PostgresEncodable {
     public func postgresText() throws(PostgresError) -> String? { String(self) }
 }
 
+/// 128-bit amounts (Tally's money and credit sums) are sent untyped, so they bind to numeric
+/// and, when they fit, bigint parameters alike; a value past bigint's range is refused there by
+/// the server, never wrapped.
+extension Int128: PostgresEncodable {
+    public static var postgresType: PostgresType { .unspecified }
+    public func postgresText() throws(PostgresError) -> String? { String(self) }
+}
+
 extension Int32: PostgresEncodable {
     public static var postgresType: PostgresType { .int4 }
     public func postgresText() throws(PostgresError) -> String? { String(self) }

@@ -35,6 +35,7 @@ public struct PostgresType: Hashable, Sendable, CustomStringConvertible {
     public static let textArray = PostgresType(oid: 1009)
     public static let varcharArray = PostgresType(oid: 1015)
     public static let int8Array = PostgresType(oid: 1016)
+    public static let numericArray = PostgresType(oid: 1231)
     public static let float4Array = PostgresType(oid: 1021)
     public static let float8Array = PostgresType(oid: 1022)
     public static let timestamptzArray = PostgresType(oid: 1185)
@@ -45,7 +46,7 @@ public struct PostgresType: Hashable, Sendable, CustomStringConvertible {
         25: "text", 26: "oid", 114: "json", 700: "float4", 701: "float8", 705: "unknown",
         1042: "bpchar", 1043: "varchar", 1082: "date", 1114: "timestamp", 1184: "timestamptz",
         1700: "numeric", 2950: "uuid", 3802: "jsonb", 1000: "bool[]", 1001: "bytea[]",
-        1005: "int2[]", 1007: "int4[]", 1009: "text[]", 1015: "varchar[]", 1016: "int8[]",
+        1005: "int2[]", 1007: "int4[]", 1009: "text[]", 1015: "varchar[]", 1016: "int8[]", 1231: "numeric[]",
         1021: "float4[]", 1022: "float8[]", 1185: "timestamptz[]", 2951: "uuid[]",
     ]
 

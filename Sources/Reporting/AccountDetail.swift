@@ -111,10 +111,10 @@ public struct AccountDetailReport: Sendable {
             if let nextPlanID { nextPlan = try await PlanCatalogReport.summary(nextPlanID, on: connection) }
             let totals = try await connection.query(
                 """
-                SELECT coalesce(sum(credits), 0)::bigint, coalesce(sum(cost), 0)::bigint, coalesce(sum(events), 0)::bigint
+                SELECT coalesce(sum(credits), 0), coalesce(sum(cost), 0), coalesce(sum(events), 0)::bigint
                 FROM period_usage WHERE account_id = \(id) AND period_start = \(period.start)
                 """).first!
-            let (used, cost, events) = try totals.decode((Int64, Int64, Int64).self)
+            let (used, cost, events) = try totals.decode((Int128, Int128, Int64).self)
             let grants = try await self.grants(id, on: connection)
             let included: CreditLimit = plan.map(\.included) ?? .limited(.zero)
             let ledger = try CreditLedger(included: included, grants: grants.map(\.grant), used: Credits(millis: used), at: now)
@@ -131,14 +131,14 @@ public struct AccountDetailReport: Sendable {
     }
 
     private func days(_ id: Int64, period: BillingPeriod, on connection: PostgresConnection) async throws -> [AccountDetail.Day] {
-        var byDay: [String: (Int64, Int64)] = [:]
+        var byDay: [String: (Int128, Int128)] = [:]
         for row in try await connection.query(
             """
-            SELECT to_char(local_day, 'YYYY-MM-DD'), sum(credits)::bigint, sum(cost)::bigint FROM daily_usage
+            SELECT to_char(local_day, 'YYYY-MM-DD'), sum(credits), sum(cost) FROM daily_usage
             WHERE account_id = \(id) AND local_day >= \(period.firstDay.description)::date AND local_day < \(period.nextFirstDay.description)::date
             GROUP BY local_day
             """) {
-            let (day, credits, cost) = try row.decode((String, Int64, Int64).self)
+            let (day, credits, cost) = try row.decode((String, Int128, Int128).self)
             byDay[day] = (credits, cost)
         }
         var days: [AccountDetail.Day] = []
@@ -154,7 +154,7 @@ public struct AccountDetailReport: Sendable {
     private func usage(_ id: Int64, period: BillingPeriod, column: String, on connection: PostgresConnection) async throws -> [AccountDetail.Usage] {
         let rows = try await connection.query(
             """
-            SELECT d.\(identifier: column), f.name, sum(d.events)::bigint, sum(d.credits)::bigint, sum(d.cost)::bigint
+            SELECT d.\(identifier: column), f.name, sum(d.events)::bigint, sum(d.credits), sum(d.cost)
             FROM daily_usage d LEFT JOIN features f ON f.key = d.\(identifier: column)
             WHERE d.account_id = \(id) AND d.local_day >= \(period.firstDay.description)::date
               AND d.local_day < \(period.nextFirstDay.description)::date
@@ -162,7 +162,7 @@ public struct AccountDetailReport: Sendable {
             ORDER BY sum(d.cost) DESC, sum(d.credits) DESC, d.\(identifier: column)
             """)
         return try rows.map { row in
-            let (key, name, events, credits, cost) = try row.decode((String, String?, Int64, Int64, Int64).self)
+            let (key, name, events, credits, cost) = try row.decode((String, String?, Int64, Int128, Int128).self)
             return AccountDetail.Usage(
                 key: key, name: column == "feature_key" ? name : nil, events: events, credits: Credits(millis: credits),
                 cost: Money(nanos: cost))

@@ -101,8 +101,8 @@ public struct AdminAccountList: Sendable {
                 WITH k AS (SELECT * FROM unnest(\(ids), \(starts)) AS k(account_id, period_start)),
                 t AS (
                     SELECT a.id, a.external_id, a.name, a.status, p.name AS plan_name, p.id AS plan_id, p.included_credits,
-                           coalesce(u.credits, 0)::bigint AS used, coalesce(u.cost, 0)::bigint AS cost,
-                           coalesce(g.amount, 0)::bigint AS extra
+                           coalesce(u.credits, 0) AS used, coalesce(u.cost, 0) AS cost,
+                           coalesce(g.amount, 0) AS extra
                     FROM k JOIN accounts a ON a.id = k.account_id
                     LEFT JOIN plans p ON p.id = plan_in_effect(a, \(now))
                     LEFT JOIN LATERAL (
@@ -117,7 +117,7 @@ public struct AdminAccountList: Sendable {
                                 ELSE coalesce(t.included_credits, 0) + t.extra END AS granted
                     FROM t
                 ), r AS (
-                    SELECT s.*, CASE WHEN s.granted > 0 THEN (s.used::numeric * 10000 / s.granted)::bigint END AS used_bp FROM s
+                    SELECT s.*, CASE WHEN s.granted > 0 THEN least(round(s.used * 10000 / s.granted), 9223372036854775807)::bigint END AS used_bp FROM s
                 )
                 SELECT id, external_id, name, status, plan_name, used, granted, used_bp, cost
                 FROM r
@@ -126,7 +126,7 @@ public struct AdminAccountList: Sendable {
                 """)
             let items = try rows.map { row in
                 let (id, externalID, name, status, plan, used, granted, usedBP, cost) =
-                    try row.decode((Int64, String, String, String, String?, Int64, Int64?, Int64?, Int64).self)
+                    try row.decode((Int64, String, String, String, String?, Int128, Int128?, Int64?, Int128).self)
                 return AdminAccountRow(
                     id: id, externalID: externalID, name: name, planName: plan, status: AccountStatus(rawValue: status) ?? .paused,
                     used: Credits(millis: used), granted: granted.map { .limited(Credits(millis: $0)) } ?? .unlimited,

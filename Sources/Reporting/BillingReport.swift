@@ -29,10 +29,10 @@ public struct BillingReport: Sendable {
             let grants = try await Self.grants(accountID, on: connection)
             let usage = try await connection.query(
                 """
-                SELECT period_start, sum(credits)::int8 FROM period_usage
+                SELECT period_start, sum(credits) FROM period_usage
                 WHERE account_id = \(accountID) GROUP BY period_start ORDER BY period_start
                 """
-            ).map { try $0.decode((Date, Int64).self) }
+            ).map { try $0.decode((Date, Int128).self) }
             let calculator = PeriodCalculator(plan: account.plan, grants: grants, usage: usage)
             let current = try BillingPeriod.containing(now, anchorDay: account.anchorDay, timeZone: account.timeZone)
             let earliest = ([account.createdAt] + usage.map(\.0) + grants.map(\.grantedAt)).min() ?? now
@@ -116,7 +116,7 @@ struct PeriodCalculator {
     let plan: BillingPlan?
     let grants: [BillingGrant]
     /// `period_usage` credits by stored period start.
-    let usage: [(Date, Int64)]
+    let usage: [(Date, Int128)]
 
     /// The figures of `period`, with grants counted as at `instant`.
     func figures(_ period: BillingPeriod, at instant: Date) throws -> BillingPeriodFigures {

@@ -162,7 +162,7 @@ public struct DashboardReader: Sendable {
         SELECT 'usage', to_char(g.local_day, 'YYYY-MM-DD'), g.feature_key, g.model, f.name, g.credits, g.events,
                NULL, NULL, NULL, NULL
         FROM (
-            SELECT local_day, feature_key, model, sum(credits)::bigint AS credits, sum(events)::bigint AS events
+            SELECT local_day, feature_key, model, sum(credits) AS credits, sum(events)::bigint AS events
             FROM daily_usage
             WHERE account_id = \(account)
               AND local_day >= \(period.firstDay.description)::date AND local_day < \(period.nextFirstDay.description)::date
@@ -172,9 +172,9 @@ public struct DashboardReader: Sendable {
         """ : ""
         return """
         SELECT 'total', NULL::text, NULL::text, NULL::text, NULL::text,
-               coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(period.start)), 0),
                coalesce(sum(events) FILTER (WHERE period_start = \(period.start)), 0)::bigint,
-               coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0)::bigint,
+               coalesce(sum(credits) FILTER (WHERE period_start = \(previous.start)), 0),
                NULL::timestamptz, NULL::timestamptz,
                EXISTS (SELECT 1 FROM daily_usage WHERE account_id = \(account))
         FROM period_usage
@@ -186,7 +186,7 @@ public struct DashboardReader: Sendable {
                (SELECT string_agg(key || ':' || xmin::text, ',' ORDER BY key) FROM features),
                NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
         UNION ALL
-        SELECT 'grant', kind, NULL, NULL, NULL, amount, NULL, price, granted_at, expires_at, NULL
+        SELECT 'grant', kind, NULL, NULL, NULL, amount::numeric, NULL, price, granted_at, expires_at, NULL
         FROM credit_grants
         WHERE account_id = \(account) AND granted_at <= \(now) AND (expires_at IS NULL OR expires_at > \(now))
         \(breakdownRows)
@@ -211,15 +211,15 @@ public struct DashboardReader: Sendable {
     }
 
     private static func readTotal(_ row: PostgresRow, into usage: inout PeriodUsage) throws {
-        usage.used = Credits(millis: try row.decode(Int64.self, at: 5))
+        usage.used = Credits(millis: try row.decode(Int128.self, at: 5))
         usage.events = try row.decode(Int64.self, at: 6)
-        usage.previous = Credits(millis: try row.decode(Int64.self, at: 7))
+        usage.previous = Credits(millis: try row.decode(Int128.self, at: 7))
         usage.hasAny = try row.decode(Bool.self, at: 10)
     }
 
     private static func readUsage(_ row: PostgresRow, into usage: inout PeriodBreakdown) throws {
         let (_, day, feature, model, featureName, credits, events) =
-            try row.decode((String, String?, String?, String?, String?, Int64, Int64).self)
+            try row.decode((String, String?, String?, String?, String?, Int128, Int64).self)
         let amount = Credits(millis: credits)
         if let day, let parsed = LocalDay(day) {
             usage.days.append(NamedCredits(key: day, label: parsed.shortText, credits: amount, events: events))
@@ -234,7 +234,7 @@ public struct DashboardReader: Sendable {
     /// A `grant` row: kind, amount, price, granted, expires.
     private static func readGrant(_ row: PostgresRow) throws -> CreditGrant {
         let (kind, amount, price, grantedAt, expiresAt) = try (
-            row.decode(String.self, at: 1), row.decode(Int64.self, at: 5), row.decode(Int64?.self, at: 7),
+            row.decode(String.self, at: 1), row.decode(Int128.self, at: 5), row.decode(Int128?.self, at: 7),
             row.decode(Date.self, at: 8), row.decode(Date?.self, at: 9))
         return try CreditGrant(
             amount: Credits(millis: amount), kind: GrantKind(rawValue: kind) ?? .adjustment,

@@ -83,7 +83,7 @@ extension MarginReport {
             JOIN period_usage u ON u.account_id = k.account_id AND u.period_start = k.period_start
             ORDER BY u.account_id, u.period_start, u.feature_key
             """) {
-            let (account, start, feature, credits, cost) = try row.decode((Int64, Date, String, Int64, Int64).self)
+            let (account, start, feature, credits, cost) = try row.decode((Int64, Date, String, Int128, Int128).self)
             usage[UsageKey(accountID: account, periodStart: start), default: []].append(
                 FeatureUsage(featureKey: feature, credits: Credits(millis: credits), cost: Money(nanos: cost)))
         }

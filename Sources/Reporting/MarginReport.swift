@@ -65,22 +65,22 @@ public struct AccountMargin: Hashable, Sendable {
     /// Revenue summed over the periods.
     public var revenue: PeriodRevenue {
         PeriodRevenue(
-            fee: Money(nanos: periods.reduce(0) { $0 &+ $1.revenue.fee.nanos }),
-            overage: Money(nanos: periods.reduce(0) { $0 &+ $1.revenue.overage.nanos }),
-            topUps: Money(nanos: periods.reduce(0) { $0 &+ $1.revenue.topUps.nanos }))
+            fee: periods.reduce(.zero) { $0 + $1.revenue.fee },
+            overage: periods.reduce(.zero) { $0 + $1.revenue.overage },
+            topUps: periods.reduce(.zero) { $0 + $1.revenue.topUps })
     }
 
     /// Total revenue (fee + overage + top-ups).
-    public var totalRevenue: Money { Money(nanos: revenue.fee.nanos &+ revenue.overage.nanos &+ revenue.topUps.nanos) }
+    public var totalRevenue: Money { revenue.fee + revenue.overage + revenue.topUps }
 
     /// Cost summed over the periods.
-    public var cost: Money { Money(nanos: periods.reduce(0) { $0 &+ $1.cost.nanos }) }
+    public var cost: Money { periods.reduce(.zero) { $0 + $1.cost } }
 
     /// Credits used summed over the periods.
-    public var used: Credits { Credits(millis: periods.reduce(0) { $0 &+ $1.used.millis }) }
+    public var used: Credits { periods.reduce(.zero) { $0 + $1.used } }
 
     /// Overage credits summed over the periods.
-    public var overage: Credits { Credits(millis: periods.reduce(0) { $0 &+ $1.overage.millis }) }
+    public var overage: Credits { periods.reduce(.zero) { $0 + $1.overage } }
 
     /// The gross margin: (revenue − cost) / revenue.
     public var margin: GrossMargin { GrossMargin(revenue: totalRevenue, cost: cost) }
@@ -90,8 +90,8 @@ public struct AccountMargin: Hashable, Sendable {
         var byKey: [String: FeatureUsage] = [:]
         for feature in periods.flatMap(\.features) {
             var sum = byKey[feature.featureKey] ?? FeatureUsage(featureKey: feature.featureKey, credits: .zero, cost: .zero)
-            sum.credits = Credits(millis: sum.credits.millis &+ feature.credits.millis)
-            sum.cost = Money(nanos: sum.cost.nanos &+ feature.cost.nanos)
+            sum.credits = sum.credits + feature.credits
+            sum.cost = sum.cost + feature.cost
             byKey[feature.featureKey] = sum
         }
         return byKey.values.sorted { $0.featureKey < $1.featureKey }
@@ -102,9 +102,9 @@ public struct AccountMargin: Hashable, Sendable {
     public var revenueByFeature: [String?: Money] {
         var result: [String?: Money] = [:]
         for period in periods {
-            let total = Money(nanos: period.revenue.fee.nanos &+ period.revenue.overage.nanos &+ period.revenue.topUps.nanos)
+            let total = period.revenue.fee + period.revenue.overage + period.revenue.topUps
             for (key, share) in RevenueAllocation.byCredits(total, features: period.features) {
-                result[key] = Money(nanos: (result[key]?.nanos ?? 0) &+ share.nanos)
+                result[key] = (result[key] ?? .zero) + share
             }
         }
         return result
@@ -118,20 +118,22 @@ public enum RevenueAllocation {
     /// `amount` exactly. With no credits used at all, the whole amount is under `nil`.
     public static func byCredits(_ amount: Money, features: [FeatureUsage]) -> [String?: Money] {
         let weighted = features.filter { $0.credits.millis > 0 }.sorted { $0.featureKey < $1.featureKey }
-        let total = weighted.reduce(Int128(0)) { $0 + Int128($1.credits.millis) }
+        let total = weighted.reduce(Credits.zero) { $0 + $1.credits }.millis
         guard total > 0, amount.nanos != 0 else { return amount.nanos == 0 ? [:] : [nil: amount] }
-        var shares: [(key: String, nanos: Int128, remainder: Int128)] = weighted.map {
-            let exact = Int128(amount.nanos) * Int128($0.credits.millis)
-            return ($0.featureKey, exact / total, exact % total)
+        // amount × credits is formed in 256 bits; each share is at most `amount`, so it fits.
+        let sign: Int128 = amount.nanos < 0 ? -1 : 1
+        var shares: [(key: String, nanos: Int128, remainder: UInt128)] = weighted.map {
+            let (share, remainder) = UInt128(total).dividingFullWidth(amount.nanos.magnitude.multipliedFullWidth(by: $0.credits.millis.magnitude))
+            return ($0.featureKey, sign * Int128(share), remainder)
         }
-        var left = Int128(amount.nanos) - shares.reduce(0) { $0 + $1.nanos }
+        var left = (amount.nanos - shares.reduce(0) { $0 + $1.nanos }) * sign
         let order = shares.indices.sorted { shares[$0].remainder > shares[$1].remainder }
         for index in order where left > 0 {
-            shares[index].nanos += 1
+            shares[index].nanos += sign
             left -= 1
         }
         var result: [String?: Money] = [:]
-        for share in shares { result[share.key] = Money(nanos: Int64(share.nanos)) }
+        for share in shares { result[share.key] = Money(nanos: share.nanos) }
         return result
     }
 }
@@ -151,11 +153,11 @@ public struct MarginReport: Hashable, Sendable {
     /// The totals over every account.
     public var total: (revenue: PeriodRevenue, cost: Money, margin: GrossMargin) {
         let revenue = PeriodRevenue(
-            fee: Money(nanos: accounts.reduce(0) { $0 &+ $1.revenue.fee.nanos }),
-            overage: Money(nanos: accounts.reduce(0) { $0 &+ $1.revenue.overage.nanos }),
-            topUps: Money(nanos: accounts.reduce(0) { $0 &+ $1.revenue.topUps.nanos }))
-        let cost = Money(nanos: accounts.reduce(0) { $0 &+ $1.cost.nanos })
-        let totalRevenue = Money(nanos: revenue.fee.nanos &+ revenue.overage.nanos &+ revenue.topUps.nanos)
+            fee: accounts.reduce(.zero) { $0 + $1.revenue.fee },
+            overage: accounts.reduce(.zero) { $0 + $1.revenue.overage },
+            topUps: accounts.reduce(.zero) { $0 + $1.revenue.topUps })
+        let cost = accounts.reduce(.zero) { $0 + $1.cost }
+        let totalRevenue = revenue.fee + revenue.overage + revenue.topUps
         return (revenue, cost, GrossMargin(revenue: totalRevenue, cost: cost))
     }
 
@@ -165,9 +167,9 @@ public struct MarginReport: Hashable, Sendable {
         return groups.map { code, members in
             MarginGroup(
                 key: code, name: members.first?.planName ?? "No plan", accounts: members.count,
-                revenue: Money(nanos: members.reduce(0) { $0 &+ $1.totalRevenue.nanos }),
-                cost: Money(nanos: members.reduce(0) { $0 &+ $1.cost.nanos }),
-                credits: Credits(millis: members.reduce(0) { $0 &+ $1.used.millis }))
+                revenue: members.reduce(.zero) { $0 + $1.totalRevenue },
+                cost: members.reduce(.zero) { $0 + $1.cost },
+                credits: members.reduce(.zero) { $0 + $1.used })
         }.sorted { ($0.key ?? "\u{10FFFF}") < ($1.key ?? "\u{10FFFF}") }
     }
 
@@ -179,14 +181,14 @@ public struct MarginReport: Hashable, Sendable {
         for account in accounts {
             for feature in account.features {
                 var group = groups[feature.featureKey] ?? MarginGroup(key: feature.featureKey, name: feature.featureKey)
-                group.cost = Money(nanos: group.cost.nanos &+ feature.cost.nanos)
-                group.credits = Credits(millis: group.credits.millis &+ feature.credits.millis)
+                group.cost = group.cost + feature.cost
+                group.credits = group.credits + feature.credits
                 group.accounts += 1
                 groups[feature.featureKey] = group
             }
             for (key, share) in account.revenueByFeature {
                 var group = groups[key] ?? MarginGroup(key: key, name: key ?? "")
-                group.revenue = Money(nanos: group.revenue.nanos &+ share.nanos)
+                group.revenue = group.revenue + share
                 groups[key] = group
             }
         }

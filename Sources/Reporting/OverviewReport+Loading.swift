@@ -89,15 +89,15 @@ extension OverviewReport {
         for row in try await connection.query(
             """
             SELECT grouping(local_day, feature_key, model), local_day::text, feature_key, model,
-                   coalesce(sum(events), 0)::bigint, coalesce(sum(cost), 0)::bigint,
-                   coalesce(sum(failures), 0)::bigint, coalesce(sum(output_units), 0)::bigint, \(unsafeRaw: latencySums)
+                   coalesce(sum(events), 0)::bigint, coalesce(sum(cost), 0),
+                   coalesce(sum(failures), 0)::bigint, coalesce(sum(output_units), 0), \(unsafeRaw: latencySums)
             FROM daily_operator_usage
             WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
             GROUP BY GROUPING SETS ((local_day), (feature_key), (model), ())
             ORDER BY 1, 3
             """) {
             let (grouping, day, feature, model, events, cost, failures, units) =
-                try row.decode((Int, String?, String?, String?, Int64, Int64, Int64, Int64).self)
+                try row.decode((Int, String?, String?, String?, Int64, Int128, Int64, Int128).self)
             let money = Money(nanos: cost)
             switch grouping {
             case 0b011: lines.days[day ?? ""] = money
@@ -118,13 +118,13 @@ extension OverviewReport {
     static func accountLines(from: LocalDay, through: LocalDay, on connection: PostgresConnection) async throws -> [CostLine] {
         try await connection.query(
             """
-            SELECT account_id, sum(events)::bigint, sum(cost)::bigint
+            SELECT account_id, sum(events)::bigint, sum(cost)
             FROM daily_usage
             WHERE local_day BETWEEN \(from.description)::date AND \(through.description)::date
             GROUP BY account_id
             """
         ).map { row in
-            let (account, events, cost) = try row.decode((Int64, Int64, Int64).self)
+            let (account, events, cost) = try row.decode((Int64, Int64, Int128).self)
             return CostLine(key: String(account), name: String(account), events: events, cost: Money(nanos: cost))
         }
     }
@@ -156,12 +156,12 @@ public enum RevenueSpread {
     public static func revenueByDay(
         _ report: MarginReport, from: LocalDay, through: LocalDay
     ) -> (byDay: [LocalDay: Money], byAccount: [Int64: Money]) {
-        var byDay: [LocalDay: Int64] = [:]
-        var byAccount: [Int64: Int64] = [:]
-        func add(_ nanos: Int64, on day: LocalDay, account: Int64) {
+        var byDay: [LocalDay: Money] = [:]
+        var byAccount: [Int64: Money] = [:]
+        func add(_ nanos: Int128, on day: LocalDay, account: Int64) {
             guard day >= from, day <= through, nanos != 0 else { return }
-            byDay[day, default: 0] &+= nanos
-            byAccount[account, default: 0] &+= nanos
+            byDay[day, default: .zero] = byDay[day, default: .zero] + Money(nanos: nanos)
+            byAccount[account, default: .zero] = byAccount[account, default: .zero] + Money(nanos: nanos)
         }
         for account in report.accounts {
             for period in account.periods {
@@ -171,9 +171,9 @@ public enum RevenueSpread {
                     days.append(day)
                     day = day.next
                 }
-                let spread = period.revenue.fee.nanos &+ period.revenue.overage.nanos
-                let share = spread / Int64(max(days.count, 1))
-                let extra = Int(spread % Int64(max(days.count, 1)))
+                let spread = (period.revenue.fee + period.revenue.overage).nanos
+                let share = spread / Int128(max(days.count, 1))
+                let extra = Int(spread % Int128(max(days.count, 1)))
                 for (index, day) in days.enumerated() {
                     add(share + (index < extra ? 1 : 0), on: day, account: account.accountID)
                 }
@@ -182,6 +182,6 @@ public enum RevenueSpread {
                 }
             }
         }
-        return (byDay.mapValues(Money.init(nanos:)), byAccount.mapValues(Money.init(nanos:)))
+        return (byDay, byAccount)
     }
 }

@@ -20,15 +20,25 @@ public struct FeatureHealth: Hashable, Sendable {
     /// Events, failed events, output units and cost in the range.
     public let events: Int64
     public let failures: Int64
-    public let outputUnits: Int64
+    public var outputUnits: Int128 { units.value }
     public let cost: Money
     /// Events per latency bucket (bucket 0: 0 ms; b: [2^(b-1), 2^b) ms; 19: 2^18 ms and more).
     public let latency: [Int64]
+    private let units: WideInteger
+
+    init(featureKey: String, events: Int64, failures: Int64, outputUnits: Int128, cost: Money, latency: [Int64]) {
+        self.featureKey = featureKey
+        self.events = events
+        self.failures = failures
+        units = WideInteger(outputUnits)
+        self.cost = cost
+        self.latency = latency
+    }
 
     /// cost / output units, rounded half-even to the nano-USD; nil without output units.
     public var costPerOutputUnit: Money? {
         guard outputUnits > 0 else { return nil }
-        return Money(nanos: Int64(clamping: divideHalfEven(Int128(cost.nanos), Int128(outputUnits))))
+        return Money(nanos: divideHalfEven(cost.nanos, outputUnits))
     }
 
     /// Successful events in basis points of all events; nil without events.

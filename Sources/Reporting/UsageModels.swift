@@ -34,9 +34,20 @@ public struct UsageCell: Sendable, Hashable {
     /// Events.
     public let events: Int64
     /// Input, cached input and output tokens together.
-    public let tokens: Int64
+    public var tokens: Int128 { tokenSum.value }
     /// Credits.
     public let credits: Credits
+    private let tokenSum: WideInteger
+
+    init(day: LocalDay, feature: String, featureLabel: String, model: String, events: Int64, tokens: Int128, credits: Credits) {
+        self.day = day
+        self.feature = feature
+        self.featureLabel = featureLabel
+        self.model = model
+        self.events = events
+        tokenSum = WideInteger(tokens)
+        self.credits = credits
+    }
 }
 
 /// One choice of a filter menu.
@@ -75,11 +86,26 @@ public struct UsageEventRow: Sendable, Hashable {
     /// The model; nil when none.
     public let model: String?
     /// Input, cached input and output tokens together.
-    public let tokens: Int64
+    public var tokens: Int128 { tokenSum.value }
     /// Credits.
     public let credits: Credits
     /// Whether the call succeeded.
     public let success: Bool
+    private let tokenSum: WideInteger
+
+    init(
+        eventID: String, occurredAt: Date, feature: String?, featureName: String?, model: String?, tokens: Int128,
+        credits: Credits, success: Bool
+    ) {
+        self.eventID = eventID
+        self.occurredAt = occurredAt
+        self.feature = feature
+        self.featureName = featureName
+        self.model = model
+        tokenSum = WideInteger(tokens)
+        self.credits = credits
+        self.success = success
+    }
 }
 
 /// A page of the newest events in a range.

@@ -72,7 +72,7 @@ public struct UsageReader: Sendable {
             guard let row = try await connection.query(
                 """
                 SELECT e.event_id, e.occurred_at, e.feature_key, coalesce(f.name, e.feature_key), e.model,
-                       e.input_tokens + e.cached_input_tokens + e.output_tokens, e.credits, e.success,
+                       e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens, e.credits, e.success,
                        to_char(e.local_day, 'YYYY-MM-DD'), e.received_at, e.input_tokens, e.cached_input_tokens,
                        e.output_tokens, e.output_units, e.duration_ms
                 FROM usage_events e LEFT JOIN features f ON f.key = e.feature_key
@@ -104,7 +104,7 @@ public struct UsageReader: Sendable {
             ORDER BY d.local_day, d.feature_key COLLATE "C", d.model COLLATE "C"
             """) {
             let (day, feature, name, model, events, tokens, credits) =
-                try row.decode((String, String, String, String, Int64, Int64, Int64).self)
+                try row.decode((String, String, String, String, Int64, Int128, Int128).self)
             let label = feature.isEmpty ? "Unattributed" : name
             features[feature] = label
             models.insert(model)
@@ -129,7 +129,7 @@ public struct UsageReader: Sendable {
         let rows = try await connection.query(
             """
             SELECT e.event_id, e.occurred_at, e.feature_key, coalesce(f.name, e.feature_key), e.model,
-                   e.input_tokens + e.cached_input_tokens + e.output_tokens, e.credits, e.success
+                   e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens, e.credits, e.success
             FROM usage_events e LEFT JOIN features f ON f.key = e.feature_key
             WHERE e.account_id = \(account) AND e.occurred_at >= \(start) AND e.occurred_at < \(end)
               AND (\(filter.feature)::text IS NULL OR coalesce(e.feature_key, '') = \(filter.feature)::text)
@@ -155,7 +155,7 @@ public struct UsageReader: Sendable {
     /// Decodes `event_id, occurred_at, feature_key, feature name, model, tokens, credits, success`.
     private static func eventRow(_ row: PostgresRow) throws -> UsageEventRow {
         let (id, occurred, feature, name, model, tokens, credits, success) =
-            try row.decode((String, Date, String?, String?, String?, Int64, Int64, Bool).self)
+            try row.decode((String, Date, String?, String?, String?, Int128, Int64, Bool).self)
         return UsageEventRow(
             eventID: id, occurredAt: occurred, feature: feature, featureName: name, model: model, tokens: tokens,
             credits: Credits(millis: credits), success: success)

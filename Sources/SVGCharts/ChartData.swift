@@ -1,4 +1,7 @@
 /// One labelled value: a day's usage, a feature's total.
+///
+/// Charts draw 64-bit values: a wider one (Tally's sums are 128-bit) is drawn at the nearest
+/// 64-bit value, about 9.2 billion USD or 9.2 quadrillion credits, where no real chart goes.
 public struct ChartPoint: Sendable, Hashable {
     /// The category label, e.g. "2026-11-03" or "Chat completions".
     public var label: String
@@ -6,9 +9,9 @@ public struct ChartPoint: Sendable, Hashable {
     public var value: Int64
 
     /// A point with a label and an exact value.
-    public init(label: String, value: Int64) {
+    public init(label: String, value: some BinaryInteger) {
         self.label = label
-        self.value = value
+        self.value = Int64(clamping: value)
     }
 }
 
@@ -19,10 +22,10 @@ public struct ChartSeries: Sendable, Hashable {
     /// One value per category; missing trailing values count as zero, extra ones are ignored.
     public var values: [Int64]
 
-    /// A series with a name and its values.
-    public init(name: String, values: [Int64]) {
+    /// A series with a name and its values (clamped to 64 bits, as `ChartPoint`).
+    public init<Value: BinaryInteger>(name: String, values: [Value]) {
         self.name = name
-        self.values = values
+        self.values = values.map { Int64(clamping: $0) }
     }
 
     /// The value at `index`, or zero past the end.
@@ -38,10 +41,10 @@ public struct ReferenceLine: Sendable, Hashable {
     /// The exact value in the chart's stored unit.
     public var value: Int64
 
-    /// A reference line with a label and a value.
-    public init(label: String, value: Int64) {
+    /// A reference line with a label and a value (clamped to 64 bits, as `ChartPoint`).
+    public init(label: String, value: some BinaryInteger) {
         self.label = label
-        self.value = value
+        self.value = Int64(clamping: value)
     }
 }
 

@@ -18,11 +18,11 @@ public struct Gauge: Chart {
     public var height: Double = 64
 
     /// A gauge of `used` of `included`.
-    public init(text: ChartText, format: ValueFormat, used: Int64, included: Int64) {
+    public init(text: ChartText, format: ValueFormat, used: some BinaryInteger, included: some BinaryInteger) {
         self.text = text
         self.format = format
-        self.used = max(used, 0)
-        self.included = max(included, 0)
+        self.used = max(Int64(clamping: used), 0)
+        self.included = max(Int64(clamping: included), 0)
     }
 
     /// True when nothing is used and nothing is included.

@@ -15,9 +15,9 @@ struct AdminAccountActionTests {
         try await WebHarness.with(start: instant("2027-02-20T12:00:00Z")) { harness in
             try await harness.seedBasicCatalog()
             try await harness.catalog.createPlan(PlanDraft(
-                code: "pro-plus", name: "Pro Plus", includedCredits: .limited(try Credits(credits: 1_000)), overage: .block(grace: .zero)))
+                code: "pro-plus", name: "Pro Plus", includedCredits: .limited(Credits(credits: 1_000)), overage: .block(grace: .zero)))
             try await harness.catalog.setEntitlement(
-                planCode: "pro-plus", featureKey: "summarize", entitlement: Entitlement(enabled: true, creditRuleOverride: .perEvent(try Credits(credits: 5))))
+                planCode: "pro-plus", featureKey: "summarize", entitlement: Entitlement(enabled: true, creditRuleOverride: .perEvent(Credits(credits: 5))))
             let id = try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
             let plusID = try await harness.rows("SELECT id FROM plans WHERE code = 'pro-plus'").first!.decode(Int64.self, at: 0)
             try await harness.withClient { client in
@@ -49,7 +49,7 @@ struct AdminAccountActionTests {
                 }
                 #expect(credits == ["before": 1_000, "at": 5_000, "late": 1_000])
                 let answer = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
-                let thousand = try Credits(credits: 1_000)
+                let thousand = Credits(credits: 1_000)
                 #expect(answer.ledger.included == .limited(thousand))
                 // Eight days on, the morning's session has expired: sign in again to read the page.
                 let admin = try await harness.signIn(client, "admin@ops.test")
@@ -94,7 +94,7 @@ struct AdminAccountActionTests {
                 + (0..<3).map { #"{"id": "old-\#($0)", "account": "acme", "feature": "summarize", "occurred_at": "2027-01-20T10:00:00Z"}"# }
             _ = try await harness.ingest(events)
             let before = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
-            #expect(before.ledger.used == (try Credits(credits: 80)))
+            #expect(before.ledger.used == (Credits(credits: 80)))
             let proID = try await harness.rows("SELECT id FROM plans WHERE code = 'pro'").first!.decode(Int64.self, at: 0)
             try await harness.withClient { client in
                 let browsers = try await harness.staffBrowsers(client)
@@ -106,7 +106,7 @@ struct AdminAccountActionTests {
             // 2027-02-20 12:00Z is 21:00 in Tokyo: the period runs from 25 January there (2027-01-24T15:00Z).
             let after = try #require(try await harness.entitlement(account: "acme", feature: "summarize"))
             #expect(after.period.start == instant("2027-01-24T15:00:00Z"))
-            #expect(after.ledger.used == (try Credits(credits: 80)), "the 3 January events stay in their own period")
+            #expect(after.ledger.used == (Credits(credits: 80)), "the 3 January events stay in their own period")
             // The counters still equal the events, period by period.
             let mismatches = try await harness.rows(
                 """
@@ -127,7 +127,7 @@ struct AdminAccountActionTests {
             let count = try await harness.rows("SELECT count(*)::int8 FROM alerts WHERE account_id = \(id)").first!.decode(Int.self, at: 0)
             #expect(count == 2)
             let last = try await harness.entitlement(account: "acme", feature: "summarize")
-            #expect(last?.ledger.used == (try Credits(credits: 81)))
+            #expect(last?.ledger.used == (Credits(credits: 81)))
         }
     }
 

@@ -42,7 +42,7 @@ struct MarginTests {
                 pool: harness.pool, scope: .staff)
             let januaryCost = try await harness.rows(
                 "SELECT cost FROM usage_events WHERE event_id = 'c-jan'").first!.decode(Int64.self, at: 0)
-            #expect(january.accounts.first { $0.externalID == "charger" }?.cost.nanos == januaryCost)
+            #expect(january.accounts.first { $0.externalID == "charger" }?.cost.nanos == Int128(januaryCost))
         }
     }
 

@@ -77,7 +77,7 @@ struct OverviewRollupTests {
                 let expected = try await sums(key)
                 #expect(lines.count == min(expected.count, name == "account" ? 10 : expected.count), "\(name) lines")
                 for line in lines {
-                    #expect(line.events == expected[line.key]?.events && line.cost.nanos == expected[line.key]?.cost, "\(name) \(line.key)")
+                    #expect(line.events == expected[line.key]?.events && line.cost.nanos == expected[line.key].map { Int128($0.cost) }, "\(name) \(line.key)")
                 }
                 #expect(lines.map(\.cost) == lines.map(\.cost).sorted(by: >), "\(name) lines by cost")
             }
@@ -99,7 +99,7 @@ struct OverviewRollupTests {
             #expect(report.features.map(\.featureKey) == health.keys.sorted())
             for feature in report.features {
                 let actual = Health(
-                    events: feature.events, failures: feature.failures, units: feature.outputUnits, cost: feature.cost.nanos,
+                    events: feature.events, failures: feature.failures, units: Int64(feature.outputUnits), cost: Int64(feature.cost.nanos),
                     latency: feature.latency)
                 #expect(actual == health[feature.featureKey], "\(feature.featureKey)")
             }

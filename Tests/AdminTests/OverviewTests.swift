@@ -30,12 +30,12 @@ struct OverviewTests {
             for row in try await harness.rows(
                 "SELECT coalesce(model, ''), sum(cost)::bigint FROM usage_events WHERE \(unsafeRaw: february) GROUP BY 1") {
                 let (model, sum) = try row.decode((String, Int64).self)
-                #expect(report.byModel.first { $0.key == model }?.cost.nanos == sum, "\(model)")
+                #expect(report.byModel.first { $0.key == model }?.cost.nanos == Int128(sum), "\(model)")
             }
             for row in try await harness.rows(
                 "SELECT local_day::text, sum(cost)::bigint FROM usage_events WHERE \(unsafeRaw: february) GROUP BY 1") {
                 let (day, sum) = try row.decode((String, Int64).self)
-                #expect(report.days.first { $0.day.description == day }?.cost.nanos == sum, "\(day)")
+                #expect(report.days.first { $0.day.description == day }?.cost.nanos == Int128(sum), "\(day)")
             }
             #expect(report.unpriced.map { "\($0.model):\($0.events):\($0.accounts)" } == ["mystery-model:1:1"])
             #expect(report.topAccounts.first?.name == "Charger Ltd")
@@ -74,10 +74,10 @@ struct OverviewTests {
                 from: LocalDay("2027-02-01")!, through: LocalDay("2027-02-28")!, now: harness.clock.now(),
                 pool: harness.pool, scope: .staff)
             let feature = try #require(report.features.first)
-            #expect(feature.outputUnits == units)
+            #expect(feature.outputUnits == Int128(units))
             let quotient = cost / units, remainder = cost % units
             let rounded = remainder * 2 > units || (remainder * 2 == units && quotient % 2 == 1) ? quotient + 1 : quotient
-            #expect(feature.costPerOutputUnit?.nanos == rounded)
+            #expect(feature.costPerOutputUnit?.nanos == Int128(rounded))
             #expect(feature.successBasisPoints == 10_000)
         }
     }

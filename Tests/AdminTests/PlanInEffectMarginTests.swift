@@ -31,7 +31,7 @@ struct PlanInEffectMarginTests {
             let both = try #require(try await MarginReport.load(
                 .months(from: YearMonth("2027-02")!, through: YearMonth("2027-03")!), accountIDs: [id], now: harness.clock.now(),
                 pool: harness.pool, scope: .staff).accounts.first)
-            let proFee = try Money(dollars: 49)
+            let proFee = Money(dollars: 49)
             #expect(both.periods.map(\.revenue.fee) == [proFee, .zero], "February on pro, March on payg")
 
             try await harness.withClient { client in

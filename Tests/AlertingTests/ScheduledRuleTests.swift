@@ -92,7 +92,7 @@ struct ScheduledRuleTests {
                 try await MarginReportPeriodMargins().margins(at: harness.clock.now(), on: $0)
             }
             let thin = try #require(margins.first { $0.accountName == "Thin" })
-            #expect(thin.margin.revenue == (try Money(dollars: 49)))
+            #expect(thin.margin.revenue == (Money(dollars: 49)))
             #expect(thin.margin.cost == (try Money(parsing: "34.31")))
         }
     }

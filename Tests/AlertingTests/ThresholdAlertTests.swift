@@ -57,7 +57,7 @@ struct ThresholdAlertTests {
         try await WebHarness.with(start: instant("2027-02-20T12:00:00Z")) { harness in
             try await harness.seedBasicCatalog()   // pro: 100 credits
             try await harness.catalog.createPlan(PlanDraft(
-                code: "big", name: "Big", includedCredits: .limited(try Credits(credits: 1_000)), overage: .block(grace: .zero)))
+                code: "big", name: "Big", includedCredits: .limited(Credits(credits: 1_000)), overage: .block(grace: .zero)))
             try await harness.catalog.setEntitlement(planCode: "big", featureKey: "summarize", entitlement: Entitlement(enabled: true))
             let id = try await harness.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
             let big = try await harness.rows("SELECT id FROM plans WHERE code = 'big'").first!.decode(Int64.self, at: 0)

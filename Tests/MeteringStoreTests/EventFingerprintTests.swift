@@ -73,7 +73,7 @@ struct EventFingerprintTests {
                 "model": model.map(JSONValue.string) ?? .null, "input": .integer(input), "cached": .integer(cached),
                 "output": .integer(output), "units": .integer(units ?? 0), "success": .bool(success ?? true),
                 "duration": duration.map(JSONValue.integer) ?? .null, "end_user": endUser.map(JSONValue.string) ?? .null,
-                "cost": try cost.map { .integer(try Money(parsing: $0).nanos) } ?? .null,
+                "cost": try cost.map { .integer(try Money(parsing: $0).int64Nanos()) } ?? .null,
                 "metadata": metadata.map { .string($0.canonical) } ?? .null,
             ]
             if occurredAt != nil { normalised["occurred_at"] = .number(event.occurredAt.timeIntervalSince1970) }

@@ -32,7 +32,7 @@ struct OperatorRollupTests {
                 try await expectRollupsMatchEvents(harness)
                 let shared = try await harness.rows(
                     "SELECT events, failures, output_units FROM daily_operator_usage WHERE local_day = '2027-02-11' AND feature_key = 'summarize'")
-                    .first!.decode((Int, Int, Int).self)
+                    .first!.decode((Int, Int, Int128).self)
                 #expect(shared == (2, 1, 1), "acme's and globex's events of 11 February in one row")
                 let before = try await harness.rows("SELECT sum(events)::bigint, sum(cost)::bigint FROM daily_operator_usage")
                     .first!.decode((Int64, Int64).self)

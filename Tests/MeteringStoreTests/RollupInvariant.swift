@@ -5,7 +5,8 @@ import Testing
 /// The invariant every ingest test ends with: `daily_usage`, `period_usage` and
 /// `daily_operator_usage` equal the sums over raw `usage_events`, exactly, row for row (latency
 /// histogram included, recomputed here in Swift from `duration_ms`); and every event names an
-/// existing account and price (usage_events has no foreign keys since migration 0014).
+/// existing account and price (usage_events has no foreign keys since migration 0014). Sums of
+/// tokens, units, cost and credits are 128-bit, as the rollups' numeric(38,0) columns.
 func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let orphans = try await harness.rows(
         """
@@ -15,15 +16,17 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
         """).first?.decode(Int.self, at: 0)
     #expect(orphans == 0, "events naming a missing account or price", sourceLocation: sourceLocation)
     struct Daily: Hashable {
-        var events = 0, failures = 0, input = 0, cached = 0, output = 0, cost = 0, credits = 0
+        var events = 0, failures = 0
+        var input: Int128 = 0, cached: Int128 = 0, output: Int128 = 0, cost: Int128 = 0, credits: Int128 = 0
         var latency = [Int](repeating: 0, count: 20)
     }
     struct Operator: Hashable {
-        var events = 0, failures = 0, units = 0, cost = 0
+        var events = 0, failures = 0
+        var units: Int128 = 0, cost: Int128 = 0
         var latency = [Int](repeating: 0, count: 20)
     }
     var expectedDaily: [String: Daily] = [:]
-    var expectedPeriod: [String: [Int]] = [:]
+    var expectedPeriod: [String: [Int128]] = [:]
     var expectedOperator: [String: Operator] = [:]
     for row in try await harness.rows(
         """
@@ -32,8 +35,8 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
         FROM usage_events
         """) {
         let (account, day, feature, model, success, input, cached, output, cost, credits, duration, period) =
-            try row.decode((Int, String, String, String, Bool, Int, Int, Int, Int, Int, Int?, String).self)
-        let units = try row.decode(Int.self, at: 12)
+            try row.decode((Int, String, String, String, Bool, Int128, Int128, Int128, Int128, Int128, Int?, String).self)
+        let units = try row.decode(Int128.self, at: 12)
         let key = "\(account)|\(day)|\(feature)|\(model)"
         var daily = expectedDaily[key] ?? Daily()
         daily.events += 1
@@ -64,22 +67,22 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
                output_tokens, cost, credits, latency FROM daily_usage
         """) {
         let (account, day, feature, model, events, failures, input, cached, output, cost, credits, latency) =
-            try row.decode((Int, String, String, String, Int, Int, Int, Int, Int, Int, Int, [Int]).self)
+            try row.decode((Int, String, String, String, Int, Int, Int128, Int128, Int128, Int128, Int128, [Int]).self)
         actualDaily["\(account)|\(day)|\(feature)|\(model)"] = Daily(
             events: events, failures: failures, input: input, cached: cached, output: output, cost: cost,
             credits: credits, latency: latency)
     }
-    var actualPeriod: [String: [Int]] = [:]
+    var actualPeriod: [String: [Int128]] = [:]
     for row in try await harness.rows(
         "SELECT account_id, period_start::text, feature_key, events, credits, cost FROM period_usage") {
-        let (account, period, feature, events, credits, cost) = try row.decode((Int, String, String, Int, Int, Int).self)
+        let (account, period, feature, events, credits, cost) = try row.decode((Int, String, String, Int128, Int128, Int128).self)
         actualPeriod["\(account)|\(period)|\(feature)"] = [events, credits, cost]
     }
     var actualOperator: [String: Operator] = [:]
     for row in try await harness.rows(
         "SELECT local_day::text, feature_key, model, events, failures, output_units, cost, latency FROM daily_operator_usage") {
         let (day, feature, model, events, failures, units, cost, latency) =
-            try row.decode((String, String, String, Int, Int, Int, Int, [Int]).self)
+            try row.decode((String, String, String, Int, Int, Int128, Int128, [Int]).self)
         actualOperator["\(day)|\(feature)|\(model)"] = Operator(
             events: events, failures: failures, units: units, cost: cost, latency: latency)
     }

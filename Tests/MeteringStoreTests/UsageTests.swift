@@ -83,7 +83,7 @@ struct UsageTests {
                         for field in ["events", "failures", "input_tokens", "cached_input_tokens", "output_tokens"] {
                             totals[field] = "\(expected.reduce(Int64(0)) { $0 + Int64($1[field]!)! })"
                         }
-                        totals["credits"] = Credits(millis: expected.reduce(Int64(0)) {
+                        totals["credits"] = Credits(millis: expected.reduce(Int128(0)) {
                             $0 + (try! Credits(parsing: $1["credits"]!)).millis
                         }).decimalString
                         #expect(Self.normalised(body["totals"]) == totals, "\(grouping) totals")

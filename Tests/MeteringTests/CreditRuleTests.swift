@@ -53,7 +53,7 @@ struct CreditRuleTests {
         #expect(throws: AmountError.self) { try CreditRule.perOutputUnit(Credits(millis: 1)).credits(for: CreditableEvent(outputUnits: -1)) }
         #expect(throws: AmountError.self) { try CreditRule.perDollarOfCost(Credits(millis: 1)).credits(for: CreditableEvent(cost: Money(nanos: -1))) }
         #expect(throws: AmountError.overflow("the credits of the event")) {
-            try CreditRule.perOutputUnit(Credits(millis: .max)).credits(for: CreditableEvent(outputUnits: 2))
+            try CreditRule.perOutputUnit(Credits(millis: Int128.max)).credits(for: CreditableEvent(outputUnits: 2))
         }
     }
 }

@@ -47,6 +47,9 @@ struct MoneyTests {
 
     @Test func formatsWithMoreDigitsAndExactly() throws {
         #expect(Money(nanos: 123_000).formatted(fractionDigits: 6) == "$0.000123")
+        #expect(Money(dollars: 1_000_000).formatted(fractionDigits: 0) == "$1,000,000")
+        #expect(Money(nanos: 2_500_000_000).formatted(fractionDigits: 0) == "$2", "half to even")
+        #expect(Money(nanos: Int128(Int64.max) * 1_000).formatted() == "$9,223,372,036,854.78", "past 64 bits")
         #expect(Money(nanos: 123_000).decimalString == "0.000123")
         #expect(Money(nanos: -12_000_000_000).decimalString == "-12")
         for text in ["0.000123", "12", "-3.5", "1234567.000000001"] {
@@ -65,14 +68,17 @@ struct MoneyTests {
     }
 
     @Test func arithmeticIsCheckedForOverflow() throws {
-        let big = Money(nanos: .max)
+        let big = Money(nanos: Int128.max)
         #expect(try Money(nanos: 1).adding(Money(nanos: 2)) == Money(nanos: 3))
         #expect(try Money(nanos: 1).subtracting(Money(nanos: 2)) == Money(nanos: -1))
         #expect(throws: AmountError.self) { try big.adding(Money(nanos: 1)) }
-        #expect(throws: AmountError.self) { try Money(nanos: .min).subtracting(Money(nanos: 1)) }
+        #expect(throws: AmountError.self) { try Money(nanos: Int128.min).subtracting(Money(nanos: 1)) }
         #expect(throws: AmountError.self) { try big.multiplied(by: 2) }
         #expect(throws: AmountError.self) { try Money.sum([big, Money(nanos: 1)]) }
-        #expect(throws: AmountError.self) { try Money(dollars: 10_000_000_000) }
+        // Amounts are 128-bit: ten billion dollars, past 64-bit nano-USD, is exact.
+        #expect(Money(dollars: 10_000_000_000).nanos == Int128(10_000_000_000) * 1_000_000_000)
+        #expect(throws: AmountError.overflow("the amount")) { try Money(dollars: 10_000_000_000).int64Nanos() }
+        #expect(try Money(dollars: 9).int64Nanos() == 9_000_000_000)
         #expect(try Money(dollars: 3).multiplied(by: 4) == Money(dollars: 12))
     }
 
@@ -94,8 +100,9 @@ struct MoneyTests {
         #expect(try Credits(parsing: "0.0005", excess: .roundHalfEven).millis == 0)
         #expect(try Credits(parsing: "0.0015", excess: .roundHalfEven).millis == 2)
         #expect(throws: AmountError.malformed("1e3")) { try Credits(parsing: "1e3") }
-        #expect(throws: AmountError.self) { try Credits(millis: .max).adding(Credits(millis: 1)) }
-        #expect(throws: AmountError.self) { try Credits(credits: .max) }
+        #expect(throws: AmountError.self) { try Credits(millis: Int128.max).adding(Credits(millis: 1)) }
+        #expect(Credits(credits: .max).millis == Int128(Int64.max) * 1_000)
+        #expect(throws: AmountError.self) { try Credits(credits: .max).int64Millis() }
         #expect(try Credits.sum([Credits(millis: 1), Credits(millis: 2)]) == Credits(millis: 3))
     }
 
@@ -126,9 +133,9 @@ struct MoneyTests {
         }
         for scale in [3, 9] {
             for value in values {
-                let (sign, digits) = FixedPoint.format(value, scale: scale, fractionDigits: scale, minimumFractionDigits: 0)
+                let (sign, digits) = FixedPoint.format(Int128(value), scale: scale, fractionDigits: scale, minimumFractionDigits: 0)
                 let expected = sign + digits.filter { $0 != "," }
-                let plain = FixedPoint.plainDecimal(value, scale: scale)
+                let plain = FixedPoint.plainDecimal(Int128(value), scale: scale)
                 #expect(plain == expected, "\(value) at scale \(scale)")
                 #expect(try FixedPoint.parse(plain, scale: scale, excess: .refuse) == value)
             }

@@ -272,7 +272,7 @@ struct DashboardTests {
         try await WebHarness.with { harness in
             try await harness.seedBasicCatalog()
             try await harness.catalog.createPlan(PlanDraft(
-                code: "graced", name: "Graced", includedCredits: .limited(try Credits(credits: 10)),
+                code: "graced", name: "Graced", includedCredits: .limited(Credits(credits: 10)),
                 overage: .block(grace: try BasisPoints(1_000))))
             try await harness.catalog.setEntitlement(planCode: "graced", featureKey: "summarize", entitlement: Entitlement(enabled: true))
             try await harness.portalAccount(plan: "graced")

@@ -50,12 +50,12 @@ struct TopUpTests {
                 #expect(!salesPage.text.contains("/approve") && !salesPage.text.contains("/decline"))
                 #expect(try await client.submit("/admin/top-ups/\(id)/approve", as: sales, [("price", "25")]).status == .forbidden)
 
-                #expect(try await granted(harness) == .limited(try Credits(credits: 100)))
+                #expect(try await granted(harness) == .limited(Credits(credits: 100)))
                 let admin = try await harness.signIn(client, "admin@op.test")
                 #expect(try await client.get("/admin/top-ups", as: admin).text.contains("/admin/top-ups/\(id)/approve"))
                 let approved = try await client.submit("/admin/top-ups/\(id)/approve", as: admin, [("price", "25"), ("expires", "")])
                 #expect(approved.status == .seeOther && approved.headers[.location] == "/admin/top-ups?done=approved")
-                #expect(try await granted(harness) == .limited(try Credits(credits: 600)))
+                #expect(try await granted(harness) == .limited(Credits(credits: 600)))
                 let grant = try await harness.rows("SELECT kind, amount, price, expires_at IS NULL FROM credit_grants").map {
                     try $0.decode((String, Int64, Int64?, Bool).self)
                 }
@@ -83,7 +83,7 @@ struct TopUpTests {
             let store = TopUpRequests(pool: harness.pool)
             let userID = try await harness.number("SELECT id FROM users WHERE email = 'owner@acme.test'")
             let id = try await store.request(
-                accountID: accountID, credits: try Credits(credits: 50), note: "", by: userID, now: harness.clock.now()) { _, _ in }
+                accountID: accountID, credits: Credits(credits: 50), note: "", by: userID, now: harness.clock.now()) { _, _ in }
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
@@ -164,10 +164,10 @@ struct TopUpTests {
                 let admin = try await harness.signIn(client, "admin@op.test")
                 let approved = try await client.submit("/admin/top-ups/\(id)/approve", as: admin, [("price", "9.99"), ("expires", "2027-02-25")])
                 #expect(approved.status == .seeOther)
-                #expect(try await granted(harness) == .limited(try Credits(credits: 150)))
+                #expect(try await granted(harness) == .limited(Credits(credits: 150)))
                 #expect(try await client.get("/billing", as: owner).text.contains("Granted for $9.99, expiring 25 Feb 2027."))
                 harness.clock.set(instant("2027-02-25T00:00:00Z"))
-                #expect(try await granted(harness) == .limited(try Credits(credits: 100)))
+                #expect(try await granted(harness) == .limited(Credits(credits: 100)))
             }
         }
     }

@@ -115,6 +115,6 @@ import Testing
         try check(Gauge(text: text, format: .milliCredits, used: 1_234_500, included: 2_000_000), "gauge-under")
         try check(Gauge(text: text, format: .milliCredits, used: 2_480_000, included: 2_000_000), "gauge-over")
         try check(Gauge(text: text, format: .milliCredits, used: 350_000, included: 0), "gauge-no-included")
-        try check(Gauge(text: text, format: .milliCredits, used: .max, included: 1), "gauge-huge")
+        try check(Gauge(text: text, format: .milliCredits, used: Int64.max, included: 1), "gauge-huge")
     }
 }

@@ -60,7 +60,7 @@ import Testing
         #expect(gauge.table().rows.map(\.header) == ["Used", "Included", "Overage", "Percent used"])
         #expect(Gauge(text: text, format: .count, used: 1_999, included: 2_000).percent == 99)
         #expect(Gauge(text: text, format: .count, used: 5, included: 0).percent == nil)
-        #expect(Gauge(text: text, format: .count, used: .max, included: 1).percent == 9_000_000_000_000_000_000)
+        #expect(Gauge(text: text, format: .count, used: Int64.max, included: 1).percent == 9_000_000_000_000_000_000)
     }
 
     @Test func tableHTMLHasCaptionAndScopes() {

@@ -142,8 +142,8 @@ extension MeteringAPIRoutes {
 
     private static func day(_ text: String?, name: String) throws -> LocalDay? {
         guard let text else { return nil }
-        guard let day = LocalDay(text) else {
-            throw AppError(.badRequest, "\(name) must be a date as YYYY-MM-DD (got '\(text)').")
+        guard let day = LocalDay(requested: text) else {
+            throw AppError(.badRequest, "\(name) must be a date as YYYY-MM-DD \(RequestDates.daysText) (got '\(text)').")
         }
         return day
     }

@@ -6,9 +6,9 @@ import MeteringStore
 struct UsageSumsBody: Encodable {
     let events: Int64
     let failures: Int64
-    let inputTokens: Int64
-    let cachedInputTokens: Int64
-    let outputTokens: Int64
+    let inputTokens: Int128
+    let cachedInputTokens: Int128
+    let outputTokens: Int128
     let credits: String
 
     init(_ sums: UsageSums) {

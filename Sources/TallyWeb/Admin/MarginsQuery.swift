@@ -91,12 +91,12 @@ struct MarginsQuery: Sendable {
     /// Sorts accounts by the chosen column (ties by account id). Margin % puts accounts with cost
     /// and no revenue below every percentage.
     func sorted(_ accounts: [AccountMargin]) -> [AccountMargin] {
-        func key(_ account: AccountMargin) -> Int64 {
+        func key(_ account: AccountMargin) -> Int128 {
             switch sort {
             case .revenue: account.totalRevenue.nanos
             case .cost: account.cost.nanos
-            case .margin: account.totalRevenue.nanos &- account.cost.nanos
-            case .percent: account.margin.basisPoints ?? (account.cost.nanos > 0 ? Int64.min : Int64.max)
+            case .margin: (account.totalRevenue - account.cost).nanos
+            case .percent: account.margin.basisPoints.map { Int128($0) } ?? (account.cost.nanos > 0 ? Int128.min : Int128.max)
             case .account, .plan: 0
             }
         }

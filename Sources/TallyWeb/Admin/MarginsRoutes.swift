@@ -66,7 +66,7 @@ enum MarginsCSV {
                 field(account.periods.map { "\($0.period.firstDay)..\($0.period.nextFirstDay)" }.joined(separator: " ")),
                 revenue.fee.decimalString, revenue.overage.decimalString, revenue.topUps.decimalString,
                 account.totalRevenue.decimalString, account.cost.decimalString,
-                Money(nanos: account.totalRevenue.nanos &- account.cost.nanos).decimalString,
+                (account.totalRevenue - account.cost).decimalString,
                 margin.basisPoints.map(percentText) ?? "",
                 margin.level?.rawValue ?? (account.cost.nanos > 0 ? "no_revenue" : ""),
                 account.used.decimalString, account.overage.decimalString,

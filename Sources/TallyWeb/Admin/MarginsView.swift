@@ -67,7 +67,7 @@ struct AccountMarginRow: KeyedTemplateValue, Sendable {
         topUps = MoneyText.usd(revenue.topUps)
         self.revenue = MoneyText.usd(account.totalRevenue)
         cost = MoneyText.usd(account.cost)
-        margin = MoneyText.usd(Money(nanos: account.totalRevenue.nanos &- account.cost.nanos))
+        margin = MoneyText.usd((account.totalRevenue - account.cost))
         percent = account.margin.percentText
         badge = MarginBadge(account.margin)
     }
@@ -102,7 +102,7 @@ struct MarginGroupRow: KeyedTemplateValue, Sendable {
         credits = group.credits.formatted
         revenue = MoneyText.usd(group.revenue)
         cost = MoneyText.usd(group.cost)
-        margin = MoneyText.usd(Money(nanos: group.revenue.nanos &- group.cost.nanos))
+        margin = MoneyText.usd((group.revenue - group.cost))
         percent = group.margin.percentText
         badge = MarginBadge(group.margin)
     }
@@ -162,7 +162,7 @@ struct MarginsReportView: KeyedTemplateValue, Sendable {
         totalTopUps = MoneyText.usd(total.revenue.topUps)
         totalRevenue = MoneyText.usd(total.margin.revenue)
         totalCost = MoneyText.usd(total.cost)
-        totalMargin = MoneyText.usd(Money(nanos: total.margin.revenue.nanos &- total.cost.nanos))
+        totalMargin = MoneyText.usd((total.margin.revenue - total.cost))
         totalPercent = total.margin.percentText
         criticalCount = countText(Int64(report.accounts.filter { MarginBadge($0.margin).className == "badge-critical" }.count))
         warningCount = countText(Int64(report.accounts.filter { $0.margin.level == .warning }.count))

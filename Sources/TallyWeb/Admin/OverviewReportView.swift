@@ -21,7 +21,7 @@ struct CostRowView: KeyedTemplateValue, Sendable {
         self.href = href
         events = countText(line.events)
         cost = MoneyText.usd(line.cost)
-        share = total.nanos > 0 ? MoneyText.percent(basisPoints: Int64(Int128(line.cost.nanos) * 10_000 / Int128(total.nanos))) : "—"
+        share = total.nanos > 0 ? MoneyText.percent(basisPoints: Int64(clamping: line.cost.nanos * 10_000 / total.nanos)) : "—"
     }
 }
 
@@ -138,7 +138,7 @@ struct OverviewReportView: KeyedTemplateValue, Sendable {
         cost = MoneyText.usd(report.cost)
         revenue = MoneyText.usd(report.revenue)
         marginPercent = report.margin.percentText
-        marginAmount = MoneyText.usd(Money(nanos: report.revenue.nanos &- report.cost.nanos))
+        marginAmount = MoneyText.usd((report.revenue - report.cost))
         badge = MarginBadge(report.margin)
         events = countText(report.events)
         let chart = LineChart(

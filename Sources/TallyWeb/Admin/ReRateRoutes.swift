@@ -37,8 +37,8 @@ struct ReRateRoutes {
             let (validated, range) = read(form)
             var view = validated
             guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
-            view.preview = ReRatePreviewView(try await ReRater(pool: pool).preview(range))
-            return try pages.page("admin/rerate", frame: frame, view)
+            let previewed = try await preview(range, into: &view)
+            return try pages.page("admin/rerate", frame: frame, view, status: previewed ? .ok : .unprocessableContent)
         }
         router.group("/admin/prices", context: AdminRequestContext.self).post("rerate") { request, context in
             var request = request
@@ -77,8 +77,7 @@ struct ReRateRoutes {
         guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
         let rater = ReRater(pool: pool)
         guard form.confirm == "yes" else {
-            view.preview = ReRatePreviewView(try await rater.preview(range))
-            view.confirmError = "Tick the box to confirm: stored costs will change."
+            if try await preview(range, into: &view) { view.confirmError = "Tick the box to confirm: stored costs will change." }
             return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
         }
         do {
@@ -89,9 +88,29 @@ struct ReRateRoutes {
             view.confirmError = "Prices or events changed since this preview: review the new difference and confirm again."
         } catch ReRateError.nothingToChange {
             view.confirmError = "Nothing in this range changes: every event already has today's price."
+        } catch ReRateError.eventOutOfBounds(let eventID, let problem) {
+            view.confirmError = Self.outOfBoundsMessage(eventID, problem)
+            return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
         }
-        view.preview = ReRatePreviewView(try await rater.preview(range))
+        try await preview(range, into: &view)
         return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
+    }
+
+    /// Fills `view.preview`; when an event would leave the bounds at today's prices, says so
+    /// instead and returns false.
+    @discardableResult
+    private func preview(_ range: ReRateRange, into view: inout ReRateView) async throws -> Bool {
+        do {
+            view.preview = ReRatePreviewView(try await ReRater(pool: pool).preview(range))
+            return true
+        } catch ReRateError.eventOutOfBounds(let eventID, let problem) {
+            view.confirmError = Self.outOfBoundsMessage(eventID, problem)
+            return false
+        }
+    }
+
+    private static func outOfBoundsMessage(_ eventID: String, _ problem: EventBoundError) -> String {
+        "Nothing can be re-rated: at today's prices event \(eventID) \(problem). Check the price list."
     }
 }
 

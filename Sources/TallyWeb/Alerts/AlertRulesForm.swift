@@ -71,7 +71,7 @@ struct AlertRulesForm: Decodable, Sendable {
         settings.marginCooldownMinutes = minutes(marginCooldown, "marginCooldown") ?? settings.marginCooldownMinutes
         if let multiple = percent(spikeMultiplier, "spikeMultiplier") { settings.spikeMultiplierBP = multiple * 100 }
         do {
-            settings.spikeMinimumCost = try Money(parsing: (spikeMinimum ?? "").trimmingCharacters(in: .whitespaces)).nanos
+            settings.spikeMinimumCost = try Money(parsing: (spikeMinimum ?? "").trimmingCharacters(in: .whitespaces)).int64Nanos()
         } catch {
             problems["spikeMinimum"] = "Give an amount in USD like 5 or 2.50."
         }

@@ -14,7 +14,7 @@ enum PortalFormat {
     }
 
     /// "1,234": counts of events and tokens.
-    static func count(_ value: Int64) -> String {
+    static func count(_ value: some BinaryInteger) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (index, character) in digits.enumerated() {
@@ -27,7 +27,7 @@ enum PortalFormat {
     /// A price per credit with as many decimals as it has (at least cents): "$0.01", "$0.0025".
     static func price(_ money: Money) -> String {
         var digits = 2
-        var unit: Int64 = 10_000_000  // nanos per cent
+        var unit: Int128 = 10_000_000  // nanos per cent
         while digits < Money.scale, money.nanos % unit != 0 {
             digits += 1
             unit /= 10

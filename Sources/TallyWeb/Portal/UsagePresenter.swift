@@ -87,7 +87,7 @@ struct UsagePresenter {
     private func stackedChart(range: UsageRange, breakdown: UsageBreakdown) -> StackedBarChart {
         let days = range.days
         let index = Dictionary(uniqueKeysWithValues: days.enumerated().map { ($1, $0) })
-        var byFeature: [String: [Int64]] = [:]
+        var byFeature: [String: [Int128]] = [:]
         for cell in breakdown.cells {
             guard let position = index[cell.day] else { continue }
             byFeature[cell.featureLabel, default: Array(repeating: 0, count: days.count)][position] += cell.credits.millis

@@ -9,8 +9,8 @@ struct UsageTable: Sendable {
     struct Row: Sendable {
         let keys: [String]
         var events: Int64 = 0
-        var tokens: Int64 = 0
-        var credits: Int64 = 0
+        var tokens: Int128 = 0
+        var credits: Int128 = 0
     }
 
     let keyColumns: [String]
