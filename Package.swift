@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "TallyAccess",
             dependencies: [
-                "Postgres", "Passwords", "TallyCrypto", "TallyDatabase",
+                "Metering", "Postgres", "Passwords", "TallyCrypto", "TallyDatabase",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -20,8 +20,10 @@ public enum AdminChangeError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// An account as an admin creates or edits it.
 public struct AccountDraft: Sendable, Hashable {
-    /// The operator's own id, unique.
-    public var externalID: String
+    /// The operator's own id, unique; held in NFC, Tally's identity form (`IdentityText`).
+    public var externalID: String {
+        didSet { externalID = IdentityText.normalized(externalID) }
+    }
     /// Display name.
     public var name: String
     /// The plan; nil: none (every feature is then `not_in_plan`).
@@ -33,7 +35,7 @@ public struct AccountDraft: Sendable, Hashable {
 
     /// An account definition.
     public init(externalID: String, name: String, planID: Int64?, timeZone: String, anchorDay: Int) {
-        self.externalID = externalID
+        self.externalID = IdentityText.normalized(externalID)
         self.name = name
         self.planID = planID
         self.timeZone = timeZone
@@ -49,7 +51,7 @@ extension AccountDraft {
         if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) {
             problems["name"] = "Enter a name of 1 to 200 characters."
         }
-        if !(1...200).contains(externalID.count) || externalID.contains(where: \.isWhitespace) {
+        if !(1...200).contains(externalID.unicodeScalars.count) || externalID.contains(where: \.isWhitespace) {
             problems["external_id"] = "Enter an external id of 1 to 200 characters, without spaces."
         }
         if !Self.isTimeZone(timeZone) {

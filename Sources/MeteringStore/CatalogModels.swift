@@ -26,8 +26,10 @@ public struct PlanDraft: Sendable, Hashable {
 
 /// A model price version as an admin enters it.
 public struct PriceDraft: Sendable, Hashable {
-    /// Exact model id, or a pattern with `*`.
-    public var model: String
+    /// Exact model id, or a pattern with `*`; held in NFC, Tally's identity form (`IdentityText`).
+    public var model: String {
+        didSet { model = IdentityText.normalized(model) }
+    }
     /// USD per 1M uncached input tokens.
     public var input: PricePerMillionTokens
     /// USD per 1M cached input tokens.
@@ -44,7 +46,7 @@ public struct PriceDraft: Sendable, Hashable {
         model: String, input: PricePerMillionTokens, cachedInput: PricePerMillionTokens,
         output: PricePerMillionTokens, perRequest: Money = .zero, effectiveFrom: Date
     ) {
-        self.model = model
+        self.model = IdentityText.normalized(model)
         self.input = input
         self.cachedInput = cachedInput
         self.output = output
@@ -128,6 +130,6 @@ enum CatalogRules {
 
     /// Names: 1…200 characters.
     static func checkName(_ text: String, field: String = "name") throws(CatalogError) {
-        guard (1...200).contains(text.count) else { throw .invalid(field: field, message: "must be 1 to 200 characters") }
+        guard (1...200).contains(text.unicodeScalars.count) else { throw .invalid(field: field, message: "must be 1 to 200 characters") }
     }
 }

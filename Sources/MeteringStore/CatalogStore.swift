@@ -72,7 +72,7 @@ public struct CatalogStore: Sendable {
     /// instant is refused.
     @discardableResult
     public func addPrice(_ price: PriceDraft) async throws -> ModelPriceID {
-        guard (1...200).contains(price.model.count) else { throw CatalogError.invalid(field: "model", message: "must be 1 to 200 characters") }
+        guard (1...200).contains(price.model.unicodeScalars.count) else { throw CatalogError.invalid(field: "model", message: "must be 1 to 200 characters") }
         guard price.perRequest >= .zero else { throw CatalogError.invalid(field: "per-request", message: "must not be negative") }
         return try await unique("a price for '\(price.model)' from that instant") {
             let rows = try await pool.query(
@@ -91,6 +91,7 @@ public struct CatalogStore: Sendable {
     public func createAccount(
         externalID: String, name: String, planCode: String?, timeZone: String = "UTC", anchorDay: Int = 1
     ) async throws -> Int64 {
+        let externalID = IdentityText.normalized(externalID)
         try CatalogRules.checkName(externalID, field: "external id")
         try CatalogRules.checkName(name)
         guard TimeZone(identifier: timeZone) != nil else {
@@ -131,7 +132,8 @@ public struct CatalogStore: Sendable {
     /// Grants credits to an account (a top-up, an adjustment or extra included credits).
     public func grant(accountExternalID: String, _ grant: CreditGrant, note: String = "") async throws {
         try await pool.withTransaction(scope: .service) { connection in
-            let rows = try await connection.query("SELECT id FROM accounts WHERE external_id = \(accountExternalID)")
+            let rows = try await connection.query(
+                "SELECT id FROM accounts WHERE external_id = \(IdentityText.normalized(accountExternalID))")
             guard let row = rows.first else { throw CatalogError.accountNotFound(accountExternalID) }
             let accountID = try row.decode(Int64.self, at: 0)
             try await connection.execute(

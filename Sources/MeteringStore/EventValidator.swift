@@ -33,8 +33,11 @@ public struct EventValidator: Sendable {
 
     /// Parses and validates `body`; throws `malformed`, `tooManyEvents` or `invalidEvents`.
     public func validate(_ body: Data) throws(IngestError) -> ValidatedBatch {
-        guard let root = try? JSONValue.parse(body) else {
-            throw .malformed("the body is not valid JSON")
+        let root: JSONValue
+        do {
+            root = try JSONValue.parse(body)
+        } catch {
+            throw .malformed(error.description)
         }
         guard case .object(let top) = root, case .array(let items)? = top["events"] else {
             throw .malformed("the body must be a JSON object {\"events\": [...]}")

@@ -5,12 +5,69 @@
 /// `DecodingError`; for a batch of 1,000 events that was most of the request's CPU. This parser
 /// reads the bytes once. Numbers follow the rule of `JSONValue`: a whole number within 64 bits
 /// (also written `5.0` or `1e3`) is `.integer`, anything else `.number`. Strings must be valid
-/// UTF-8; when a key repeats, the last value wins.
+/// UTF-8.
+///
+/// Strict where RFC 8259 leaves room: a key that repeats in one object is refused (RFC 8259 says
+/// names "SHOULD be unique" and parsers differ on which value wins, so a body that means two
+/// things is refused, not guessed at). Keys are compared as Swift compares strings, by canonical
+/// equivalence, so `"café"` composed and decomposed are one key, as they are one id
+/// (`IdentityText`). Nesting deeper than `maxDepth` is refused as too deep, not as invalid.
 extension JSONValue {
-    /// Why a body is not JSON.
-    struct ParseError: Error, Equatable {
-        /// Byte offset where reading stopped.
-        let offset: Int
+    /// Why a body was refused: the path of the value at fault (`$.events[3].metadata`) and what.
+    struct ParseError: Error, Equatable, CustomStringConvertible {
+        enum Kind: Equatable {
+            /// Not JSON at this byte offset.
+            case syntax(offset: Int)
+            /// An object repeats this key.
+            case duplicateKey(String)
+            /// Arrays and objects nest deeper than `maxDepth`.
+            case tooDeep
+        }
+
+        let kind: Kind
+        /// Where, from the root: `$`, `$.events[3]`, `$.events[3].metadata.a`.
+        private(set) var path: [PathComponent] = []
+
+        enum PathComponent: Equatable {
+            case key(String)
+            case index(Int)
+        }
+
+        init(_ kind: Kind) {
+            self.kind = kind
+        }
+
+        /// The error seen from one level up.
+        func inside(_ component: PathComponent) -> ParseError {
+            var copy = self
+            copy.path.insert(component, at: 0)
+            return copy
+        }
+
+        /// `$.events[3].metadata`.
+        var pathText: String {
+            path.reduce("$") { text, component in
+                switch component {
+                case .key(let key): text + "." + Self.shown(key)
+                case .index(let index): text + "[\(index)]"
+                }
+            }
+        }
+
+        /// A key as messages show it: at most 64 characters.
+        private static func shown(_ key: String) -> String {
+            key.unicodeScalars.count <= 64 ? key : String(String.UnicodeScalarView(key.unicodeScalars.prefix(64))) + "…"
+        }
+
+        /// A sentence for an API client.
+        var description: String {
+            switch kind {
+            case .syntax(let offset): "the body is not valid JSON (at byte \(offset))"
+            case .duplicateKey(let key):
+                "the key \"\(Self.shown(key))\" appears more than once in the object at \(pathText); send each key once"
+            case .tooDeep: "the body nests arrays and objects deeper than \(JSONValue.maxDepth) levels"
+            }
+        }
     }
 
     /// The deepest nesting of arrays and objects accepted (as `JSONDecoder`'s limit).
@@ -24,7 +81,7 @@ extension JSONValue {
             parser.skipWhitespace()
             let value = try parser.value(depth: 0)
             parser.skipWhitespace()
-            guard parser.index == buffer.count else { throw ParseError(offset: parser.index) }
+            guard parser.index == buffer.count else { throw ParseError(.syntax(offset: parser.index)) }
             return value
         }
     }
@@ -35,7 +92,7 @@ extension JSONValue {
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-        private var failure: ParseError { ParseError(offset: index) }
+        private var failure: ParseError { ParseError(.syntax(offset: index)) }
 
         mutating func skipWhitespace() {
             while index < bytes.count {
@@ -47,7 +104,8 @@ extension JSONValue {
         }
 
         mutating func value(depth: Int) throws(ParseError) -> JSONValue {
-            guard index < bytes.count, depth <= JSONValue.maxDepth else { throw failure }
+            guard index < bytes.count else { throw failure }
+            guard depth <= JSONValue.maxDepth else { throw ParseError(.tooDeep) }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object(depth: depth + 1)
             case UInt8(ascii: "["): return try array(depth: depth + 1)
@@ -82,7 +140,14 @@ extension JSONValue {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure }
                 index += 1
                 skipWhitespace()
-                fields[key] = try value(depth: depth)
+                let parsed: JSONValue
+                do {
+                    parsed = try value(depth: depth)
+                } catch {
+                    throw error.inside(.key(key))
+                }
+                // One hash of the key: the insert reports the value it replaced.
+                guard fields.updateValue(parsed, forKey: key) == nil else { throw ParseError(.duplicateKey(key)) }
                 skipWhitespace()
                 guard index < bytes.count else { throw failure }
                 if bytes[index] == UInt8(ascii: "}") {
@@ -104,7 +169,11 @@ extension JSONValue {
                 return .array(items)
             }
             while true {
-                items.append(try value(depth: depth))
+                do {
+                    items.append(try value(depth: depth))
+                } catch {
+                    throw error.inside(.index(items.count))
+                }
                 skipWhitespace()
                 guard index < bytes.count else { throw failure }
                 if bytes[index] == UInt8(ascii: "]") {
@@ -231,7 +300,7 @@ extension JSONValue {
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if whole, let integer = Int64(text) { return .integer(integer) }
-            guard let double = Double(text), double.isFinite else { throw ParseError(offset: start) }
+            guard let double = Double(text), double.isFinite else { throw ParseError(.syntax(offset: start)) }
             if let integer = Int64(exactly: double) { return .integer(integer) }
             return .number(double)
         }

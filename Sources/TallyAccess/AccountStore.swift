@@ -1,3 +1,4 @@
+import Metering
 import Postgres
 import TallyDatabase
 
@@ -17,7 +18,8 @@ public struct AccountStore: Sendable {
     ///
     /// - Throws: ``AccessError/externalIDTaken`` or ``AccessError/invalidAccountField(_:)``.
     public func create(externalID: String, name: String) async throws -> Account {
-        guard (1...200).contains(externalID.count) else { throw AccessError.invalidAccountField("external id") }
+        let externalID = IdentityText.normalized(externalID)
+        guard (1...200).contains(externalID.unicodeScalars.count) else { throw AccessError.invalidAccountField("external id") }
         guard (1...200).contains(name.count) else { throw AccessError.invalidAccountField("name") }
         do {
             let rows = try await database.query(
@@ -35,7 +37,7 @@ public struct AccountStore: Sendable {
     /// The account with this external id, or nil (service scope: the `tally` commands).
     public func find(externalID: String) async throws -> Account? {
         let rows = try await database.query(
-            "SELECT id, external_id, name FROM accounts WHERE external_id = \(externalID)", scope: .service)
+            "SELECT id, external_id, name FROM accounts WHERE external_id = \(IdentityText.normalized(externalID))", scope: .service)
         return try rows.first.map { row in
             let (id, externalID, name) = try row.decode((Int64, String, String).self)
             return Account(id: id, externalID: externalID, name: name)

@@ -65,9 +65,12 @@ actor TestCluster {
                 logger: logger
             ).start()
             TestClusterJanitor.stopAtExit(cluster, folder: folder)
+            // A parallel run starts every test at once, each creating its database from the
+            // template: on two cores a connection can wait well past the server's default 5 s
+            // for the postmaster. Tests are not about connect times, so allow a minute.
             info = Info(
-                base: "host='\(cluster.socketDirectory)' port=\(cluster.port)", superuser: cluster.superuser,
-                migrations: migrations)
+                base: "host='\(cluster.socketDirectory)' port=\(cluster.port) connect_timeout=60",
+                superuser: cluster.superuser, migrations: migrations)
         }
         try await prepareTemplate(info)
         return info

@@ -39,17 +39,20 @@ public enum TallyApplication {
     /// The router with every route and middleware, for the server and for tests.
     ///
     /// Middleware order, outermost first: request log (X-Request-Id) → metrics → security
-    /// headers → errors (pages and JSON; 503 when the database is unavailable) → static files
-    /// under `/static/` → session (resolves the cookie) → CSRF (403) → routes; `/api/v1` adds the
-    /// API key middleware (401) in front of its routes.
+    /// headers → errors (pages and JSON; 503 when the database is unavailable) → 405 for a known
+    /// path asked with another method → static files under `/static/` → session (resolves the
+    /// cookie) → CSRF (403) → routes; `/api/v1` adds the API key middleware (401) in front of its
+    /// routes. Every GET route answers HEAD too.
     public static func makeRouter(
         configuration: ServerConfiguration, services: AppServices, logger: Logger
     ) -> Router<AppRequestContext> {
-        let router = Router(context: AppRequestContext.self)
+        let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: services.metrics))
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(pages: services.pages, retryAfterSeconds: configuration.retryAfterSeconds))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
         router.add(
             middleware: FileMiddleware(
                 configuration.publicDirectory, urlBasePath: "/static",
@@ -83,6 +86,7 @@ public enum TallyApplication {
         ).register(on: router)
         AlertRoutes(alerting: services.alerting, pages: services.pages, clock: services.access.clock).register(on: router)
         WebhookRoutes(alerting: services.alerting, pages: services.pages, clock: services.access.clock).register(on: router)
+        routes.record(router.routes.map { ($0.path, $0.method) })
         return router
     }
 

@@ -30,17 +30,30 @@ extension APIKeyMiddleware {
     /// The key in `Authorization: Bearer KEY`, not yet checked; 401 when the header is missing
     /// or not a bearer credential. For routes that check the key in their own single round trip
     /// (the entitlement check) and for this middleware.
+    /// The scheme is matched without regard to case (RFC 9110, 11.1), so `bearer KEY` works too.
     static func presentedKey(_ request: Request) throws -> String {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+        guard let header = request.headers[.authorization], let key = bearerCredential(header) else {
             throw APIErrors.unauthorized("Send your API key as 'Authorization: Bearer tly_…'.")
         }
+        return key
+    }
+
+    /// The credential after `Bearer` and one or more spaces, spaces and tabs around it removed;
+    /// nil for another scheme.
+    static func bearerCredential(_ header: String) -> String? {
+        let scheme = "bearer ".utf8
+        guard header.utf8.count > scheme.count,
+              // ASCII letters compare without case by their 0x20 bit; the space is 0x20 itself.
+              zip(header.utf8, scheme).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
         // Spaces and tabs only: Foundation's trimmingCharacters bridges through NSString.
-        let key = header.dropFirst("Bearer ".count).drop { $0 == " " || $0 == "\t" }
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let key = header.utf8.dropFirst(scheme.count).drop(while: blank)
         var end = key.endIndex
-        while end > key.startIndex, key[key.index(before: end)] == " " || key[key.index(before: end)] == "\t" {
+        while end > key.startIndex, blank(key[key.index(before: end)]) {
             end = key.index(before: end)
         }
-        return String(key[..<end])
+        return String(Substring(key[..<end]))
     }
 }
 

@@ -44,10 +44,7 @@ struct MeteringAPIRoutes {
 
     private func ingest(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         try APIErrors.require([.ingest], context)
-        let mediaType = request.headers[.contentType].flatMap(MediaType.init(from:))
-        guard let mediaType, mediaType.isType(.applicationJson) else {
-            throw AppError(.unsupportedMediaType, "Send the batch as Content-Type: application/json.")
-        }
+        try JSONMediaType.require(request)
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: EventValidator.maxBodyBytes)

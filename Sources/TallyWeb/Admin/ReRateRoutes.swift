@@ -52,7 +52,7 @@ struct ReRateRoutes {
         var view = ReRateView()
         view.from.value = (form.from ?? "").trimmingCharacters(in: .whitespaces)
         view.to.value = (form.to ?? "").trimmingCharacters(in: .whitespaces)
-        view.model.value = (form.model ?? "").trimmingCharacters(in: .whitespaces)
+        view.model.value = IdentityText.normalized((form.model ?? "").trimmingCharacters(in: .whitespaces))
         let from = parseDay(view.from.value)
         let to = parseDay(view.to.value)
         if from == nil { view.from.error = "Enter the first day as YYYY-MM-DD." }

@@ -1,3 +1,4 @@
+import Metering
 import Alerting
 import Foundation
 import Templating
@@ -60,7 +61,7 @@ struct AlertListQuery: Sendable {
         filter.rule = parameters["rule"].flatMap(AlertRule.init(rawValue:))
         filter.level = parameters["level"].flatMap(AlertLevel.init(rawValue:))
         let account = parameters["account"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        filter.account = account.isEmpty ? nil : String(account.prefix(200))
+        filter.account = account.isEmpty ? nil : IdentityText.normalized(String(account.prefix(200)))
         state = ["open", "acknowledged", "all"].contains(parameters["state"] ?? "") ? parameters["state"]! : "open"
         filter.open = state == "all" ? nil : state == "open"
         page = parameters["page"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 1

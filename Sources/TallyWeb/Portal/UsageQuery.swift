@@ -70,11 +70,11 @@ struct UsageQuery: Sendable {
 
     private static func filterValue(_ text: String?, field: String, errors: inout [String: String]) -> String? {
         guard let text, !text.isEmpty else { return nil }
-        guard text.count <= 200 else {
+        guard text.unicodeScalars.count <= 200 else {
             errors[field] = "That \(field) name is too long."
             return nil
         }
-        return text
+        return IdentityText.normalized(text)
     }
 
     /// The filter, with `_none` as the rollups' `''`.
