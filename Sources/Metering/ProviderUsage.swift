@@ -43,6 +43,19 @@ public enum ProviderUsage: Hashable, Sendable, Decodable {
     }
 }
 
+extension ProviderUsage {
+    /// Every count as the provider named it, e.g. `("prompt_tokens", 1200)`.
+    public var counts: [(name: String, value: Int64)] {
+        switch self {
+        case .openAI(let usage):
+            [("prompt_tokens", usage.promptTokens), ("completion_tokens", usage.completionTokens), ("cached_tokens", usage.cachedTokens)]
+        case .anthropic(let usage):
+            [("input_tokens", usage.inputTokens), ("output_tokens", usage.outputTokens),
+             ("cache_read_input_tokens", usage.cacheReadInputTokens), ("cache_creation_input_tokens", usage.cacheCreationInputTokens)]
+        }
+    }
+}
+
 extension TokenUsage {
     /// Normalises either provider shape (see `init(openAI:)` and `init(anthropic:)`).
     public init(_ usage: ProviderUsage) throws(UsageShapeError) {

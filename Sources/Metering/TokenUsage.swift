@@ -89,7 +89,9 @@ public struct OpenAIUsage: Hashable, Sendable, Decodable {
         promptTokens = try count(.promptTokens) ?? count(.inputTokens) ?? 0
         completionTokens = try count(.completionTokens) ?? count(.outputTokens) ?? 0
         let detailsKey: CodingKeys = container.contains(.promptDetails) ? .promptDetails : .inputDetails
-        let details = try? container.nestedContainer(keyedBy: DetailKeys.self, forKey: detailsKey)
+        // Absent or null: no cached tokens; anything but an object is refused, not ignored.
+        let details = try !container.contains(detailsKey) || container.decodeNil(forKey: detailsKey)
+            ? nil : container.nestedContainer(keyedBy: DetailKeys.self, forKey: detailsKey)
         cachedTokens = try details?.decodeIfPresent(Int64.self, forKey: .cachedTokens) ?? 0
     }
 }

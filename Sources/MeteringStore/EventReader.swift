@@ -105,7 +105,7 @@ struct EventReader {
 
     /// The token fields, or the `usage` object in OpenAI's or Anthropic's shape.
     private mutating func tokens() -> TokenUsage? {
-        let sentTokenFields = Self.tokenFields.filter { fields[$0] != nil }
+        let sentTokenFields = Self.tokenFields.filter { fields[$0] != nil && fields[$0] != .null }
         guard let usage = fields["usage"], usage != .null else {
             let counts = Self.tokenFields.map { count($0, max: MeteringBounds.maxTokens) }
             return try? TokenUsage(input: counts[0] ?? 0, cachedInput: counts[1] ?? 0, output: counts[2] ?? 0)
@@ -117,14 +117,14 @@ struct EventReader {
         guard case .object = usage else { fail("usage", "must be an object"); return nil }
         do {
             let shape = try JSONDecoder().decode(ProviderUsage.self, from: Data(usage.canonical.utf8))
-            let tokens = try TokenUsage(shape)
+            // Each count as sent is bounded, like the event's own token fields; what Tally derives
+            // from them (Anthropic's input + cache writes) is at most twice the bound.
             let limit = MeteringBounds.maxTokens
-            for (name, value) in [("input", tokens.input), ("cached input", tokens.cachedInput), ("output", tokens.output)]
-            where value > limit {
-                fail("usage", "gives \(Self.grouped(value)) \(name) tokens; one event may carry at most \(Self.grouped(limit))")
+            for (name, value) in shape.counts where value > limit {
+                fail("usage", "\(name) must be at most \(Self.grouped(limit)) (got \(Self.grouped(value)))")
                 return nil
             }
-            return tokens
+            return try TokenUsage(shape)
         } catch let error as UsageShapeError {
             fail("usage", error.description)
         } catch DecodingError.dataCorrupted(let context) {
@@ -156,7 +156,10 @@ struct EventReader {
             do throws(AmountError) {
                 let money = try Money(parsing: text, excess: .roundHalfEven)
                 guard money >= .zero else { fail("cost_usd", "must not be negative"); return nil }
-                guard money <= MeteringBounds.maxEventCost else {
+                // Compared as sent: 1000000.0000000001 would round to the bound, and is past it.
+                guard money < MeteringBounds.maxEventCost
+                        || (money == MeteringBounds.maxEventCost && !text.drop(while: { $0 != "." }).contains { $0 != "." && $0 != "0" })
+                else {
                     fail("cost_usd", "must be at most \(MeteringBounds.maxEventCost.decimalString) (USD) for one event")
                     return nil
                 }

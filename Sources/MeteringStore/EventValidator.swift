@@ -42,6 +42,9 @@ public struct EventValidator: Sendable {
         guard case .object(let top) = root, case .array(let items)? = top["events"] else {
             throw .malformed("the body must be a JSON object {\"events\": [...]}")
         }
+        if let unknown = top.keys.filter({ $0 != "events" }).min() {
+            throw .malformed("the body holds only \"events\"; \"\(unknown.prefix(64))\" is not a known key")
+        }
         guard items.count <= Self.maxEvents else { throw .tooManyEvents(items.count) }
         var events: [UsageEvent] = []
         var problems: [EventProblem] = []

@@ -112,11 +112,11 @@ public struct UsageQueryService: Sendable {
             let (accountID, zone) = try account.decode((Int64, String).self)
             let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
             let last = to ?? LocalDay(containing: now, in: timeZone)
-            let first = from ?? Self.day(Self.ordinal(last) - Int64(Self.defaultDays - 1))
+            let first = from ?? last.adding(days: -Int64(Self.defaultDays - 1))
             guard first <= last else {
                 throw UsageQueryError(message: "from (\(first)) is after to (\(last)).")
             }
-            guard Self.ordinal(last) - Self.ordinal(first) + 1 <= Int64(Self.maxDays) else {
+            guard first.days(until: last) + 1 <= Int64(Self.maxDays) else {
                 throw UsageQueryError(message: "The range \(first)…\(last) is longer than \(Self.maxDays) days.")
             }
             let key: String = switch groupBy {
@@ -149,31 +149,5 @@ public struct UsageQueryService: Sendable {
             }
             return UsageReport(account: externalID, from: first, to: last, groupBy: groupBy, rows: rows, totals: totals)
         }
-    }
-
-    /// Days since 1970-01-01 (proleptic Gregorian), for range arithmetic.
-    static func ordinal(_ day: LocalDay) -> Int64 {
-        // Howard Hinnant's days_from_civil.
-        let y = Int64(day.month <= 2 ? day.year - 1 : day.year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(day.month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day.day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    /// The day `ordinal` days after 1970-01-01.
-    static func day(_ ordinal: Int64) -> LocalDay {
-        let z = ordinal + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return LocalDay(year: Int(y), month: Int(m), day: Int(d))!
     }
 }

@@ -90,16 +90,17 @@ struct MeteringAPIRoutes {
         try APIErrors.require([.ingest, .read], key)
         try APIKeyAccountBinding.check(key, request, context: context)
         guard requested != nil else {
-            throw AppError(.badRequest, "credits must be a decimal number of credits, 0 or more, with at most 3 decimals.")
+            throw AppError(.badRequest, "credits must be a decimal number of credits from 0 to 1,000,000,000, with at most 3 decimals.")
         }
         guard case .answered(_, let answer) = check else { throw AppError(.notFound, "No account has this external id.") }
         return APIJSON.response(.ok, json: EntitlementJSON.body(answer))
     }
 
-    /// `?credits=N`: zero when absent, nil when it is not a decimal of 0 or more.
+    /// `?credits=N`: zero when absent, nil unless it is a plain decimal from 0 to what one event
+    /// may earn (`MeteringBounds.maxEventCredits`), as docs/openapi.json's pattern says.
     private static func requestedCredits(_ request: Request) -> Credits? {
         guard let text = request.uri.queryParameters.get("credits") else { return .zero }
-        guard let credits = try? Credits(parsing: text), credits >= .zero else { return nil }
+        guard text.first != "-", let credits = try? Credits(parsing: text), credits <= MeteringBounds.maxEventCredits else { return nil }
         return credits
     }
 }
