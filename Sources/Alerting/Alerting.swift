@@ -16,12 +16,12 @@ public enum Alerting {
 
     /// The scheduler of a serving Tally: the alert jobs every minute over `pool`.
     public static func scheduler(
-        pool: PostgresPool, clock: any WallClock, transport: any WebhookTransport, logger: Logger
+        pool: PostgresPool, clock: any WallClock, transport: any WebhookTransport, destinations: WebhookDestinations,
+        logger: Logger
     ) -> PeriodicScheduler {
-        PeriodicScheduler(
-            pool: pool, clock: clock,
-            jobs: jobs(rules: ScheduledRules(pool: pool), deliverer: WebhookDeliverer(pool: pool, transport: transport, logger: logger)),
-            logger: logger)
+        let deliverer = WebhookDeliverer(pool: pool, transport: transport, destinations: destinations, logger: logger)
+        return PeriodicScheduler(
+            pool: pool, clock: clock, jobs: jobs(rules: ScheduledRules(pool: pool), deliverer: deliverer), logger: logger)
     }
 }
 
@@ -34,10 +34,10 @@ public struct AlertingServices: Sendable {
     /// Webhook endpoints and their delivery logs.
     public let webhooks: WebhookStore
 
-    /// The stores over `pool`.
-    public init(pool: PostgresPool) {
+    /// The stores over `pool`; webhook endpoints are saved only to URLs `destinations` allows.
+    public init(pool: PostgresPool, destinations: WebhookDestinations = WebhookDestinations()) {
         rules = AlertRuleStore(pool: pool)
         alerts = AlertStore(pool: pool)
-        webhooks = WebhookStore(pool: pool)
+        webhooks = WebhookStore(pool: pool, destinations: destinations)
     }
 }

@@ -14,17 +14,20 @@ import TallyDatabase
 public struct WebhookDeliverer: Sendable {
     let pool: PostgresPool
     let transport: any WebhookTransport
+    let destinations: WebhookDestinations
     let schedule: RetrySchedule
     let batchSize: Int
     let logger: Logger
 
-    /// A worker over `pool` sending through `transport`.
+    /// A worker over `pool` sending through `transport`, only to what `destinations` allows,
+    /// checked again before every attempt.
     public init(
-        pool: PostgresPool, transport: any WebhookTransport, schedule: RetrySchedule = RetrySchedule(),
-        batchSize: Int = 20, logger: Logger
+        pool: PostgresPool, transport: any WebhookTransport, destinations: WebhookDestinations = WebhookDestinations(),
+        schedule: RetrySchedule = RetrySchedule(), batchSize: Int = 20, logger: Logger
     ) {
         self.pool = pool
         self.transport = transport
+        self.destinations = destinations
         self.schedule = schedule
         self.batchSize = batchSize
         self.logger = logger
@@ -105,7 +108,12 @@ public struct WebhookDeliverer: Sendable {
         var status: Int?
         var failure: String?
         do {
-            status = try await transport.post(url: url, headers: headers, body: body)
+            // Resolved and checked now, and the request goes to the address checked: an address
+            // that changed since the endpoint was saved cannot steer it inside the network.
+            let target = try await destinations.target(for: url)
+            status = try await transport.post(url: url, target: target, headers: headers, body: body)
+        } catch let refusal as WebhookDestinations.Refusal {
+            failure = "refused: " + refusal.description
         } catch {
             failure = Self.describe(error)
         }

@@ -29,7 +29,7 @@ public struct WebhookEndpoint: Sendable, Hashable {
 public struct WebhookDraft: Sendable, Hashable {
     /// A name for people, 1 to 100 characters.
     public var name: String
-    /// An http(s) URL.
+    /// An https URL to a public address (`WebhookDestinations`).
     public var url: String
     /// The signing secret; empty: generate one.
     public var secret: String
@@ -55,10 +55,7 @@ public struct WebhookDraft: Sendable, Hashable {
         var problems: [String: String] = [:]
         let name = name.trimmingCharacters(in: .whitespaces)
         if name.isEmpty || name.count > 100 { problems["name"] = "Give a name of 1 to 100 characters." }
-        if let url = URL(string: url), let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme),
-           let host = url.host, !host.isEmpty, self.url.count <= 2000, !self.url.contains(where: \.isWhitespace) {
-            // fine
-        } else {
+        if URLComponents(string: url)?.host?.isEmpty ?? true || url.count > 2000 || url.contains(where: \.isWhitespace) {
             problems["url"] = "Give a full https:// address, e.g. https://hooks.example.com/tally."
         }
         if !secret.isEmpty && !(16...200).contains(secret.count) || secret.contains(where: \.isWhitespace) {
@@ -108,10 +105,21 @@ public enum WebhookStoreError: Error, Sendable, Equatable {
 /// Webhook endpoints and the delivery log (operator data; staff scope).
 public struct WebhookStore: Sendable {
     let pool: PostgresPool
+    let destinations: WebhookDestinations
 
-    /// A store over `pool`.
-    public init(pool: PostgresPool) {
+    /// A store over `pool`; endpoints are saved only to URLs `destinations` allows.
+    public init(pool: PostgresPool, destinations: WebhookDestinations = WebhookDestinations()) {
         self.pool = pool
+        self.destinations = destinations
+    }
+
+    /// The draft's field problems, its URL checked against `destinations` (resolved now).
+    private func problems(of draft: WebhookDraft) async -> [String: String] {
+        var problems = draft.problems()
+        if problems["url"] == nil, let refusal = await destinations.checkForSaving(draft.url) {
+            problems["url"] = refusal.description
+        }
+        return problems
     }
 
     private static let columns = """
@@ -148,7 +156,7 @@ public struct WebhookStore: Sendable {
     /// Creates an endpoint (audited, the secret never in the audit row); returns its id and the
     /// secret (generated when the draft has none), to show once.
     public func create(_ draft: WebhookDraft, by actor: AuditActor, at now: Date) async throws -> (id: Int64, secret: String) {
-        let problems = draft.problems()
+        let problems = await problems(of: draft)
         guard problems.isEmpty else { throw WebhookStoreError.invalid(problems) }
         let secret = draft.secret.isEmpty ? WebhookSignature.newSecret() : draft.secret
         let name = draft.name.trimmingCharacters(in: .whitespaces)
@@ -170,7 +178,7 @@ public struct WebhookStore: Sendable {
 
     /// Changes an endpoint's name, URL, rules, format and enabled state (not its secret), audited.
     public func update(id: Int64, _ draft: WebhookDraft, by actor: AuditActor, at now: Date) async throws {
-        let problems = draft.problems().filter { $0.key != "secret" }
+        let problems = await problems(of: draft).filter { $0.key != "secret" }
         guard problems.isEmpty else { throw WebhookStoreError.invalid(problems) }
         let name = draft.name.trimmingCharacters(in: .whitespaces)
         try await pool.withTransaction(scope: .staff) { connection in

@@ -22,15 +22,19 @@ public struct AppServices: Sendable {
     /// Alert rules, alerts and webhook endpoints.
     public let alerting: AlertingServices
 
-    /// Collects the services; `access` defaults to the standard settings and the system clock.
-    public init(pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil) {
+    /// Collects the services; `access` defaults to the standard settings and the system clock,
+    /// `webhooks` to https and public addresses only.
+    public init(
+        pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil,
+        webhooks: WebhookDestinations = WebhookDestinations()
+    ) {
         self.pool = pool
         self.migrations = migrations
         self.pages = pages
         metrics = AppMetrics(pool: pool)
         self.access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
         metering = MeteringServices(pool: pool)
-        alerting = AlertingServices(pool: pool)
+        alerting = AlertingServices(pool: pool, destinations: webhooks)
     }
 }
 

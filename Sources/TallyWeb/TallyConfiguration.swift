@@ -1,3 +1,4 @@
+import Alerting
 import Foundation
 import Logging
 import TallyAccess
@@ -14,6 +15,15 @@ public struct TallyConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level
     /// Session timeouts and login throttling.
     public var access = AccessSettings()
+    /// `TALLY_WEBHOOK_ALLOW_HTTP`: webhooks may use plain `http://` (development only).
+    public var webhookAllowPlainHTTP = false
+    /// `TALLY_WEBHOOK_ALLOW_PRIVATE`: webhooks may go to loopback and private addresses.
+    public var webhookAllowPrivateNetworks = false
+
+    /// Where webhooks may go, by these settings (`WebhookDestinations`).
+    public var webhookDestinations: WebhookDestinations {
+        WebhookDestinations(allowPlainHTTP: webhookAllowPlainHTTP, allowPrivateNetworks: webhookAllowPrivateNetworks)
+    }
 
     /// Creates a configuration from its parts.
     public init(server: ServerConfiguration = .init(), database: DatabaseConfiguration = .init(), logLevel: Logger.Level = .info) {
@@ -42,6 +52,8 @@ public struct TallyConfiguration: Sendable, Equatable {
         ("TALLY_TRUSTED_PROXIES", "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
         ("TALLY_SESSION_IDLE_MINUTES", "a session unused this long ends (default 30)"),
         ("TALLY_SESSION_ABSOLUTE_HOURS", "a session ends this long after login (default 12)"),
+        ("TALLY_WEBHOOK_ALLOW_HTTP", "1 lets webhooks use plain http://: development only (default 0)"),
+        ("TALLY_WEBHOOK_ALLOW_PRIVATE", "1 lets webhooks go to loopback and private addresses, for a receiver inside your network (default 0)"),
     ]
 
     /// Reads the configuration from environment variables; unset ones take their defaults.
@@ -65,6 +77,8 @@ public struct TallyConfiguration: Sendable, Equatable {
         configuration.server.docsDirectory = reader.string("TALLY_DOCS_DIR") ?? configuration.server.docsDirectory
         configuration.server.reloadTemplates = try reader.flag("TALLY_RELOAD_TEMPLATES") ?? false
         try loadAccess(&configuration, from: reader)
+        configuration.webhookAllowPlainHTTP = try reader.flag("TALLY_WEBHOOK_ALLOW_HTTP") ?? false
+        configuration.webhookAllowPrivateNetworks = try reader.flag("TALLY_WEBHOOK_ALLOW_PRIVATE") ?? false
         if let level = reader.string("TALLY_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(variable: "TALLY_LOG_LEVEL", value: level, expected: "one of trace, debug, info, notice, warning, error, critical")

@@ -1,4 +1,5 @@
 import Alerting
+import TallyWeb
 import ArgumentParser
 import Foundation
 import TallyAccess
@@ -24,11 +25,13 @@ struct AlertsRunOnce: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
+        let destinations = try database.configuration().webhookDestinations
         let outcome = try await withAccessDatabase(database) { pool, logger in
             let transport = HTTPWebhookTransport()
             do {
-                let outcome = try await Alerting.scheduler(pool: pool, clock: SystemWallClock(), transport: transport, logger: logger)
-                    .tick(force: true)
+                let outcome = try await Alerting.scheduler(
+                    pool: pool, clock: SystemWallClock(), transport: transport, destinations: destinations, logger: logger
+                ).tick(force: true)
                 try? await transport.shutdown()
                 return outcome
             } catch {

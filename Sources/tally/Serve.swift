@@ -87,7 +87,8 @@ struct Serve: AsyncParsableCommand {
         do {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
-            let services = AppServices(pool: pool, migrations: host.migrations, pages: pages, access: access)
+            let services = AppServices(
+                pool: pool, migrations: host.migrations, pages: pages, access: access, webhooks: configuration.webhookDestinations)
             let demoLogins = try await seedDemoIfEmpty(pool: pool, host: host, logger: logger)
             let firstRun = try await access.users.count() == 0
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
@@ -112,7 +113,11 @@ struct Serve: AsyncParsableCommand {
             }
             // The alert rules and webhook deliveries, every minute, under an advisory lock.
             let transport = HTTPWebhookTransport()
-            let scheduler = Task { await Alerting.scheduler(pool: pool, clock: access.clock, transport: transport, logger: logger).run() }
+            let scheduler = Task {
+                await Alerting.scheduler(
+                    pool: pool, clock: access.clock, transport: transport, destinations: configuration.webhookDestinations, logger: logger
+                ).run()
+            }
             do {
                 try await app.runService()
             } catch {

@@ -54,10 +54,28 @@ extension WebHarness {
     /// A webhook endpoint at `url` for every rule.
     @discardableResult
     func addEndpoint(url: String, secret: String = "whsec_test_secret_0123456789", format: WebhookFormat = .json) async throws -> Int64 {
-        try await WebhookStore(pool: pool).create(
+        try await WebhookStore(pool: pool, destinations: .testReceivers).create(
             WebhookDraft(name: "receiver", url: url, secret: secret, rules: AlertRule.allCases, format: format),
             by: .command, at: clock.now()).id
     }
+}
+
+/// Names the tests use for endpoints, resolved without the network: `*.example.test` to a
+/// public address (93.184.216.34), `localhost` to 127.0.0.1; anything else does not resolve.
+struct TestResolver: HostResolver {
+    var answers: [String: [String]] = [:]
+    struct Unresolved: Error {}
+    func addresses(of host: String) async throws -> [IPAddress] {
+        if let answer = answers[host] { return answer.compactMap(IPAddress.init) }
+        if host.hasSuffix(".example.test") { return [IPAddress("93.184.216.34")!] }
+        if host == "localhost" { return [IPAddress("127.0.0.1")!] }
+        throw Unresolved()
+    }
+}
+
+extension WebhookDestinations {
+    /// The local receivers of these tests listen on http://127.0.0.1.
+    static let testReceivers = WebhookDestinations(allowPlainHTTP: true, allowPrivateNetworks: true, resolver: TestResolver())
 }
 
 /// What the local receiver got.
@@ -67,12 +85,14 @@ struct ReceivedRequest: Sendable {
 }
 
 /// A webhook receiver: records every request and answers the next scripted status (200 when
-/// the script is used up).
+/// the script is used up), with `Location: location` when given (a redirect).
 final class WebhookReceiver: Sendable {
     private let state: Mutex<(script: [Int], received: [ReceivedRequest])>
+    private let location: String?
 
-    init(answers: [Int] = []) {
+    init(answers: [Int] = [], location: String? = nil) {
         state = Mutex((answers, []))
+        self.location = location
     }
 
     var received: [ReceivedRequest] { state.withLock { $0.received } }
@@ -86,7 +106,9 @@ final class WebhookReceiver: Sendable {
                 state.received.append(ReceivedRequest(headers: request.headers, body: Array(bytes.readableBytesView)))
                 return state.script.isEmpty ? 200 : state.script.removeFirst()
             }
-            return Response(status: HTTPResponse.Status(code: status))
+            var response = Response(status: HTTPResponse.Status(code: status))
+            if let location = self.location { response.headers[.location] = location }
+            return response
         }
         var logger = Logger(label: "webhook-receiver")
         logger.logLevel = .warning

@@ -15,13 +15,15 @@ import Testing
 /// A transport with no server behind it: every attempt fails without an HTTP answer.
 struct UnreachableTransport: WebhookTransport {
     struct Refused: Error {}
-    func post(url: String, headers: [(String, String)], body: [UInt8]) async throws -> Int { throw Refused() }
+    func post(url: String, target: WebhookDestinations.Target, headers: [(String, String)], body: [UInt8]) async throws -> Int {
+        throw Refused()
+    }
 }
 
 /// A transport that answers 200 and counts the requests.
 final class CountingTransport: WebhookTransport {
     let count = Mutex(0)
-    func post(url: String, headers: [(String, String)], body: [UInt8]) async throws -> Int {
+    func post(url: String, target: WebhookDestinations.Target, headers: [(String, String)], body: [UInt8]) async throws -> Int {
         count.withLock { $0 += 1 }
         return 200
     }
@@ -68,7 +70,7 @@ struct WebhookDeliveryTests {
                 try await harness.addEndpoint(url: url, secret: Self.secret)
                 try await fireOneAlert(harness)
                 let transport = HTTPWebhookTransport()
-                let round = try await WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test"))
+                let round = try await WebhookDeliverer(pool: harness.pool, transport: transport, destinations: .testReceivers, logger: Logger(label: "test"))
                     .deliverDue(at: harness.clock.now())
                 try await transport.shutdown()
                 #expect(round.delivered == 1)
@@ -102,7 +104,7 @@ struct WebhookDeliveryTests {
                 try await harness.addEndpoint(url: url)
                 try await fireOneAlert(harness)
                 let transport = HTTPWebhookTransport()
-                let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test"))
+                let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, destinations: .testReceivers, logger: Logger(label: "test"))
                 #expect(try await deliverer.deliverDue(at: harness.clock.now()).retrying == 1)
                 harness.clock.advance(seconds: 29)
                 #expect(try await deliverer.deliverDue(at: harness.clock.now()).attempted == 0)   // not due before 30 s
@@ -130,14 +132,15 @@ struct WebhookDeliveryTests {
                 try await harness.ingest(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: 75 fires
                 // The first Tally cannot reach the endpoint, and then stops.
                 let firstPool = harness.database.makePool(maxConnections: 2)
-                let first = WebhookDeliverer(pool: firstPool, transport: UnreachableTransport(), logger: Logger(label: "first"))
+                let first = WebhookDeliverer(pool: firstPool, transport: UnreachableTransport(), destinations: .testReceivers, logger: Logger(label: "first"))
                 #expect(try await first.deliverDue(at: harness.clock.now()).retrying == 1)
                 await firstPool.shutdown()
                 // A new Tally over the same database carries on.
                 harness.clock.advance(seconds: 30)
                 let secondPool = harness.database.makePool(maxConnections: 4)
                 let transport = HTTPWebhookTransport()
-                let scheduler = Alerting.scheduler(pool: secondPool, clock: harness.clock, transport: transport, logger: Logger(label: "second"))
+                let scheduler = Alerting.scheduler(
+                    pool: secondPool, clock: harness.clock, transport: transport, destinations: .testReceivers, logger: Logger(label: "second"))
                 #expect(try await scheduler.tick() == .ran(["alerts.evaluate", "webhooks.deliver"]))
                 try await transport.shutdown()
                 await secondPool.shutdown()
@@ -157,7 +160,7 @@ struct WebhookDeliveryTests {
             try await harness.addEndpoint(url: "https://unreachable.example.test/hook")
             try await fireOneAlert(harness)
             let created = harness.clock.now()
-            let deliverer = WebhookDeliverer(pool: harness.pool, transport: UnreachableTransport(), logger: Logger(label: "test"))
+            let deliverer = WebhookDeliverer(pool: harness.pool, transport: UnreachableTransport(), destinations: .testReceivers, logger: Logger(label: "test"))
             var rounds = 0
             while try await states(harness) == ["pending"], rounds < 100 {
                 try await deliverer.deliverDue(at: harness.clock.now())
@@ -178,11 +181,11 @@ struct WebhookDeliveryTests {
         try await WebHarness.with { harness in
             let id = try await harness.addEndpoint(url: "https://hooks.example.test/a")
             try await fireOneAlert(harness)
-            let store = WebhookStore(pool: harness.pool)
+            let store = WebhookStore(pool: harness.pool, destinations: .testReceivers)
             let draft = WebhookDraft(name: "receiver", url: "https://hooks.example.test/a", rules: AlertRule.allCases, enabled: false)
             try await store.update(id: id, draft, by: .command, at: harness.clock.now())
             let transport = CountingTransport()
-            let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test"))
+            let deliverer = WebhookDeliverer(pool: harness.pool, transport: transport, destinations: .testReceivers, logger: Logger(label: "test"))
             #expect(try await deliverer.deliverDue(at: harness.clock.now()).attempted == 0)
             try await harness.ingest(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: no new delivery
             var enabled = draft
@@ -201,7 +204,7 @@ struct WebhookDeliveryTests {
                 try await harness.addEndpoint(url: url, format: .slack)
                 try await fireOneAlert(harness)
                 let transport = HTTPWebhookTransport()
-                try await WebhookDeliverer(pool: harness.pool, transport: transport, logger: Logger(label: "test")).deliverDue(at: harness.clock.now())
+                try await WebhookDeliverer(pool: harness.pool, transport: transport, destinations: .testReceivers, logger: Logger(label: "test")).deliverDue(at: harness.clock.now())
                 try await transport.shutdown()
             }
             let body = try #require(receiver.received.first).body
