@@ -215,6 +215,6 @@ enum AdminParse {
 
     /// `YYYY-MM-DD` as the first instant of that day in UTC.
     static func utcDay(_ text: String) -> Date? {
-        LocalDay(text).map { $0.start(in: TimeZone(identifier: "UTC")!) }
+        LocalDay(requested: text).map { $0.start(in: TimeZone(identifier: "UTC")!) }
     }
 }

@@ -42,7 +42,7 @@ struct AdminAccountsRoutes {
             search: String(parameters.get("q") ?? "").trimmingCharacters(in: .whitespaces),
             sort: parameters.get("sort").flatMap { AdminAccountSort(rawValue: String($0)) } ?? .name,
             descending: parameters.get("dir") == "desc",
-            page: parameters.get("page").flatMap { Int(String($0)) } ?? 1)
+            page: request.pageNumber)
         let page = try await admin.accountList.load(query, now: admin.clock.now())
         return try admin.pages.page(
             "admin/accounts", frame: .staff(context.session, current: .accounts), AccountListView(page: page))

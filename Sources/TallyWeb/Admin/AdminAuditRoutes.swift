@@ -23,7 +23,7 @@ struct AdminAuditRoutes {
             let query = AuditLogQuery(
                 actor: text("actor"), action: text("action"), objectKind: text("kind"), accountID: account,
                 from: from, before: to.map { $0.addingTimeInterval(86_400) },
-                page: Int(text("page")) ?? 1)
+                page: PageNumber.parse(text("page")))
             let page = try await admin.audit.load(query)
             let filters = ["actor", "action", "kind", "account", "from", "to"]
             let values = Dictionary(uniqueKeysWithValues: filters.map { ($0, text($0)) })

@@ -84,9 +84,9 @@ struct MarginBadge: KeyedTemplateValue, Sendable {
     }
 }
 
-/// Parses `YYYY-MM-DD` from a query or form, trimming spaces.
+/// Parses `YYYY-MM-DD` from a query or form, trimming spaces; nil outside 2000…9999 (`RequestDates`).
 func parseDay(_ text: String?) -> LocalDay? {
-    text.flatMap { LocalDay($0.trimmingCharacters(in: .whitespaces)) }
+    text.flatMap { LocalDay(requested: $0.trimmingCharacters(in: .whitespaces)) }
 }
 
 /// Percent-encodes a query value.

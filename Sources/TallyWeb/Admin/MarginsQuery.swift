@@ -45,7 +45,7 @@ struct MarginsQuery: Sendable {
         throughText = parameters["through"]?.trimmingCharacters(in: .whitespaces) ?? ""
         sort = parameters["sort"].flatMap(SortKey.init(rawValue:)) ?? .percent
         ascending = parameters["dir"].map { $0 != "desc" } ?? (sort == .percent || sort == .account || sort == .plan)
-        page = max(1, min(parameters["page"].flatMap { Int($0) } ?? 1, 100_000))
+        page = PageNumber.parse(parameters["page"])
         if periodText == "current" {
             if !throughText.isEmpty { throughError = "A range starts at a month: choose one as “From”." }
             selection = throughError == nil ? .current : nil

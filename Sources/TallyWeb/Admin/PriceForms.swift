@@ -7,7 +7,7 @@ import MeteringStore
 func parseUTCInstant(_ text: String) -> Date? {
     let text = text.trimmingCharacters(in: .whitespaces)
     let parts = text.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)
-    guard let day = LocalDay(String(parts[0])) else { return nil }
+    guard let day = LocalDay(requested: String(parts[0])) else { return nil }
     var seconds = 0
     if parts.count == 2 {
         let clock = parts[1].split(separator: ":", omittingEmptySubsequences: false)

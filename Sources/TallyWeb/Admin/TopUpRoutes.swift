@@ -127,7 +127,7 @@ struct TopUpRoutes {
     private static func expiry(_ text: String, now: Date) throws -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
-        guard let day = LocalDay(text) else {
+        guard let day = LocalDay(requested: text) else {
             throw TopUpError.invalid(field: "expires", message: "Enter the expiry as a date (YYYY-MM-DD), or leave it empty.")
         }
         let instant = day.start(in: AccountPageFormat.utc)

@@ -64,7 +64,7 @@ struct AlertListQuery: Sendable {
         filter.account = account.isEmpty ? nil : IdentityText.normalized(String(account.prefix(200)))
         state = ["open", "acknowledged", "all"].contains(parameters["state"] ?? "") ? parameters["state"]! : "open"
         filter.open = state == "all" ? nil : state == "open"
-        page = parameters["page"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 1
+        page = PageNumber.parse(parameters["page"])
     }
 
     /// The query items that reproduce this filter (without the page).

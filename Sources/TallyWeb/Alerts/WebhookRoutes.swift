@@ -53,7 +53,7 @@ struct WebhookRoutes {
         guard let id = context.parameters.get("id").flatMap(Int64.init), let endpoint = try await alerting.webhooks.find(id: id) else {
             throw AppError.notFound
         }
-        let page = request.uri.queryParameters.get("page").flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 1
+        let page = request.pageNumber
         return try await detailPage(
             endpoint, form: WebhookForm(endpoint), errors: [:], page: page, saved: request.uri.queryParameters.get("saved") == "1",
             session: context.session, status: .ok)

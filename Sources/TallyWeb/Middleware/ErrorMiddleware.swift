@@ -35,6 +35,11 @@ struct ErrorMiddleware: RouterMiddleware {
         if let error = error as? AppError {
             return Failure(status: error.status, message: error.message, headers: error.headers)
         }
+        // A NUL can only reach a bind from a request's own text (PostgreSQL text cannot hold it):
+        // the request's mistake, refused as such wherever a handler let it through.
+        if let error = error as? PostgresError, error.kind == .nulInString {
+            return Failure(status: .badRequest, message: "Text may not contain NUL characters (\\0).")
+        }
         if let error = error as? PostgresError, error.isUnavailable {
             context.logger.warning("database unavailable", metadata: error.logMetadata.mapValues { .string($0) })
             let unavailable = AppError.unavailable(retryAfter: retryAfterSeconds)

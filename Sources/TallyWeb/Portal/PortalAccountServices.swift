@@ -45,12 +45,6 @@ struct PortalAccountServices: Sendable {
     }
 }
 
-extension Request {
-    /// The 1-based `?page=` of a list (1 when absent or not a positive number).
-    var pageNumber: Int {
-        uri.queryParameters.get("page").flatMap(Int.init).map { max($0, 1) } ?? 1
-    }
-}
 
 /// The billing, team, settings and invitation pages, and the admin's top-up requests.
 struct PortalAccountRoutes {

@@ -63,8 +63,8 @@ struct UsageQuery: Sendable {
             }
         }
         if preset == .custom {
-            if LocalDay(fromText) == nil { errors["from"] = fromText.isEmpty ? "Enter a start date." : "Enter the start date as YYYY-MM-DD." }
-            if LocalDay(toText) == nil { errors["to"] = toText.isEmpty ? "Enter an end date." : "Enter the end date as YYYY-MM-DD." }
+            if LocalDay(requested: fromText) == nil { errors["from"] = fromText.isEmpty ? "Enter a start date." : "Enter the start date as YYYY-MM-DD." }
+            if LocalDay(requested: toText) == nil { errors["to"] = toText.isEmpty ? "Enter an end date." : "Enter the end date as YYYY-MM-DD." }
         }
     }
 
@@ -89,11 +89,11 @@ struct UsageQuery: Sendable {
             // The filter form sends the current preset with the dates it shows: dates left as
             // they were keep the preset (a shared link keeps meaning "the last 30 days"), edited
             // dates make the range custom.
-            if preset != .custom, let from = LocalDay(fromText), let to = LocalDay(toText) {
+            if preset != .custom, let from = LocalDay(requested: fromText), let to = LocalDay(requested: toText) {
                 let shown = try UsageRange.resolve(preset, from: nil, to: nil, period: calendar.period, today: calendar.today)
                 if shown.from != from || shown.to != to { preset = .custom }
             }
-            return try UsageRange.resolve(preset, from: LocalDay(fromText), to: LocalDay(toText), period: calendar.period, today: calendar.today)
+            return try UsageRange.resolve(preset, from: LocalDay(requested: fromText), to: LocalDay(requested: toText), period: calendar.period, today: calendar.today)
         } catch {
             switch error {
             case .missingDay(let field): errors[field] = "Enter a date."
