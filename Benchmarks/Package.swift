@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "tally", path: ".."),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
     ],
     targets: [
         // Renders a customer dashboard with Templating, swift-mustache and a hand-written builder.
@@ -36,6 +37,19 @@ let package = Package(
         .executableTarget(
             name: "TemplateFuzz",
             dependencies: [.product(name: "Templating", package: "tally")]
+        ),
+        // libFuzzer entry point for the ingest's parser and validation.
+        .executableTarget(
+            name: "IngestFuzz",
+            dependencies: [.product(name: "MeteringStore", package: "tally")]
+        ),
+        // libFuzzer entry point for the form decoding and parsers (debug builds: @testable).
+        .executableTarget(
+            name: "FormFuzz",
+            dependencies: [
+                .product(name: "TallyWeb", package: "tally"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         // Ingest events/s with the threshold-alert check on and off.
         .executableTarget(
