@@ -72,10 +72,8 @@ struct AdminAccountActionRoutes {
             }
             try await admin.accounts.changePlan(id, to: planID, timing: timing, by: context.auditActor, now: now)
             return redirect(to: "/admin/accounts/\(id)?notice=\(timing == .now ? "plan" : "plan_scheduled")")
-        } catch AdminChangeError.invalid(let field, let message) {
-            errors[field] = message
-        } catch AdminChangeError.notFound {
-            throw AppError.notFound
+        } catch let refusal as Refused<AccountProblem> {
+            errors.merge(refusal)
         } catch is FormRefused {}
         return try await page(id, session: context.session, forms: AccountForms(plan: FormState(form, errors: errors)), status: .unprocessableContent)
     }
@@ -90,10 +88,8 @@ struct AdminAccountActionRoutes {
             do {
                 try await admin.accounts.grant(id, draft, by: context.auditActor, now: admin.clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=granted")
-            } catch AdminChangeError.invalid(let field, let message) {
-                errors[field] = message
-            } catch AdminChangeError.notFound {
-                throw AppError.notFound
+            } catch let refusal as Refused<GrantProblem> {
+                errors.merge(refusal)
             }
         }
         return try await page(id, session: context.session, forms: AccountForms(grant: FormState(form, errors: errors)), status: .unprocessableContent)
@@ -113,10 +109,8 @@ struct AdminAccountActionRoutes {
             do {
                 try await admin.accounts.setStatus(id, status, by: context.auditActor, now: admin.clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=\(status.rawValue)")
-            } catch AdminChangeError.invalid(let field, let message) {
-                errors[field] = message
-            } catch AdminChangeError.notFound {
-                throw AppError.notFound
+            } catch let refusal as Refused<AccountProblem> {
+                errors.merge(refusal)
             }
         }
         return try await page(id, session: context.session, forms: AccountForms(status: FormState(form, errors: errors)), status: .unprocessableContent)

@@ -72,7 +72,7 @@ struct AdminAccountsRoutes {
         let draft = AccountDraft(
             externalID: form["external_id"], name: form["name"], planID: planID,
             timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: anchor ?? 0)
-        errors.merge(draft.problems()) { old, _ in old }
+        errors.merge(draft.problems())
         if errors.isEmpty {
             do {
                 if let account {
@@ -81,10 +81,8 @@ struct AdminAccountsRoutes {
                 }
                 let id = try await admin.accounts.create(draft, by: context.auditActor, now: admin.clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=created")
-            } catch AdminChangeError.invalid(let field, let message) {
-                errors[field] = message
-            } catch AdminChangeError.notFound {
-                throw AppError.notFound
+            } catch let refusal as Refused<AccountProblem> {
+                errors.merge(refusal)
             }
         }
         return try await self.form(context.session, account: account, state: FormState(form, errors: errors), status: .unprocessableContent)

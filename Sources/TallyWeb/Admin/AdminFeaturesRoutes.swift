@@ -1,3 +1,4 @@
+import TallyDatabase
 import Foundation
 import Hummingbird
 import Metering
@@ -34,8 +35,8 @@ struct AdminFeaturesRoutes {
                 do {
                     try await admin.plans.createFeature(key: form["key"], name: form["name"], rule: rule, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/features?notice=created")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
+                } catch let refusal as Refused<FeatureProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await list(context.session, create: FormState(form, errors: errors), status: .unprocessableContent)
@@ -52,10 +53,8 @@ struct AdminFeaturesRoutes {
                 do {
                     try await admin.plans.updateFeature(key: key, name: form["name"], rule: rule, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/features?notice=saved")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
-                } catch AdminChangeError.notFound {
-                    throw AppError.notFound
+                } catch let refusal as Refused<FeatureProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try edit(context.session, feature, FormState(form, errors: errors), status: .unprocessableContent)

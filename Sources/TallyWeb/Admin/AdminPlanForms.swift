@@ -1,3 +1,4 @@
+import TallyDatabase
 import Foundation
 import Metering
 import MeteringStore
@@ -36,7 +37,7 @@ enum PlanForm {
         let draft = PlanDraft(
             code: form["code"], name: form["name"], monthlyFee: fee ?? .zero, includedCredits: included ?? .unlimited,
             overage: overage ?? .block(grace: .zero))
-        errors.merge(AdminPlanStore.problems(draft)) { old, _ in old }
+        errors.merge(AdminPlanStore.problems(draft))
         guard fee != nil, included != nil, overage != nil else { return nil }
         return draft
     }

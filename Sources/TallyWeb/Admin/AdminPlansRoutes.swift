@@ -1,3 +1,4 @@
+import TallyDatabase
 import Foundation
 import Hummingbird
 import Metering
@@ -37,8 +38,8 @@ struct AdminPlansRoutes {
                 do {
                     let id = try await admin.plans.create(draft, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=created")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
+                } catch let refusal as Refused<PlanProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try newForm(context.session, FormState(form, errors: errors), status: .unprocessableContent)
@@ -52,10 +53,8 @@ struct AdminPlansRoutes {
                 do {
                     try await admin.plans.update(id, draft, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=saved")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
-                } catch AdminChangeError.notFound {
-                    throw AppError.notFound
+                } catch let refusal as Refused<PlanProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await page(id, session: context.session, edit: FormState(form, errors: errors), status: .unprocessableContent)
@@ -72,10 +71,8 @@ struct AdminPlansRoutes {
                 do {
                     try await admin.plans.setArchived(id, archive, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=\(archive ? "archived" : "unarchived")")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
-                } catch AdminChangeError.notFound {
-                    throw AppError.notFound
+                } catch let refusal as Refused<PlanProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await page(id, session: context.session, archive: FormState(form, errors: errors), status: .unprocessableContent)
@@ -91,10 +88,8 @@ struct AdminPlansRoutes {
                 do {
                     try await admin.plans.setEntitlement(id, featureKey: form["feature"], entitlement, by: context.auditActor, now: admin.clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=entitlement#feature-\(form["feature"])")
-                } catch AdminChangeError.invalid(let field, let message) {
-                    errors[field] = message
-                } catch AdminChangeError.notFound {
-                    throw AppError.notFound
+                } catch let refusal as Refused<PlanProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await page(
