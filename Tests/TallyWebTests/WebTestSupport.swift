@@ -25,11 +25,11 @@ struct WebHarness {
         return logger
     }
 
-    /// Runs `body` with a client for the app, then shuts the pool down.
+    /// Runs `body` with a client for the app and its pool, then shuts the pool down.
     static func withApp<Result: Sendable>(
         conninfo: String, migrations: [Migration], maxConnections: Int = 4,
         extraRoutes: (Router<AppRequestContext>) -> Void = { _ in },
-        _ body: @Sendable (any TestClientProtocol, AppServices) async throws -> Result
+        _ body: @Sendable (any TestClientProtocol, PostgresPool) async throws -> Result
     ) async throws -> Result {
         let pool = PostgresPool(
             configuration: .init(
@@ -41,7 +41,7 @@ struct WebHarness {
         extraRoutes(router)
         let app = Application(router: router, logger: logger)
         do {
-            let result = try await app.test(.router) { client in try await body(client, services) }
+            let result = try await app.test(.router) { client in try await body(client, pool) }
             await pool.shutdown()
             return result
         } catch {

@@ -10,7 +10,13 @@ import TallyDatabase
 /// pause / unpause, add a customer user). A refused action answers 422 with the account page,
 /// the action's form keeping its input and its messages.
 struct AdminAccountActionRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let accounts: AdminAccountStore
+    let accountDetail: AccountDetailReport
+    let catalog: PlanCatalogReport
+    let users: StaffAdministration
+    let reports: MoneyReports
 
     /// Messages for `?notice=` after a change (fixed texts: the query never reaches the page).
     static let notices: [String: String] = [
@@ -37,29 +43,29 @@ struct AdminAccountActionRoutes {
         _ id: Int64, session: AuthenticatedSession, notice: String? = nil, forms: AccountForms = AccountForms(),
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let now = admin.clock.now()
-        guard let account = try await admin.accountDetail.load(id: id, now: now) else { throw AppError.notFound }
-        let plans = try await admin.catalog.choosablePlans()
+        let now = clock.now()
+        guard let account = try await accountDetail.load(id: id, now: now) else { throw AppError.notFound }
+        let choosable = try await catalog.choosablePlans()
         // The margins page's own computation, so the two pages can never disagree.
-        let margin = try await MarginReport.load(.current, accountIDs: [id], now: now, pool: admin.pool, scope: .staff).accounts.first
+        let margin = try await reports.margins(.current, accountIDs: [id], now: now, scope: .staff).accounts.first
         var frame = PageFrame.staff(session, current: .accounts)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         if account.status == .paused {
             frame.banners.append(PageBanner(level: .warning, message: "This account is paused: every entitlement check answers “paused”."))
         }
-        let view = AccountDetailView(account: account, margin: margin, plans: plans, forms: forms, now: now)
-        return try admin.pages.page("admin/account", frame: frame, view, status: status)
+        let view = AccountDetailView(account: account, margin: margin, plans: choosable, forms: forms, now: now)
+        return try pages.page("admin/account", frame: frame, view, status: status)
     }
 
     private func changePlan(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try pathID(context)
         var request = request
         let form = try await RawForm.read(&request, context: context)
-        let now = admin.clock.now()
+        let now = clock.now()
         var errors: [String: String] = [:]
         do {
             if form["timing"] == "cancel" {
-                try await admin.accounts.cancelScheduledPlan(id, by: context.auditActor, now: now)
+                try await accounts.cancelScheduledPlan(id, by: context.auditActor, now: now)
                 return redirect(to: "/admin/accounts/\(id)?notice=plan_cancelled")
             }
             guard let timing = PlanChangeTiming(rawValue: form["timing"]) else {
@@ -70,7 +76,7 @@ struct AdminAccountActionRoutes {
                 errors["plan"] = "Choose a plan."
                 throw FormRefused()
             }
-            try await admin.accounts.changePlan(id, to: planID, timing: timing, by: context.auditActor, now: now)
+            try await accounts.changePlan(id, to: planID, timing: timing, by: context.auditActor, now: now)
             return redirect(to: "/admin/accounts/\(id)?notice=\(timing == .now ? "plan" : "plan_scheduled")")
         } catch let refusal as Refused<AccountProblem> {
             errors.merge(refusal)
@@ -86,7 +92,7 @@ struct AdminAccountActionRoutes {
         let draft = GrantForm.parse(form, errors: &errors)
         if let draft, errors.isEmpty {
             do {
-                try await admin.accounts.grant(id, draft, by: context.auditActor, now: admin.clock.now())
+                try await accounts.grant(id, draft, by: context.auditActor, now: clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=granted")
             } catch let refusal as Refused<GrantProblem> {
                 errors.merge(refusal)
@@ -107,7 +113,7 @@ struct AdminAccountActionRoutes {
         }
         if let status, errors.isEmpty {
             do {
-                try await admin.accounts.setStatus(id, status, by: context.auditActor, now: admin.clock.now())
+                try await accounts.setStatus(id, status, by: context.auditActor, now: clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=\(status.rawValue)")
             } catch let refusal as Refused<AccountProblem> {
                 errors.merge(refusal)
@@ -126,8 +132,8 @@ struct AdminAccountActionRoutes {
         if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
         if let role, errors.isEmpty {
             do {
-                let (user, password) = try await admin.users.createUser(
-                    email: form["email"], role: role, accountID: id, by: context.auditActor, now: admin.clock.now())
+                let (user, password) = try await users.createUser(
+                    email: form["email"], role: role, accountID: id, by: context.auditActor, now: clock.now())
                 // The password is shown on this response only (never stored, never in a URL), so
                 // there is no redirect: reloading would only refuse the same email again.
                 return try await page(

@@ -8,7 +8,12 @@ import TallyDatabase
 
 /// `/admin/accounts`: the list (search, sort, pages), create and edit.
 struct AdminAccountsRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let accounts: AdminAccountStore
+    let accountList: AdminAccountList
+    let accountDetail: AccountDetailReport
+    let catalog: PlanCatalogReport
 
     func register(on router: Router<AppRequestContext>) {
         let read = router.group("/admin/accounts", context: StaffRequestContext.self)
@@ -16,7 +21,7 @@ struct AdminAccountsRoutes {
         let write = router.group("/admin/accounts", context: AdminRequestContext.self)
         write.get("{id}/edit") { _, context in
             let id = try pathID(context)
-            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
+            guard let account = try await accountDetail.load(id: id, now: clock.now()) else { throw AppError.notFound }
             return try await form(context.session, account: account, state: FormState(Self.values(account)))
         }
         write.get("new") { _, context in
@@ -29,7 +34,7 @@ struct AdminAccountsRoutes {
         }
         write.post("{id}") { request, context in
             let id = try pathID(context)
-            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
+            guard let account = try await accountDetail.load(id: id, now: clock.now()) else { throw AppError.notFound }
             var request = request
             let form = try await RawForm.read(&request, context: context)
             return try await save(form, account: account, context: context)
@@ -43,14 +48,14 @@ struct AdminAccountsRoutes {
             sort: parameters.get("sort").flatMap { AdminAccountSort(rawValue: String($0)) } ?? .name,
             descending: parameters.get("dir") == "desc",
             page: request.pageNumber)
-        let page = try await admin.accountList.load(query, now: admin.clock.now())
-        return try admin.pages.page(
+        let page = try await accountList.load(query, now: clock.now())
+        return try pages.page(
             "admin/accounts", frame: .staff(context.session, current: .accounts), AccountListView(page: page))
     }
 
     private func form(_ session: AuthenticatedSession, account: AccountDetail?, state: FormState, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let plans = try await admin.catalog.choosablePlans()
-        var choices = [("", "No plan (every feature is refused)")] + plans.map { (String($0.id), "\($0.name) (\($0.code))") }
+        let choosable = try await catalog.choosablePlans()
+        var choices = [("", "No plan (every feature is refused)")] + choosable.map { (String($0.id), "\($0.name) (\($0.code))") }
         if let current = account?.plan, current.archived {
             choices.append((String(current.id), "\(current.name) (\(current.code), archived)"))
         }
@@ -58,7 +63,7 @@ struct AdminAccountsRoutes {
             accountID: account?.id, accountName: account?.name, form: state,
             plans: SelectOption.list(choices, current: state.values["plan"] ?? ""),
             timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
-        return try admin.pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
+        return try pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
     }
 
     private func save(_ form: RawForm, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
@@ -76,10 +81,10 @@ struct AdminAccountsRoutes {
         if errors.isEmpty {
             do {
                 if let account {
-                    try await admin.accounts.update(account.id, draft, by: context.auditActor, now: admin.clock.now())
+                    try await accounts.update(account.id, draft, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
                 }
-                let id = try await admin.accounts.create(draft, by: context.auditActor, now: admin.clock.now())
+                let id = try await accounts.create(draft, by: context.auditActor, now: clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=created")
             } catch let refusal as Refused<AccountProblem> {
                 errors.merge(refusal)

@@ -7,7 +7,8 @@ import Templating
 
 /// `/admin/audit`: every staff change, newest first, filtered by the query string.
 struct AdminAuditRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let audit: AuditLog
 
     func register(on router: Router<AppRequestContext>) {
         router.group("/admin/audit", context: StaffRequestContext.self).get { request, context in
@@ -24,14 +25,14 @@ struct AdminAuditRoutes {
                 actor: text("actor"), action: text("action"), objectKind: text("kind"), accountID: account,
                 from: from, before: to.map { $0.addingTimeInterval(86_400) },
                 page: PageNumber.parse(text("page")))
-            let page = try await admin.audit.load(query)
+            let page = try await audit.load(query)
             let filters = ["actor", "action", "kind", "account", "from", "to"]
             let values = Dictionary(uniqueKeysWithValues: filters.map { ($0, text($0)) })
             let view = AuditPageView(page: page, form: FormState(values, errors: errors)) { number in
                 "/admin/audit" + queryString(filters.map { ($0, values[$0] ?? "") } + [("page", number > 1 ? String(number) : "")])
             }
             let status: HTTPResponse.Status = errors.isEmpty ? .ok : .unprocessableContent
-            return try admin.pages.page("admin/audit", frame: .staff(context.session, current: .audit), view, status: status)
+            return try pages.page("admin/audit", frame: .staff(context.session, current: .audit), view, status: status)
         }
     }
 }

@@ -10,7 +10,10 @@ import Templating
 /// `/admin/features`: registered features (key, name, credit rule), create and edit, and the
 /// feature keys seen on events but not registered, each with a one-click register form.
 struct AdminFeaturesRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let plans: AdminPlanStore
+    let catalog: PlanCatalogReport
 
     func register(on router: Router<AppRequestContext>) {
         let read = router.group("/admin/features", context: StaffRequestContext.self)
@@ -20,7 +23,7 @@ struct AdminFeaturesRoutes {
         }
         read.get("{key}") { _, context in
             let key = context.parameters.get("key") ?? ""
-            guard let feature = try await admin.catalog.feature(key) else { throw AppError.notFound }
+            guard let feature = try await catalog.feature(key) else { throw AppError.notFound }
             return try edit(context.session, feature, FormState(["name": feature.name, "rule_kind": feature.rule.kind, "rate": feature.rule.rate.decimalString]))
         }
         let write = router.group("/admin/features", context: AdminRequestContext.self)
@@ -33,7 +36,7 @@ struct AdminFeaturesRoutes {
             if form["name"].isEmpty { errors["name"] = "Enter a name people will read." }
             if let rule, errors.isEmpty {
                 do {
-                    try await admin.plans.createFeature(key: form["key"], name: form["name"], rule: rule, by: context.auditActor, now: admin.clock.now())
+                    try await plans.createFeature(key: form["key"], name: form["name"], rule: rule, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/features?notice=created")
                 } catch let refusal as Refused<FeatureProblem> {
                     errors.merge(refusal)
@@ -43,7 +46,7 @@ struct AdminFeaturesRoutes {
         }
         write.post("{key}") { request, context in
             let key = context.parameters.get("key") ?? ""
-            guard let feature = try await admin.catalog.feature(key) else { throw AppError.notFound }
+            guard let feature = try await catalog.feature(key) else { throw AppError.notFound }
             var request = request
             let form = try await RawForm.read(&request, context: context)
             var errors: [String: String] = [:]
@@ -51,7 +54,7 @@ struct AdminFeaturesRoutes {
             if form["name"].isEmpty { errors["name"] = "Enter a name people will read." }
             if let rule, errors.isEmpty {
                 do {
-                    try await admin.plans.updateFeature(key: key, name: form["name"], rule: rule, by: context.auditActor, now: admin.clock.now())
+                    try await plans.updateFeature(key: key, name: form["name"], rule: rule, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/features?notice=saved")
                 } catch let refusal as Refused<FeatureProblem> {
                     errors.merge(refusal)
@@ -68,12 +71,12 @@ struct AdminFeaturesRoutes {
         var frame = PageFrame.staff(session, current: .features)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         let view = FeatureListView(
-            features: try await admin.catalog.features(), unregistered: try await admin.catalog.unregisteredFeatures(), form: create)
-        return try admin.pages.page("admin/features", frame: frame, view, status: status)
+            features: try await catalog.features(), unregistered: try await catalog.unregisteredFeatures(), form: create)
+        return try pages.page("admin/features", frame: frame, view, status: status)
     }
 
     private func edit(_ session: AuthenticatedSession, _ feature: FeatureRow, _ state: FormState, status: HTTPResponse.Status = .ok) throws -> Response {
-        try admin.pages.page(
+        try pages.page(
             "admin/feature", frame: .staff(session, current: .features), FeatureEditView(feature: feature, form: state), status: status)
     }
 }

@@ -9,7 +9,10 @@ import TallyAccess
 /// `/admin/plans`: the list with accounts per plan, create, edit, archive / unarchive, and each
 /// plan's per-feature entitlements.
 struct AdminPlansRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let plans: AdminPlanStore
+    let catalog: PlanCatalogReport
 
     static let notices = [
         "created": "Plan created.", "saved": "Plan saved.", "archived": "Plan archived: its accounts keep it; it is no longer offered.",
@@ -19,8 +22,8 @@ struct AdminPlansRoutes {
     func register(on router: Router<AppRequestContext>) {
         let read = router.group("/admin/plans", context: StaffRequestContext.self)
         read.get { _, context in
-            let plans = try await admin.catalog.plans(now: admin.clock.now())
-            return try admin.pages.page("admin/plans", frame: .staff(context.session, current: .plans), PlanListView(plans: plans))
+            let listed = try await catalog.plans(now: clock.now())
+            return try pages.page("admin/plans", frame: .staff(context.session, current: .plans), PlanListView(plans: listed))
         }
         read.get("{id}") { request, context in
             let notice = request.uri.queryParameters.get("notice").flatMap { Self.notices[String($0)] }
@@ -36,7 +39,7 @@ struct AdminPlansRoutes {
             var errors: [String: String] = [:]
             if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
                 do {
-                    let id = try await admin.plans.create(draft, by: context.auditActor, now: admin.clock.now())
+                    let id = try await plans.create(draft, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=created")
                 } catch let refusal as Refused<PlanProblem> {
                     errors.merge(refusal)
@@ -51,7 +54,7 @@ struct AdminPlansRoutes {
             var errors: [String: String] = [:]
             if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
                 do {
-                    try await admin.plans.update(id, draft, by: context.auditActor, now: admin.clock.now())
+                    try await plans.update(id, draft, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=saved")
                 } catch let refusal as Refused<PlanProblem> {
                     errors.merge(refusal)
@@ -69,7 +72,7 @@ struct AdminPlansRoutes {
             if archive, !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm archiving." }
             if errors.isEmpty {
                 do {
-                    try await admin.plans.setArchived(id, archive, by: context.auditActor, now: admin.clock.now())
+                    try await plans.setArchived(id, archive, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=\(archive ? "archived" : "unarchived")")
                 } catch let refusal as Refused<PlanProblem> {
                     errors.merge(refusal)
@@ -86,7 +89,7 @@ struct AdminPlansRoutes {
             if form["feature"].isEmpty { errors["feature"] = "Choose a feature." }
             if let entitlement, errors.isEmpty {
                 do {
-                    try await admin.plans.setEntitlement(id, featureKey: form["feature"], entitlement, by: context.auditActor, now: admin.clock.now())
+                    try await plans.setEntitlement(id, featureKey: form["feature"], entitlement, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/plans/\(id)?notice=entitlement#feature-\(form["feature"])")
                 } catch let refusal as Refused<PlanProblem> {
                     errors.merge(refusal)
@@ -98,21 +101,21 @@ struct AdminPlansRoutes {
     }
 
     private func newForm(_ session: AuthenticatedSession, _ state: FormState, status: HTTPResponse.Status = .ok) throws -> Response {
-        try admin.pages.page("admin/plan-new", frame: .staff(session, current: .plans), PlanNewView(form: state), status: status)
+        try pages.page("admin/plan-new", frame: .staff(session, current: .plans), PlanNewView(form: state), status: status)
     }
 
     private func page(
         _ id: Int64, session: AuthenticatedSession, notice: String? = nil, edit: FormState? = nil, archive: FormState? = nil,
         entitlement: (String, FormState)? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        guard let found = try await admin.catalog.plan(id, now: admin.clock.now()) else { throw AppError.notFound }
+        guard let found = try await catalog.plan(id, now: clock.now()) else { throw AppError.notFound }
         let (row, features) = found
         var frame = PageFrame.staff(session, current: .plans)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         let view = PlanDetailView(
             row: row, features: features, edit: edit ?? FormState(PlanForm.values(row.plan)), archive: archive ?? FormState(),
             entitlement: entitlement)
-        return try admin.pages.page("admin/plan", frame: frame, view, status: status)
+        return try pages.page("admin/plan", frame: frame, view, status: status)
     }
 }
 

@@ -6,7 +6,9 @@ import Templating
 /// `/admin/staff`: admin and sales users, admins only (sales get 403 even on GET). Create one
 /// with a generated password shown once; disable one (their sessions end at once).
 struct AdminStaffRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let users: StaffAdministration
 
     func register(on router: Router<AppRequestContext>) {
         let group = router.group("/admin/staff", context: AdminRequestContext.self)
@@ -23,8 +25,8 @@ struct AdminStaffRoutes {
             if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
             if let role, errors.isEmpty {
                 do {
-                    let (user, password) = try await admin.users.createUser(
-                        email: form["email"], role: role, accountID: nil, by: context.auditActor, now: admin.clock.now())
+                    let (user, password) = try await users.createUser(
+                        email: form["email"], role: role, accountID: nil, by: context.auditActor, now: clock.now())
                     // Shown on this response only; see the account page's "add user".
                     return try await page(context, created: CreatedUser(email: user.email, role: role.rawValue, password: password))
                 } catch UserChangeError.invalid(let field, let message) {
@@ -41,7 +43,7 @@ struct AdminStaffRoutes {
             if !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm: the user is signed out and cannot sign in again." }
             if errors.isEmpty {
                 do {
-                    try await admin.users.disable(userID: id, staffOnly: true, by: context.auditActor, now: admin.clock.now())
+                    try await users.disable(userID: id, staffOnly: true, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/staff?notice=disabled")
                 } catch UserChangeError.invalid(let field, let message) {
                     errors[field] = message
@@ -59,11 +61,11 @@ struct AdminStaffRoutes {
     ) async throws -> Response {
         var frame = PageFrame.staff(context.session, current: .staff)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
-        let staff = try await admin.users.staff()
+        let staff = try await users.staff()
         if let disable, !staff.contains(where: { $0.id == disable.0 }) { throw AppError.notFound }
         let view = StaffPageView(
             staff: staff, me: context.session.userID, created: created, form: create, disable: disable)
-        return try admin.pages.page("admin/staff", frame: frame, view, status: status)
+        return try pages.page("admin/staff", frame: frame, view, status: status)
     }
 }
 

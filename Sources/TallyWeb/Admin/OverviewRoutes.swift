@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Metering
 import MeteringStore
-import Postgres
 import Reporting
 import SVGCharts
 import TallyAccess
@@ -33,9 +32,9 @@ struct OverviewSlots: Sendable {
     /// Reads both slots. The top-up requests are the ones waiting longest (the top-ups page's
     /// order, so each link lands on its first page); the alerts are the newest open ones (the
     /// alerts page's default list).
-    static func load(pool: PostgresPool, scope: DataScope) async throws -> OverviewSlots {
-        let waiting = try await TopUpRequests(pool: pool).pending(limit: shown, offset: 0)
-        let open = try await AlertStore(pool: pool).list(AlertFilter(open: true), page: 1, pageSize: shown, in: scope)
+    static func load(topUps: TopUpRequests, alerts: AlertStore, scope: DataScope) async throws -> OverviewSlots {
+        let waiting = try await topUps.pending(limit: shown, offset: 0)
+        let open = try await alerts.list(AlertFilter(open: true), page: 1, pageSize: shown, in: scope)
         return OverviewSlots(
             topUpRequestsWaiting: waiting.requests.map {
                 OverviewSlotItem(
@@ -55,7 +54,9 @@ struct OverviewSlots: Sendable {
 
 /// `GET /admin`: the staff home (admin and sales).
 struct OverviewRoutes {
-    let pool: PostgresPool
+    let reports: MoneyReports
+    let topUps: TopUpRequests
+    let alerts: AlertStore
     let pages: Pages
     let clock: any WallClock
 
@@ -90,8 +91,8 @@ struct OverviewRoutes {
         guard form.through.error == nil else {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
-        let report = try await OverviewReport.load(from: from, through: through, now: clock.now(), pool: pool, scope: context.scope)
-        let slots = try await OverviewSlots.load(pool: pool, scope: context.scope)
+        let report = try await reports.overview(from: from, through: through, now: clock.now(), scope: context.scope)
+        let slots = try await OverviewSlots.load(topUps: topUps, alerts: alerts, scope: context.scope)
         return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: OverviewReportView(report, slots: slots)))
     }
 

@@ -3,14 +3,13 @@ import Foundation
 import Hummingbird
 import Metering
 import MeteringStore
-import Postgres
 import TallyAccess
 
 /// Importing a price list: `GET /admin/prices/import` (the form; sales see the formats only),
 /// `POST /admin/prices/import` (preview: what would be added or changed, errors by line) and
 /// `POST /admin/prices/import/apply` (adds the versions, audited; 303 to the prices page).
 struct PriceImportRoutes {
-    let pool: PostgresPool
+    let prices: PriceStore
     let pages: Pages
     let clock: any WallClock
 
@@ -74,7 +73,7 @@ struct PriceImportRoutes {
         guard let list, let effective, !view.hasErrors else {
             return try pages.page("admin/price-import", frame: frame, view, status: .unprocessableContent)
         }
-        let changes = try await PriceStore(pool: pool).preview(list, effectiveFrom: effective)
+        let changes = try await prices.preview(list, effectiveFrom: effective)
         view.changes = changes.map(PriceChangeView.init)
         view.addCount = changes.filter { $0.action != .unchanged }.count
         view.isPreview = true
@@ -89,7 +88,7 @@ struct PriceImportRoutes {
             return try pages.page("admin/price-import", frame: frame, view, status: .unprocessableContent)
         }
         do {
-            let changes = try await PriceStore(pool: pool).importList(list, effectiveFrom: effective, by: context.auditActor, at: clock.now())
+            let changes = try await prices.importList(list, effectiveFrom: effective, by: context.auditActor, at: clock.now())
             return redirect(to: "/admin/prices?imported=\(changes.count)")
         } catch PriceChangeError.nothingToImport {
             view.list.error = "Every model in the list already has these prices: nothing to import."

@@ -3,14 +3,14 @@ import Foundation
 import Hummingbird
 import Metering
 import MeteringStore
-import Postgres
 import Reporting
 import TallyAccess
 
 /// `GET /admin/prices` (admin, sales): current and past price versions, and which version prices
 /// a model; `POST /admin/prices` (admin): add a version.
 struct PricesRoutes {
-    let pool: PostgresPool
+    let reports: MoneyReports
+    let prices: PriceStore
     let pages: Pages
     let clock: any WallClock
 
@@ -33,7 +33,7 @@ struct PricesRoutes {
     ) async throws -> Response {
         let now = clock.now()
         let check = check?.trimmingCharacters(in: .whitespaces).prefix(200).description
-        let report = try await PriceCatalogReport.load(now: now, check: check, pool: pool)
+        let report = try await reports.priceCatalog(now: now, check: check)
         var frame = PageFrame.staff(session, current: .prices)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         var defaultForm = PriceVersionFormView()
@@ -47,7 +47,7 @@ struct PricesRoutes {
         var view = validated
         if let draft {
             do {
-                try await PriceStore(pool: pool).addVersion(draft, by: context.auditActor, at: clock.now())
+                try await prices.addVersion(draft, by: context.auditActor, at: clock.now())
                 return redirect(to: "/admin/prices?added=" + queryValue(draft.model))
             } catch PriceChangeError.versionExists {
                 view.effectiveFrom.error = "\(draft.model) already has a version from this instant: choose another."

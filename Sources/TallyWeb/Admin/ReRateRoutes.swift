@@ -3,14 +3,13 @@ import Foundation
 import Hummingbird
 import Metering
 import MeteringStore
-import Postgres
 import TallyAccess
 
 /// Re-rating: `GET /admin/prices/rerate?from=&to=&model=` shows the form and, with a range, the
 /// preview of the cost difference per account (admin and sales); `POST /admin/prices/rerate`
 /// (admin) applies it after a required confirmation, then 303 back with the result.
 struct ReRateRoutes {
-    let pool: PostgresPool
+    let rater: ReRater
     let pages: Pages
     let clock: any WallClock
 
@@ -75,7 +74,6 @@ struct ReRateRoutes {
         let (validated, range) = read(form)
         var view = validated
         guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
-        let rater = ReRater(pool: pool)
         guard form.confirm == "yes" else {
             if try await preview(range, into: &view) { view.confirmError = "Tick the box to confirm: stored costs will change." }
             return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
@@ -101,7 +99,7 @@ struct ReRateRoutes {
     @discardableResult
     private func preview(_ range: ReRateRange, into view: inout ReRateView) async throws -> Bool {
         do {
-            view.preview = ReRatePreviewView(try await ReRater(pool: pool).preview(range))
+            view.preview = ReRatePreviewView(try await rater.preview(range))
             return true
         } catch ReRateError.eventOutOfBounds(let eventID, let problem) {
             view.confirmError = Self.outOfBoundsMessage(eventID, problem)
