@@ -88,6 +88,16 @@ enum AuditText {
 
     static func usd(_ money: Money) -> String { "$" + money.decimalString }
 
+    /// `1 Mar 2027`: the UTC day of `date`.
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)!
+        formatter.dateFormat = "d MMM yyyy"
+        return formatter.string(from: date)
+    }
+
     static func overage(_ policy: OveragePolicy) -> String {
         switch policy {
         case .block(let grace): "block, grace \(grace)"

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import MeteringStore
 import NIOCore
+import TallyDatabase
 import Testing
 
 /// External ids may hold any character but whitespace; clients percent-encode them in the path.
@@ -63,7 +64,7 @@ struct ExternalIDPathTests {
         try await MeteringHarness.with { harness in
             let accountID = try await harness.catalog.createAccount(externalID: Self.externalID, name: "Acme Corp", planCode: "pro")
             let created = try await AccountAPIKeys(pool: harness.pool).create(
-                name: "reports", accountID: accountID, now: harness.clock.now(), audit: { _, _ in })
+                name: "reports", accountID: accountID, by: .seed, now: harness.clock.now())
             try await harness.withClient { (client: any TestClientProtocol) async throws in
                 let own = try await client.get("/api/v1/accounts/\(Self.encoded)/usage", key: created.secret)
                 #expect(own.status == .ok)

@@ -139,10 +139,8 @@ struct AdminAccountActionRoutes {
                 return try await page(
                     id, session: context.session,
                     forms: AccountForms(createdUser: CreatedUser(email: user.email, role: role.rawValue, password: password)))
-            } catch UserChangeError.invalid(let field, let message) {
-                errors[field] = message
-            } catch UserChangeError.notFound {
-                throw AppError.notFound
+            } catch let refusal as Refused<UserProblem> {
+                errors.merge(refusal)
             }
         }
         return try await page(id, session: context.session, forms: AccountForms(user: FormState(form, errors: errors)), status: .unprocessableContent)

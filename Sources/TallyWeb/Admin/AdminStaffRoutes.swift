@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TallyDatabase
 import TallyAccess
 import Templating
 
@@ -29,8 +30,8 @@ struct AdminStaffRoutes {
                         email: form["email"], role: role, accountID: nil, by: context.auditActor, now: clock.now())
                     // Shown on this response only; see the account page's "add user".
                     return try await page(context, created: CreatedUser(email: user.email, role: role.rawValue, password: password))
-                } catch UserChangeError.invalid(let field, let message) {
-                    errors[field] = message
+                } catch let refusal as Refused<UserProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await page(context, create: FormState(form, errors: errors), status: .unprocessableContent)
@@ -45,10 +46,8 @@ struct AdminStaffRoutes {
                 do {
                     try await users.disable(userID: id, staffOnly: true, by: context.auditActor, now: clock.now())
                     return redirect(to: "/admin/staff?notice=disabled")
-                } catch UserChangeError.invalid(let field, let message) {
-                    errors[field] = message
-                } catch UserChangeError.notFound {
-                    throw AppError.notFound
+                } catch let refusal as Refused<UserProblem> {
+                    errors.merge(refusal)
                 }
             }
             return try await page(context, disable: (id, FormState(form, errors: errors)), status: .unprocessableContent)

@@ -9,7 +9,7 @@ struct TopUpFormState: Sendable {
     var price = ""
     var expires = ""
     var reason = ""
-    var errors = FormErrors()
+    var errors = FieldErrors()
 }
 
 /// The admin list of top-up requests.
@@ -30,7 +30,7 @@ struct TopUpsPageView: TemplateValue {
         case "decided": decided.map { TopUpRowView(request: $0, zone: AccountPageFormat.utc) }
         case "hasDecided": !decided.isEmpty
         case "isAdmin": isAdmin
-        case "formError": form?.errors.fields["form"] ?? (form?.errors.isEmpty == false ? "The answer was not saved. See the request's form below." : nil)
+        case "formError": form?.errors["form"] ?? (form?.errors.isEmpty == false ? "The answer was not saved. See the request's form below." : nil)
         case "pagination":
             total > perPage
                 ? PaginationView(page: page, pages: (total + perPage - 1) / perPage, total: total, noun: "requests", path: "/admin/top-ups")
@@ -58,7 +58,7 @@ struct PendingTopUpView: TemplateValue {
         case "price": form?.price ?? ""
         case "expires": form?.expires ?? ""
         case "reason": form?.reason ?? ""
-        case "errors": form?.errors ?? FormErrors()
+        case "errors": form?.errors ?? FieldErrors()
         default: nil
         }
     }

@@ -64,7 +64,7 @@ struct AlertRoutes {
         guard let form = try await FormBody.decode(AlertRulesForm.self, from: &request, context: context) else { throw AppError.badForm }
         switch form.settings() {
         case .failure(let problems):
-            let view = AlertRulesView(form: form, errors: FieldErrors(messages: problems.messages), saved: false)
+            let view = AlertRulesView(form: form, errors: problems, saved: false)
             return try pages.page(
                 "admin/alert-rules", frame: .staff(context.session, current: .alerts), view, status: .unprocessableContent)
         case .success(let settings):

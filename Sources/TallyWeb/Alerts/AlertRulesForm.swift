@@ -38,7 +38,7 @@ struct AlertRulesForm: Decodable, Sendable {
     }
 
     /// The settings, or the field problems (field → sentence).
-    func settings() -> Result<AlertRuleSettings, FieldProblems> {
+    func settings() -> Result<AlertRuleSettings, FieldErrors> {
         var settings = AlertRuleSettings()
         var problems: [String: String] = [:]
         settings.creditsEnabled = creditsEnabled != nil
@@ -80,13 +80,8 @@ struct AlertRulesForm: Decodable, Sendable {
         for problem in AlertRuleStore.validate(settings) where problems[problem.field] == nil {
             problems[problem.field] = problem.message
         }
-        return problems.isEmpty ? .success(settings) : .failure(FieldProblems(messages: problems))
+        return problems.isEmpty ? .success(settings) : .failure(FieldErrors(messages: problems))
     }
-}
-
-/// Field problems of a form (field → sentence).
-struct FieldProblems: Error, Sendable {
-    let messages: [String: String]
 }
 
 /// `30` or `12.5` for basis points 3000 or 1250.

@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import Hummingbird
+import TallyDatabase
 import TallyAccess
 
 /// The webhook pages of the admin area.
@@ -44,8 +45,8 @@ struct WebhookRoutes {
             let (id, secret) = try await alerting.webhooks.create(form.draft, by: context.auditActor, at: clock.now())
             let view = WebhookCreatedView(id: String(id), name: form.draft.name.trimmingCharacters(in: .whitespaces), secret: secret)
             return try pages.page("admin/webhook-created", frame: .staff(context.session, current: .alerts), view)
-        } catch WebhookStoreError.invalid(let problems) {
-            return try await listPage(session: context.session, form: form, errors: problems, status: .unprocessableContent)
+        } catch let refusal as Refused<WebhookProblem> {
+            return try await listPage(session: context.session, form: form, errors: refusal.fieldMessages, status: .unprocessableContent)
         }
     }
 
@@ -81,11 +82,10 @@ struct WebhookRoutes {
         do {
             try await alerting.webhooks.update(id: id, form.draft, by: context.auditActor, at: clock.now())
             return redirect(to: "/admin/webhooks/\(id)?saved=1")
-        } catch WebhookStoreError.invalid(let problems) {
+        } catch let refusal as Refused<WebhookProblem> {
             return try await detailPage(
-                endpoint, form: form, errors: problems, page: 1, saved: false, session: context.session, status: .unprocessableContent)
-        } catch WebhookStoreError.notFound {
-            throw AppError.notFound
+                endpoint, form: form, errors: refusal.fieldMessages, page: 1, saved: false, session: context.session,
+                status: .unprocessableContent)
         }
     }
 }

@@ -49,32 +49,19 @@ struct BillingRoutes {
         let form = try await FormBody.decode(TopUpForm.self, from: &request, context: owner)
         let creditsText = (form?.credits ?? "").trimmingCharacters(in: .whitespaces)
         let note = (form?.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = FormErrors()
+        var errors = FieldErrors()
         do {
-            guard !creditsText.isEmpty else { throw TopUpError.invalid(field: "credits", message: "Enter how many credits you need.") }
-            let credits: Credits
-            do {
-                credits = try Credits(parsing: creditsText)
-            } catch {
-                throw TopUpError.invalid(field: "credits", message: "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
+            guard !creditsText.isEmpty else { throw FieldErrors("credits", "Enter how many credits you need.") }
+            guard let credits = try? Credits(parsing: creditsText) else {
+                throw FieldErrors("credits", "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
             }
-            let now = services.now
-            let actor = owner.auditActor
             _ = try await services.topUps.request(
-                accountID: owner.accountID, credits: credits, note: note, by: owner.session.userID, now: now
-            ) { id, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "top_up.request", objectKind: "top_up_request", objectID: String(id), accountID: owner.accountID,
-                        before: nil, after: ["credits": credits.formatted, "note": note, "state": "pending"]),
-                    by: actor, at: now, on: connection)
-            }
+                accountID: owner.accountID, credits: credits, note: note, by: owner.auditActor, now: services.now)
             return redirect(to: "/billing?requested=1#top-ups")
-        } catch let error as TopUpError {
-            switch error {
-            case .invalid(let field, let message): errors.fields[field] = message
-            case .tooManyPending, .notPending: errors.fields["form"] = error.message
-            }
+        } catch let refusal as FieldErrors {
+            errors = refusal
+        } catch let refusal as Refused<TopUpProblem> {
+            errors = FieldErrors(refusal)
         }
         return try await page(owner.session, owner.accountID, page: 1, status: .unprocessableContent) {
             var view = $0

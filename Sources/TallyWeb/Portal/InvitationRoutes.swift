@@ -33,7 +33,7 @@ struct InvitationRoutes {
         if let session = context.session { return try signedIn(session, details, status: .ok) }
         let existing = request.cookies[services.cookies.csrfName]?.value
         let csrf = existing.flatMap { Base64URL.decode($0)?.count == 32 ? $0 : nil } ?? SecureRandom.token(bytes: 32)
-        var response = try form(details, token: token, csrf: csrf, errors: FormErrors(), status: .ok)
+        var response = try form(details, token: token, csrf: csrf, errors: FieldErrors(), status: .ok)
         if csrf != existing { response.setCookie(services.cookies.csrf(csrf)) }
         return response
     }
@@ -48,11 +48,11 @@ struct InvitationRoutes {
         let password = form?.password ?? ""
         // The CSRF middleware has checked this cookie against the form's token.
         let csrf = request.cookies[services.cookies.csrfName]?.value ?? ""
-        var errors = FormErrors()
+        var errors = FieldErrors()
         if let violation = services.policy.violation(for: password) {
-            errors.fields["password"] = violation.message
+            errors["password"] = violation.message
         } else if password != (form?.confirm ?? "") {
-            errors.fields["confirm"] = "The two passwords differ."
+            errors["confirm"] = "The two passwords differ."
         }
         guard errors.isEmpty else { return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent) }
         let previous = request.cookies[services.cookies.sessionName].flatMap { SessionToken(cookieValue: $0.value) }
@@ -68,13 +68,13 @@ struct InvitationRoutes {
         } catch InvitationError.notValid {
             return try invalid()
         } catch let error as InvitationError {
-            errors.fields[error == .emailTaken ? "form" : "password"] = error.message
+            errors[error == .emailTaken ? "form" : "password"] = error.message
             return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent)
         }
     }
 
     private func form(
-        _ details: InvitationDetails, token: String, csrf: String, errors: FormErrors, status: HTTPResponse.Status
+        _ details: InvitationDetails, token: String, csrf: String, errors: FieldErrors, status: HTTPResponse.Status
     ) throws -> Response {
         let view = InvitationPageView(
             details: details, token: token, csrfToken: csrf, errors: errors, minimumLength: services.policy.minimumLength,
@@ -84,7 +84,7 @@ struct InvitationRoutes {
 
     private func signedIn(_ session: AuthenticatedSession, _ details: InvitationDetails, status: HTTPResponse.Status) throws -> Response {
         let view = InvitationPageView(
-            details: details, token: "", csrfToken: session.csrfToken, errors: FormErrors(),
+            details: details, token: "", csrfToken: session.csrfToken, errors: FieldErrors(),
             minimumLength: services.policy.minimumLength, signedInEmail: session.email)
         return htmlResponse(try services.pages.render("portal/invitation", view), status: status)
     }
@@ -101,7 +101,7 @@ struct InvitationPageView: TemplateValue {
     let details: InvitationDetails
     let token: String
     let csrfToken: String
-    let errors: FormErrors
+    let errors: FieldErrors
     let minimumLength: Int
     let signedInEmail: String?
 

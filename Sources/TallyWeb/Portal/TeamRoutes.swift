@@ -81,17 +81,8 @@ struct TeamRoutes {
         let now = services.now
         do {
             guard let role = UserRole(rawValue: roleName), role.needsAccount else { throw InvitationError.invalidRole }
-            let actor = context.auditActor
             let (invitation, token) = try await services.invitations.invite(
-                email: email, role: role, accountID: context.accountID, by: context.session.userID, now: now
-            ) { invitation, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "invitation.create", objectKind: "invitation", objectID: String(invitation.id),
-                        accountID: context.accountID, before: nil,
-                        after: ["email": invitation.email, "role": invitation.role.rawValue]),
-                    by: actor, at: now, on: connection)
-            }
+                email: email, role: role, accountID: context.accountID, by: context.auditActor, now: now)
             let link = "\(baseURL(request))/invitations/\(token)"
             return try await page(request, context) {
                 var view = $0
@@ -99,8 +90,8 @@ struct TeamRoutes {
                 return view
             }
         } catch let error as InvitationError {
-            var errors = FormErrors()
-            errors.fields[error == .invalidRole ? "role" : "email"] = error.message
+            var errors = FieldErrors()
+            errors[error == .invalidRole ? "role" : "email"] = error.message
             return try await page(request, context, status: .unprocessableContent) {
                 var view = $0
                 view.inviteEmail = email
@@ -125,17 +116,8 @@ struct TeamRoutes {
 
     private func revokeInvitation(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
         let id = try await Self.id(request, context)
-        let now = services.now
-        let actor = context.auditActor
         do {
-            _ = try await services.invitations.revoke(id: id, accountID: context.accountID, now: now) { invitation, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "invitation.revoke", objectKind: "invitation", objectID: String(invitation.id),
-                        accountID: context.accountID, before: ["email": invitation.email, "state": "open"],
-                        after: ["email": invitation.email, "state": "revoked"]),
-                    by: actor, at: now, on: connection)
-            }
+            _ = try await services.invitations.revoke(id: id, accountID: context.accountID, by: context.auditActor, now: services.now)
         } catch InvitationError.notFound {
             throw context.objectNotFound("invitation", objectID: String(id))
         }
@@ -148,18 +130,11 @@ struct TeamRoutes {
         var request = request
         let form = try await FormBody.decode(RoleForm.self, from: &request, context: context)
         guard let raw = form?.user, let userID = Int64(raw) else { throw AppError.badForm }
-        let actor = context.auditActor
         let now = services.now
         do {
             guard let role = form?.role.flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
-            let before = try await services.team.changeRole(userID: userID, to: role, accountID: context.accountID) { member, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "user.role_change", objectKind: "user", objectID: String(member.id), accountID: context.accountID,
-                        before: ["email": member.email, "role": member.role.rawValue],
-                        after: ["email": member.email, "role": role.rawValue]),
-                    by: actor, at: now, on: connection)
-            }
+            let before = try await services.team.changeRole(
+                userID: userID, to: role, accountID: context.accountID, by: context.auditActor, now: now)
             if let before {
                 SecurityLog(logger: context.logger).record(
                     .roleChanged, outcome: .success, userID: context.session.userID, accountID: context.accountID,
@@ -200,19 +175,8 @@ struct TeamRoutes {
 
     private func remove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
         let id = try await Self.id(request, context)
-        let actor = context.auditActor
-        let now = services.now
         do {
-            _ = try await services.team.remove(
-                userID: id, accountID: context.accountID, by: context.session.userID, now: now
-            ) { member, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "user.remove", objectKind: "user", objectID: String(member.id), accountID: context.accountID,
-                        before: ["email": member.email, "role": member.role.rawValue, "state": "active"],
-                        after: ["email": member.email, "role": member.role.rawValue, "state": "removed"]),
-                    by: actor, at: now, on: connection)
-            }
+            _ = try await services.team.remove(userID: id, accountID: context.accountID, by: context.auditActor, now: services.now)
         } catch TeamError.memberNotFound {
             throw context.objectNotFound("user", objectID: String(id))
         } catch let error as TeamError {
@@ -231,24 +195,17 @@ struct TeamRoutes {
         var request = request
         let form = try await FormBody.decode(KeyForm.self, from: &request, context: context)
         let name = (form?.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let actor = context.auditActor
-        let now = services.now
         do {
-            let created = try await services.apiKeys.create(name: name, accountID: context.accountID, now: now) { key, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "api_key.create", objectKind: "api_key", objectID: String(key.id), accountID: context.accountID,
-                        before: nil, after: ["name": key.name, "prefix": key.prefix, "scope": "read"]),
-                    by: actor, at: now, on: connection)
-            }
+            let created = try await services.apiKeys.create(
+                name: name, accountID: context.accountID, by: context.auditActor, now: services.now)
             return try await page(request, context) {
                 var view = $0
                 view.createdKey = (created.identity.name, created.secret)
                 return view
             }
         } catch let error as AccountAPIKeyError {
-            var errors = FormErrors()
-            errors.fields["name"] = error.message
+            var errors = FieldErrors()
+            errors["name"] = error.message
             return try await page(request, context, status: .unprocessableContent) {
                 var view = $0
                 view.keyName = name
@@ -271,16 +228,8 @@ struct TeamRoutes {
 
     private func revokeKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
         let id = try await Self.id(request, context)
-        let actor = context.auditActor
-        let now = services.now
         do {
-            _ = try await services.apiKeys.revoke(id: id, accountID: context.accountID, now: now) { key, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "api_key.revoke", objectKind: "api_key", objectID: String(key.id), accountID: context.accountID,
-                        before: ["name": key.name, "state": "active"], after: ["name": key.name, "state": "revoked"]),
-                    by: actor, at: now, on: connection)
-            }
+            _ = try await services.apiKeys.revoke(id: id, accountID: context.accountID, by: context.auditActor, now: services.now)
         } catch AccountAPIKeyError.notFound {
             throw context.objectNotFound("api_key", objectID: String(id))
         }
