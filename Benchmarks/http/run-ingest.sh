@@ -3,8 +3,9 @@
 #
 # Measures POST /api/v1/events from wrk, 2 threads and 16 connections, every request a batch of
 # 1,000 new events (ingest.lua; ids carry the run id, so they never repeat), against a release
-# `tally serve` on the seeded demo. Then the raw baselines: the rows this run stored, exported
-# with psql and loaded with one `\copy` each, timed around the load only,
+# `tally serve` on the seeded demo. Then, once the server has stored the batches still in flight
+# when wrk stopped, the raw baselines: the rows this run stored, exported with psql and loaded
+# with one `\copy` each, timed around the load only,
 #   1. into copy_bench, a fresh table of usage_events' shape (columns, keys, indexes, checks),
 #      dropped afterwards;
 #   2. into usage_events itself, beside the events already there, under new ids, in a
@@ -21,10 +22,10 @@
 # TALLY_BENCH_POOL_SIZE to 16: one connection per wrk connection, so none waits for the pool).
 #
 # Prints wrk's output for the ingest and a summary line per run: batches, events/s, p50, p99 and
-# the errors wrk counted (HTTP 4xx/5xx, connect, read, write, timeout); a line per COPY (rows,
-# seconds, rows/s) with its ratio ingest / raw COPY; the VACUUM's line: the dead rows and heap
-# pages it removed, its time and the dead rows left. Ends with the results together and the
-# error total; exits 1 when that total is not 0.
+# the errors wrk counted (HTTP 4xx/5xx, connect, read, write, timeout); the batches answered
+# after wrk stopped; a line per COPY (rows, seconds, rows/s) with its ratio ingest / raw COPY;
+# the VACUUM's line: the dead rows and heap pages it removed, its time and the dead rows left.
+# Ends with the results together and the error total; exits 1 when that total is not 0.
 DEFAULT_SECONDS=20 DEFAULT_CONNECTIONS=16 DEFAULT_POOL_SIZE=16
 source "$(dirname "$0")/common.sh"
 bench_init run-ingest.sh "$DEFAULT_SECONDS" "$DEFAULT_CONNECTIONS" "$DEFAULT_POOL_SIZE" "$@"
@@ -37,11 +38,30 @@ raw_copy() {
         'BEGIN { printf "raw COPY %s: %d rows in %.2f s, %.0f rows/s; ingest / raw COPY %.3f\n", what, n, e - s, n / (e - s), ingest / (n / (e - s)) }')"
 }
 
+# wrk stops with a batch in flight on each connection, and the server still stores those. Waits
+# until the server's count of answered batches stops moving, so the baseline neither races them
+# nor misses their rows; prints how many there were.
+wait_for_batches_in_flight() {
+    local before=-1 now _
+    for _ in $(seq 1 120); do
+        now=$(curl -sf "$URL/metrics" | awk '/^tally_http_requests_total\{method="POST",route="\/api\/v1\/events"/ { n += $NF } END { print n + 0 }')
+        if [ "$now" = "$before" ]; then
+            echo "== the server answered $((now - INGEST_REQUESTS)) more batches after wrk stopped (none in flight now)"
+            return
+        fi
+        before=$now
+        sleep 1
+    done
+    bench_fail "the server was still answering batches 120 s after wrk stopped"
+}
+
 bench_prepare
 bench_api_key
 bench_start_server
 TALLY_KEY=$KEY RUN_ID=$RUN_ID bench_wrk ingest "$HERE/ingest.lua" "$URL" --timeout 10s
 INGEST_RATE=$(printf '%s\n' "${BENCH_RESULTS[-1]}" | sed -n 's/.* s, \([0-9]*\) events\/s.*/\1/p')
+INGEST_REQUESTS=$(printf '%s\n' "${BENCH_RESULTS[-1]}" | sed -n 's/^ingest: \([0-9]*\) requests.*/\1/p')
+wait_for_batches_in_flight
 
 echo "== raw COPY of the rows this run stored (run id $RUN_ID)"
 ROWS=$BENCH_DIR/copy-rows.tsv
