@@ -57,7 +57,7 @@ SERVER_PID=
 BENCH_TEMP_FILES=()
 BENCH_RESULTS=()
 BENCH_ERRORS=0
-EVENTS_STORED=?
+EVENTS_STORED='?'
 
 cd "$REPO"
 
@@ -151,7 +151,8 @@ bench_claim_folder() {
         bench_fail "the postgres user cannot reach $reach (PostgreSQL runs as postgres when tally runs as root); set TALLY_BENCH_DIR to a folder it can reach, e.g. under /tmp"
     fi
     if [ ! -e "$BENCH_DIR" ]; then
-        mkdir -p -m 755 "$BENCH_DIR"
+        mkdir -p "$(dirname "$BENCH_DIR")"
+        mkdir -m 755 "$BENCH_DIR"
         echo "made by Benchmarks/http/common.sh on $(date -u +%FT%TZ)" > "$CREATED_MARK"
     elif [ ! -f "$CREATED_MARK" ]; then
         if [ -n "$(ls -A "$BENCH_DIR")" ]; then
@@ -269,7 +270,7 @@ bench_expect_pages() {
 # through report.lua), shows its output (--quiet: the summary line only), records the line for
 # bench_finish and adds its errors to BENCH_ERRORS.
 bench_wrk() {
-    local quiet= seconds=$SECONDS_TO_RUN
+    local quiet='' seconds=$SECONDS_TO_RUN
     while :; do
         case "$1" in
             --quiet) quiet=1; shift ;;
