@@ -93,7 +93,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Money, credits, model prices, billing periods and the entitlement decision: pure rules, Foundation only.
+        // Money, credits, model prices, billing periods, local days, the clock and the entitlement decision: pure rules, Foundation only.
         .target(name: "Metering", swiftSettings: swiftSettings),
         // Metering persistence and services: catalog, API keys, ingest, entitlement checks (the only metering SQL).
         .target(
@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "Alerting",
             dependencies: [
-                "Metering", "MeteringStore", "Reporting", "Postgres", "TallyDatabase", "TallyCrypto", "TallyAccess",
+                "Metering", "MeteringStore", "Reporting", "Postgres", "TallyDatabase", "TallyCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

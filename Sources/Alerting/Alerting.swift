@@ -1,6 +1,6 @@
 import Logging
+import Metering
 import Postgres
-import TallyAccess
 
 /// Alerts: budget thresholds crossed at ingest (inside the ingest transaction), the scheduled
 /// rules (cost spikes, low margins, unpriced models, caps) guarded by an advisory lock, and

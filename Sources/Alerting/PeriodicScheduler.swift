@@ -1,7 +1,7 @@
 import Foundation
 import Logging
+import Metering
 import Postgres
-import TallyAccess
 
 /// A job the scheduler runs once a minute.
 public struct PeriodicJob: Sendable {

@@ -1,5 +1,6 @@
 import Alerting
 import Logging
+import Metering
 import MeteringStore
 import Passwords
 import Postgres

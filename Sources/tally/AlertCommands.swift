@@ -1,4 +1,5 @@
 import Alerting
+import Metering
 import TallyWeb
 import ArgumentParser
 import Foundation

@@ -1,4 +1,5 @@
 import Logging
+import Metering
 import Passwords
 import TallyAccess
 

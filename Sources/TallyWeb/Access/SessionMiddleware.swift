@@ -1,4 +1,5 @@
 import Hummingbird
+import Metering
 import TallyAccess
 
 /// Resolves the session cookie into `context.session`.

@@ -1,5 +1,6 @@
 import Alerting
 import Hummingbird
+import Metering
 import MeteringStore
 import Reporting
 import TallyAccess

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Metering
 import TallyDatabase
 import TallyAccess
 import Templating

@@ -1,4 +1,5 @@
 import Alerting
+import Metering
 import TallyAccess
 
 /// Builds the frame of every customer page (dashboard, usage, billing, team, settings) with the

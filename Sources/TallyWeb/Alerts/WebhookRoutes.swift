@@ -1,6 +1,7 @@
 import Alerting
 import Foundation
 import Hummingbird
+import Metering
 import TallyDatabase
 import TallyAccess
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import Foundation
+import Metering
 import MeteringStore
 import Passwords
 import Reporting
