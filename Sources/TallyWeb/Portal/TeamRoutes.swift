@@ -10,10 +10,6 @@ import TallyDatabase
 struct TeamRoutes {
     let services: PortalAccountServices
 
-    private struct InviteForm: Decodable { let email: String?; let role: String? }
-    private struct KeyForm: Decodable { let name: String? }
-    private struct RoleForm: Decodable { let user: String?; let role: String? }
-    private struct IDForm: Decodable { let id: String? }
 
     func register(on router: Router<AppRequestContext>) {
         let team = router.group("/team", context: OwnerRequestContext.self)
@@ -74,32 +70,30 @@ struct TeamRoutes {
     // MARK: - Invitations
 
     private func invite(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(InviteForm.self, from: &request, context: context)
-        let email = (form?.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let roleName = form?.role ?? "member"
-        let now = services.now
-        do {
-            guard let role = UserRole(rawValue: roleName), role.needsAccount else { throw InvitationError.invalidRole }
+        try await FormSubmission.handle(request, context: context, parse: { try Self.invitation($0) }) { invitee in
             let (invitation, token) = try await services.invitations.invite(
-                email: email, role: role, accountID: context.accountID, by: context.auditActor, now: now)
+                email: invitee.email, role: invitee.role, accountID: context.accountID, by: context.auditActor, now: services.now)
             let link = "\(baseURL(request))/invitations/\(token)"
             return try await page(request, context) {
                 var view = $0
                 view.createdInvitation = (invitation.email, link)
                 return view
             }
-        } catch let error as InvitationError {
-            var errors = FieldErrors()
-            errors[error == .invalidRole ? "role" : "email"] = error.message
-            return try await page(request, context, status: .unprocessableContent) {
+        } refused: { form in
+            try await page(request, context, status: .unprocessableContent) {
                 var view = $0
-                view.inviteEmail = email
-                view.inviteRole = roleName
-                view.inviteErrors = errors
+                view.inviteEmail = form["email"]
+                view.inviteRole = form.values["role"] ?? "member"
+                view.inviteErrors = form.errors
                 return view
             }
         }
+    }
+
+    /// The invitation form: an email and the role (owner or member).
+    private static func invitation(_ form: FormState) throws(InvitationError) -> (email: String, role: UserRole) {
+        guard let role = UserRole(rawValue: form.values["role"] ?? "member"), role.needsAccount else { throw .invalidRole }
+        return (form["email"], role)
     }
 
     private func confirmRevokeInvitation(_ context: OwnerRequestContext) async throws -> Response {
@@ -128,11 +122,11 @@ struct TeamRoutes {
 
     private func changeRole(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
         var request = request
-        let form = try await FormBody.decode(RoleForm.self, from: &request, context: context)
-        guard let raw = form?.user, let userID = Int64(raw) else { throw AppError.badForm }
+        let form = try await FormState.read(&request, context: context)
+        guard let raw = form.values["user"], let userID = Int64(raw) else { throw AppError.badForm }
         let now = services.now
         do {
-            guard let role = form?.role.flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
+            guard let role = form.values["role"].flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
             let before = try await services.team.changeRole(
                 userID: userID, to: role, accountID: context.accountID, by: context.auditActor, now: now)
             if let before {
@@ -192,10 +186,7 @@ struct TeamRoutes {
     // MARK: - API keys
 
     private func createKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(KeyForm.self, from: &request, context: context)
-        let name = (form?.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
+        try await FormSubmission.handle(request, context: context, parse: { $0["name"] }) { name in
             let created = try await services.apiKeys.create(
                 name: name, accountID: context.accountID, by: context.auditActor, now: services.now)
             return try await page(request, context) {
@@ -203,13 +194,11 @@ struct TeamRoutes {
                 view.createdKey = (created.identity.name, created.secret)
                 return view
             }
-        } catch let error as AccountAPIKeyError {
-            var errors = FieldErrors()
-            errors["name"] = error.message
-            return try await page(request, context, status: .unprocessableContent) {
+        } refused: { form in
+            try await page(request, context, status: .unprocessableContent) {
                 var view = $0
-                view.keyName = name
-                view.keyErrors = errors
+                view.keyName = form["name"]
+                view.keyErrors = form.errors
                 return view
             }
         }
@@ -247,7 +236,7 @@ struct TeamRoutes {
     /// The `id` field of a confirmation form; 400 when it is missing or not a number.
     private static func id(_ request: Request, _ context: OwnerRequestContext) async throws -> Int64 {
         var request = request
-        guard let raw = try await FormBody.decode(IDForm.self, from: &request, context: context)?.id, let id = Int64(raw) else {
+        guard let raw = try await FormState.read(&request, context: context).values["id"], let id = Int64(raw) else {
             throw AppError.badForm
         }
         return id
