@@ -13,8 +13,10 @@ struct LibPQHandle: @unchecked Sendable {
     /// Opens a session; with `readOnly`, its transactions are read-only unless they say otherwise.
     ///
     /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders
-    /// rely on.
-    static func connect(_ conninfo: String, readOnly: Bool = false) throws(PostgresError) -> LibPQHandle {
+    /// rely on, and to `statementTimeout` (nil leaves the server's setting; zero turns it off).
+    static func connect(
+        _ conninfo: String, readOnly: Bool = false, statementTimeout: Duration? = nil
+    ) throws(PostgresError) -> LibPQHandle {
         // Order matters: later keywords override earlier ones, so defaults go before the caller's
         // conninfo and what the decoders need goes after it.
         let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
@@ -34,6 +36,7 @@ struct LibPQHandle: @unchecked Sendable {
         PQsetNoticeProcessor(pointer, { _, _ in }, nil)
         var setup = "SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres'"
         if readOnly { setup += "; SET default_transaction_read_only = on" }
+        if let statementTimeout { setup += "; SET statement_timeout = \(statementTimeout.postgresMilliseconds)" }
         do {
             _ = try handle.checked(PQexec(pointer, setup))
         } catch {
@@ -96,6 +99,19 @@ struct LibPQHandle: @unchecked Sendable {
         return PostgresError(
             isOK ? .server : .connectionLost, sqlState: sqlState, serverMessage: message,
             serverDetail: field("D"), constraint: field("n"))
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds for a PostgreSQL setting: rounded up, so that a limit under a
+    /// millisecond does not become 0 (no limit), and capped at the largest value it takes.
+    var postgresMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0, attoseconds >= 0 else { return 0 }
+        let largest = Int64(Int32.max)
+        guard seconds < largest / 1000 else { return largest }
+        let fraction = (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+        return min(seconds * 1000 + fraction, largest)
     }
 }
 

@@ -33,12 +33,15 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Opens a connection from a URL (`postgresql://…`) or a conninfo string (`host=… dbname=…`).
     ///
-    /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders rely on.
+    /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders rely
+    /// on. Each of its statements may run for `statementTimeout` at most (PostgreSQL's
+    /// `statement_timeout`; nil leaves the server's setting, zero turns the limit off); one that
+    /// runs longer fails with SQLSTATE 57014 (``PostgresError/isStatementTimeout``).
     public static func connect(
-        to conninfo: String, threadPool: NIOThreadPool, logger: Logger
+        to conninfo: String, threadPool: NIOThreadPool, logger: Logger, statementTimeout: Duration? = nil
     ) async throws -> PostgresConnection {
         let handle = try await threadPool.runIfActive { () throws(PostgresError) -> LibPQHandle in
-            try LibPQHandle.connect(conninfo)
+            try LibPQHandle.connect(conninfo, statementTimeout: statementTimeout)
         }
         return PostgresConnection(handle: handle, threadPool: threadPool, logger: logger)
     }
@@ -47,11 +50,14 @@ public final class PostgresConnection: @unchecked Sendable {
     /// set-up work and tests. (Sharing a small thread pool between such connections can deadlock:
     /// a call that waits on the server can hold the thread another connection needs to proceed.)
     /// Servers use a `PostgresPool`, whose thread pool is sized to its connections.
-    public static func connect(to conninfo: String, logger: Logger) async throws -> PostgresConnection {
+    public static func connect(
+        to conninfo: String, logger: Logger, statementTimeout: Duration? = nil
+    ) async throws -> PostgresConnection {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         do {
-            let connection = try await connect(to: conninfo, threadPool: threadPool, logger: logger)
+            let connection = try await connect(
+                to: conninfo, threadPool: threadPool, logger: logger, statementTimeout: statementTimeout)
             connection.ownsThreadPool = true
             return connection
         } catch {
@@ -64,9 +70,10 @@ public final class PostgresConnection: @unchecked Sendable {
     /// whether `body` returns or throws.
     @discardableResult
     public static func withConnection<Result: Sendable>(
-        to conninfo: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+        to conninfo: String, logger: Logger, statementTimeout: Duration? = nil,
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await connect(to: conninfo, logger: logger)
+        let connection = try await connect(to: conninfo, logger: logger, statementTimeout: statementTimeout)
         defer { connection.close() }
         return try await body(connection)
     }
@@ -167,6 +174,14 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         try await execute("COMMIT")
         return result
+    }
+
+    /// Lets each statement of the current transaction run for up to `timeout` (zero: no limit)
+    /// instead of the session's `statement_timeout`; the session's limit is back when the
+    /// transaction ends. For the few operations known to be long, such as re-rating millions of
+    /// events. Sent with the next statement.
+    public func setStatementTimeoutForTransaction(_ timeout: Duration) throws {
+        try sendWithNextStatement("SELECT set_config('statement_timeout', \(String(timeout.postgresMilliseconds)), true)")
     }
 
     /// True when the connection is open and outside any transaction: safe to hand to another task.

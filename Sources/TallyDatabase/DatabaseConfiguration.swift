@@ -16,6 +16,10 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// Connections besides the pool that carry every request's short reads together
     /// (`TALLY_DB_SHARED_CONNECTIONS`; 0 runs them on pooled connections).
     public var sharedConnections = 1
+    /// The longest a statement of the server's requests (and its scheduler) may run
+    /// (`TALLY_DB_STATEMENT_TIMEOUT_MS`); past it the request answers 503. Migrations, the demo
+    /// seeder and one-shot commands run without a limit.
+    public var statementTimeout: Duration = .seconds(5)
 
     /// The embedded cluster's folder unless configured otherwise.
     public static let defaultDataDirectory = ".tally/postgres"

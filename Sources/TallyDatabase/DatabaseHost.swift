@@ -157,9 +157,10 @@ public final class DatabaseHost: Sendable {
         }
     }
 
-    /// Runs `body` on a one-off connection.
+    /// Runs `body` on a one-off connection, without a statement timeout: set-up, migrations and
+    /// `VACUUM` may rightly take long (a migration that builds an index on a large table).
     func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await PostgresConnection.withConnection(to: conninfo, logger: logger, body)
+        try await PostgresConnection.withConnection(to: conninfo, logger: logger, statementTimeout: .zero, body)
     }
 }
 

@@ -8,6 +8,7 @@ final class Lane: @unchecked Sendable {
 
     private let number: Int
     private let conninfo: String
+    private let statementTimeout: Duration?
     private let queue: UnitQueue
     private let logger: Logger
     // Used only on the lane's thread.
@@ -15,9 +16,10 @@ final class Lane: @unchecked Sendable {
     // Signalled when the thread has ended.
     private let done = DispatchSemaphore(value: 0)
 
-    init(number: Int, conninfo: String, queue: UnitQueue, logger: Logger) {
+    init(number: Int, conninfo: String, statementTimeout: Duration?, queue: UnitQueue, logger: Logger) {
         self.number = number
         self.conninfo = conninfo
+        self.statementTimeout = statementTimeout
         self.queue = queue
         self.logger = logger
     }
@@ -110,7 +112,7 @@ final class Lane: @unchecked Sendable {
     private func connected() throws(PostgresError) -> LaneConnection {
         if let connection, connection.isOK { return connection }
         disconnect()
-        let opened = try LaneConnection(conninfo: conninfo)
+        let opened = try LaneConnection(conninfo: conninfo, statementTimeout: statementTimeout)
         connection = opened
         return opened
     }

@@ -7,9 +7,10 @@ final class LaneConnection {
     private var statements = PreparedStatements()
 
     /// Connects to `conninfo`. The session's transactions are read-only: a unit never waits for
-    /// a row lock, so it cannot stall the units behind it on the lane.
-    init(conninfo: String) throws(PostgresError) {
-        handle = try LibPQHandle.connect(conninfo, readOnly: true)
+    /// a row lock, so it cannot stall the units behind it on the lane; and its statements run
+    /// under `statementTimeout` like the pool's others.
+    init(conninfo: String, statementTimeout: Duration?) throws(PostgresError) {
+        handle = try LibPQHandle.connect(conninfo, readOnly: true, statementTimeout: statementTimeout)
     }
 
     deinit { handle.finish() }

@@ -38,11 +38,14 @@ final class SharedPipeline: Sendable {
     private let queue: UnitQueue
     private let lanes: [Lane]
 
-    /// Starts `count` lanes to `conninfo` (they connect on first use).
-    init(conninfo: String, count: Int, logger: Logger) {
+    /// Starts `count` lanes to `conninfo` (they connect on first use), whose statements run
+    /// under `statementTimeout`.
+    init(conninfo: String, count: Int, statementTimeout: Duration?, logger: Logger) {
         let queue = UnitQueue()
         self.queue = queue
-        lanes = (0..<count).map { index in Lane(number: index, conninfo: conninfo, queue: queue, logger: logger) }
+        lanes = (0..<count).map { index in
+            Lane(number: index, conninfo: conninfo, statementTimeout: statementTimeout, queue: queue, logger: logger)
+        }
         for lane in lanes { lane.start() }
     }
 

@@ -6,7 +6,8 @@ import Postgres
 /// Turns every error into a response that shows a request id and never internals.
 ///
 /// - An `HTTPResponseError` (including `AppError` and Hummingbird's 404) keeps its status.
-/// - A database that is unavailable (down, restarting, pool exhausted) → 503 with Retry-After.
+/// - A database that is unavailable (down, restarting, pool exhausted, a statement past its
+///   `statement_timeout`) → 503 with Retry-After.
 /// - Anything else → 500; the details go to the log under the request id.
 /// Pages get an HTML page; `/api/` and non-HTML clients get JSON `{"error", "request_id"}`.
 /// Sits inside the log, metrics and security-header middleware so they see the final status.
@@ -41,7 +42,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return Failure(status: .badRequest, message: "Text may not contain NUL characters (\\0).")
         }
         if let error = error as? PostgresError, error.isUnavailable {
-            context.logger.warning("database unavailable", metadata: error.logMetadata.mapValues { .string($0) })
+            let message: Logger.Message = error.isStatementTimeout ? "database statement timed out" : "database unavailable"
+            context.logger.warning(message, metadata: error.logMetadata.mapValues { .string($0) })
             let unavailable = AppError.unavailable(retryAfter: retryAfterSeconds)
             return Failure(status: unavailable.status, message: unavailable.message, headers: unavailable.headers)
         }
