@@ -7,10 +7,13 @@ import NIOPosix
 ///
 /// libpq calls block, so every call that talks to the server runs on the connection's thread pool,
 /// never on the async executor. A connection is used by one task at a time; the pool guarantees
-/// that, which is why the class can be `Sendable`.
+/// that, which is why the class can be `Sendable`. Cancelling the task that waits for a statement
+/// cancels the statement on the server (see `run(_:)`).
 public final class PostgresConnection: @unchecked Sendable {
     let handle: LibPQHandle
     let threadPool: NIOThreadPool
+    /// Stops the running statement when the task waiting for it is cancelled.
+    private let canceller: StatementCanceller
     /// The logger for this connection's errors.
     public let logger: Logger
     private var closed = false
@@ -24,6 +27,7 @@ public final class PostgresConnection: @unchecked Sendable {
         self.handle = handle
         self.threadPool = threadPool
         self.logger = logger
+        canceller = StatementCanceller(handle)
     }
 
     deinit {
@@ -207,13 +211,28 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs a blocking libpq call on the thread pool.
+    ///
+    /// If the calling task is cancelled meanwhile, the server is asked to cancel the statement
+    /// and the call throws `CancellationError` (unless the statement finished first): the
+    /// connection is then at once free, outside any statement, and usable. A task that was
+    /// already cancelled when the call began runs it to its end: that is how the ROLLBACK, or an
+    /// unlock, after a cancellation gets through.
     func run<T: Sendable>(
         _ body: @escaping @Sendable (LibPQHandle) throws(PostgresError) -> T
     ) async throws -> T {
         guard !closed else { throw PostgresError(.connectionLost, serverMessage: "connection closed") }
         let handle = self.handle
         do {
-            return try await threadPool.runIfActive { try body(handle) }
+            if Task.isCancelled { return try await threadPool.runStatement { try body(handle) } }
+            let canceller = self.canceller
+            canceller.willRun()
+            let (outcome, cancelled) = try await withTaskCancellationHandler {
+                try await threadPool.runStatement { try canceller.run { () throws(PostgresError) in try body(handle) } }
+            } onCancel: {
+                canceller.taskCancelled()
+            }
+            if cancelled, case .failure(let error) = outcome, error.isStatementTimeout { throw CancellationError() }
+            return try outcome.get()
         } catch let error as PostgresError {
             if error.isUnavailable || error.kind == .server {
                 logger.debug("database statement failed", metadata: error.logMetadata.mapValues { .string($0) })

@@ -148,7 +148,9 @@ public final class PostgresPool: Sendable {
     /// For short reads on hot paths: they travel over the shared connections together with
     /// other callers' (see `SharedPipeline`), with no connection to wait for. Those transactions
     /// are read-only, so a write fails (SQLSTATE 25006) instead of waiting for a row lock there,
-    /// where it would hold up every read queued behind it.
+    /// where it would hold up every read queued behind it. Unlike a statement on a leased
+    /// connection, such a read is not stopped when its task is cancelled: its round trip carries
+    /// other callers' reads too. The statement timeout bounds it.
     public func read(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
         guard !queries.isEmpty else { return [] }
         guard let shared else {
