@@ -8,7 +8,6 @@ struct CancellationTests {
     func cancelledTaskCancelsItsStatement() async throws {
         try await TestDatabase.with { database in
             let pool = database.makePool(maxConnections: 1)
-            let observer = try await database.connect(as: .superuser)
             let started = AsyncStream<Int>.makeStream()
             let task = Task {
                 try await pool.withConnection { connection in
@@ -17,7 +16,7 @@ struct CancellationTests {
                 }
             }
             let pid = try #require(await started.stream.first { _ in true })
-            try await waitUntilSleeping(pid, observer: observer)
+            try await database.waitUntilSleeping(pid)
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
 
@@ -26,12 +25,10 @@ struct CancellationTests {
             #expect(statistics.idle == 1)
             #expect(statistics.closed == 0)
             #expect(statistics.errors == 0)
-            let activity = try #require(
-                try await observer.query("SELECT state, query FROM pg_stat_activity WHERE pid = \(pid)").first)
-            #expect(try activity.decode(String.self, at: 0) == "idle")
-            #expect(try activity.decode(String.self, at: 1) == "SELECT pg_sleep(60)")
+            let activity = try await database.activity(of: pid)
+            #expect(activity.state == "idle")
+            #expect(activity.query == "SELECT pg_sleep(60)")
             #expect(try await pool.withConnection { try await backendPID($0) } == pid)
-            observer.close()
             await pool.shutdown()
         }
     }
@@ -40,7 +37,6 @@ struct CancellationTests {
     func cancelledInsideTransaction() async throws {
         try await TestDatabase.with { database in
             let pool = database.makePool(maxConnections: 1)
-            let observer = try await database.connect(as: .superuser)
             let started = AsyncStream<Int>.makeStream()
             let task = Task {
                 try await pool.withTransaction { connection in
@@ -50,7 +46,7 @@ struct CancellationTests {
                 }
             }
             let pid = try #require(await started.stream.first { _ in true })
-            try await waitUntilSleeping(pid, observer: observer)
+            try await database.waitUntilSleeping(pid)
             task.cancel()
             await #expect(throws: CancellationError.self) { try await task.value }
             try await pool.withConnection { connection in
@@ -59,7 +55,6 @@ struct CancellationTests {
                 #expect(try table?.decode(String?.self, at: 0) == nil)
             }
             #expect(pool.statistics.closed == 0)
-            observer.close()
             await pool.shutdown()
         }
     }
@@ -107,14 +102,4 @@ struct CancellationTests {
 
 private func backendPID(_ connection: PostgresConnection) async throws -> Int {
     try await connection.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
-}
-
-/// Returns once backend `pid` is inside `pg_sleep`, as the server's activity view shows it; each
-/// look is a round trip, so the wait needs no sleeping of its own.
-func waitUntilSleeping(_ pid: Int, observer: PostgresConnection) async throws {
-    for _ in 0..<100_000 {
-        let row = try await observer.query("SELECT wait_event FROM pg_stat_activity WHERE pid = \(pid)").first
-        if try row?.decode(String?.self, at: 0) == "PgSleep" { return }
-    }
-    Issue.record("backend \(pid) never started sleeping")
 }
