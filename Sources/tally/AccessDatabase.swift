@@ -28,11 +28,9 @@ func withAccessDatabase<T: Sendable>(
     } catch {
         throw fail("\(error)")
     }
-    // No statement timeout: a command's work (the demo seeder's bulk load, say) may take
-    // minutes, and the operator who started it is there to stop it.
-    let pool = PostgresPool(
-        configuration: .init(conninfo: host.appConninfo, maxConnections: 2, sharedConnections: 1, statementTimeout: .zero),
-        logger: logger)
+    // The maintenance statement timeout: a command's work (the demo seeder's bulk load, say)
+    // may take minutes, and the operator who started it is there to stop it.
+    let pool = host.makeMaintenancePool(sharedConnections: 1)
     do {
         let result = try await body(pool, host, logger)
         await pool.shutdown()

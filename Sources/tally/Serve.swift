@@ -66,13 +66,11 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// With `--seed-demo` and no account yet, seeds the demo; returns its logins (none otherwise).
-    /// The seeder's bulk load runs for minutes, so it gets a pool of its own without the
-    /// requests' statement timeout.
+    /// The seeder's bulk load runs for minutes, so it gets a pool of its own under the
+    /// maintenance statement timeout rather than the requests'.
     private func seedDemoIfEmpty(host: DatabaseHost, logger: Logger) async throws -> [DemoLogin] {
         guard seedDemo else { return [] }
-        let pool = PostgresPool(
-            configuration: .init(conninfo: host.appConninfo, maxConnections: 2, sharedConnections: 0, statementTimeout: .zero),
-            logger: logger)
+        let pool = host.makeMaintenancePool()
         do {
             guard try await DemoSeeder(pool: pool).accountCount() == 0 else {
                 logger.info("--seed-demo: the database already has accounts; nothing seeded")
