@@ -1,50 +1,41 @@
 #!/usr/bin/env bash
-# The dashboard benchmark: a release server over the large demo, a demo member signed in with
-# curl (SESSIONS times, default 16), then wrk at 64 connections against GET /.
+# Benchmarks/http/dashboard.sh [seconds]: the customer dashboard under load.
 #
-#   Benchmarks/http/dashboard.sh [data-dir]        # default /tmp/benchdb; seeds it when empty
+# Measures GET / (the dashboard of the demo's first account, demo-001) from wrk, 2 threads and
+# 64 connections, as a member signed in TALLY_BENCH_SESSIONS times: requests rotate over the
+# sessions as that many people signed in would (dashboard.lua). Against a release `tally serve`
+# on the seeded demo; the member (bench-member@demo.test) is created with the seed. Every session
+# must get the page (200, not a redirect to /login) before and after the run. Then the same load
+# on /healthz, a route that does nothing: what any request costs here.
 #
-# Needs wrk and curl (Debian packages). Run it on a quiet machine: the figures are only as good as that.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-DATA_DIR=${1:-/tmp/benchdb}
-PORT=${PORT:-8080}
-DURATION=${DURATION:-15s}
-TALLY=${SCRATCH:-.build}/release/tally
-EMAIL=bench-member@demo.test
-PASSWORD='bench member password 1'
+# Options:
+#   seconds      length of each run (default 15)
+#   -h, --help   this text
+#
+# Environment: the shared settings below (here TALLY_BENCH_CONNECTIONS defaults to 64 and
+# TALLY_BENCH_POOL_SIZE to 16), and
+#   TALLY_BENCH_SESSIONS   sign-ins of the member (default 16). Each counts against the login
+#                          limit of 100 password checks per email an hour: 16 allows six runs.
+#
+# Prints wrk's output for the dashboard (latency distribution included) and a summary line per
+# run: requests, req/s, p50, p99 and the errors wrk counted (HTTP 4xx/5xx, connect, read, write,
+# timeout). Ends with the results: the dashboard and /healthz under the same load together, and
+# the error total; exits 1 when that total is not 0 or a session did not get its page.
+DEFAULT_SECONDS=15 DEFAULT_CONNECTIONS=64 DEFAULT_POOL_SIZE=16
+source "$(dirname "$0")/common.sh"
+bench_init dashboard.sh "$DEFAULT_SECONDS" "$DEFAULT_CONNECTIONS" "$DEFAULT_POOL_SIZE" "$@"
+SESSIONS=${TALLY_BENCH_SESSIONS:-16}
 
-swift build -c release --product tally ${SCRATCH:+--scratch-path "$SCRATCH"}
-if [ ! -d "$DATA_DIR" ]; then
-  "$TALLY" seed-demo --data-dir "$DATA_DIR" --events-per-day 1000   # ≈ 2.7 M events
-fi
-# A member of the first demo account (ignore "already exists" on reruns).
-printf '%s' "$PASSWORD" | "$TALLY" user create --data-dir "$DATA_DIR" --email "$EMAIL" --role member --account demo-001 || true
-
-TALLY_INSECURE_COOKIES=1 TALLY_DB_POOL_SIZE=${POOL:-16} TALLY_LOG_LEVEL=warning \
-  "$TALLY" serve --data-dir "$DATA_DIR" --port "$PORT" &
-SERVER=$!
-trap 'kill "$SERVER"; wait "$SERVER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.3; done
-
-# SESSIONS sign-ins of the member (default 16), one cookie each.
-sign_in() {
-  local jar csrf
-  jar=$(mktemp)
-  csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$PORT/login" | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
-  curl -fsS -o /dev/null -b "$jar" -c "$jar" \
-    --data-urlencode "_csrf=$csrf" --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD" \
-    "http://127.0.0.1:$PORT/login"
-  awk '$6 == "tally_session" { print "tally_session=" $7 }' "$jar"
-  rm -f "$jar"
-}
+bench_prepare
+bench_start_server
 COOKIES=""
-for _ in $(seq 1 "${SESSIONS:-16}"); do
-  COOKIE=$(sign_in)
-  [ -n "$COOKIE" ] || { echo "sign-in failed" >&2; exit 1; }
-  COOKIES="$COOKIES${COOKIES:+,}$COOKIE"
+for _ in $(seq 1 "$SESSIONS"); do
+    COOKIE=$(bench_sign_in "$MEMBER_EMAIL" "$MEMBER_PASSWORD")
+    COOKIES="$COOKIES${COOKIES:+,}$COOKIE"
 done
-
-# One request first: it must be the dashboard, not a redirect to /login.
-curl -fsS -o /dev/null -w 'GET / → %{http_code}\n' -H "Cookie: ${COOKIES%%,*}" "http://127.0.0.1:$PORT/"
-TALLY_COOKIES="$COOKIES" wrk -t2 -c64 -d"$DURATION" --latency -s Benchmarks/http/dashboard.lua "http://127.0.0.1:$PORT"
+echo "== $MEMBER_EMAIL signed in $SESSIONS times"
+bench_expect_pages "$COOKIES" /
+TALLY_COOKIES=$COOKIES bench_wrk dashboard "$HERE/dashboard.lua" "$URL"
+bench_expect_pages "$COOKIES" /
+bench_healthz
+bench_finish

@@ -1,5 +1,7 @@
 -- wrk script: POST /api/v1/events with batches of 1,000 new events (ids never repeat).
--- Usage: TALLY_KEY=tly_… wrk -t2 -c16 -d20s -s ingest.lua http://127.0.0.1:8080
+-- Run by Benchmarks/http/run-ingest.sh; by hand:
+--   TALLY_KEY=tly_… wrk -t2 -c16 -d20s -s ingest.lua http://127.0.0.1:8089
+local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 local key = os.getenv("TALLY_KEY")
 local run = os.getenv("RUN_ID") or tostring(os.time())
 local features = { "chat", "summarize", "translate", "search", "extract", "classify" }
@@ -26,8 +28,4 @@ request = function()
     { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" }, body)
 end
 
-done = function(summary, latency, requests)
-  io.write(string.format("ingest: %d batches of 1000, %d non-2xx, %.0f events/s, p50 %.1f ms, p99 %.1f ms\n",
-    summary.requests, summary.errors.status, summary.requests * 1000 / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
-end
+done = report.done("ingest", 1000, "events")

@@ -1,18 +1,36 @@
 #!/usr/bin/env bash
-# Signs in as a staff user and runs wrk against the overview.
-# The server must run with TALLY_INSECURE_COOKIES=1 (plain HTTP), e.g.
-#   TALLY_INSECURE_COOKIES=1 TALLY_LOG_LEVEL=warning .build/release/tally serve --data-dir /tmp/benchdb &
-#   TALLY_EMAIL=admin@demo.test TALLY_PASSWORD=… Benchmarks/http/overview.sh
-# Optional: BASE (http://127.0.0.1:8080), OVERVIEW_PATH (/admin, or /admin?from=…&to=…), WRK_ARGS.
-set -euo pipefail
-base=${BASE:-http://127.0.0.1:8080}
-: "${TALLY_EMAIL:?set TALLY_EMAIL}" "${TALLY_PASSWORD:?set TALLY_PASSWORD}"
-login=$(curl -sS -i "$base/login")
-pre=$(printf '%s' "$login" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(tally_csrf=[^;]*\).*/\1/p' | head -1)
-token=$(printf '%s' "$login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -1)
-answer=$(curl -sS -i -H "Cookie: $pre" --data-urlencode "_csrf=$token" --data-urlencode "email=$TALLY_EMAIL" \
-  --data-urlencode "password=$TALLY_PASSWORD" "$base/login")
-session=$(printf '%s' "$answer" | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(tally_session=[^;]*\).*/\1/p' | head -1)
-if [ -z "$session" ]; then echo "overview.sh: sign-in failed (is TALLY_INSECURE_COOKIES=1 set on the server?)" >&2; exit 1; fi
-here=$(cd "$(dirname "$0")" && pwd)
-TALLY_COOKIE="$session" wrk ${WRK_ARGS:--t2 -c16 -d15s --latency} -s "$here/overview.lua" "$base"
+# Benchmarks/http/overview.sh [seconds]: the staff overview under load.
+#
+# Measures GET /admin (this month's overview; TALLY_BENCH_OVERVIEW_PATH for another range) from
+# wrk, 2 threads and 16 connections (1 thread with 1 connection), as a signed-in admin
+# (overview.lua). Against a release `tally serve` on the seeded demo; the admin
+# (bench-admin@demo.test) is created with the seed. The session must get the page (200) before
+# and after the run. Then the same load on /healthz, a route that does nothing: what any request
+# costs here.
+#
+# Options:
+#   seconds      length of each run (default 15)
+#   -h, --help   this text
+#
+# Environment: the shared settings below (here TALLY_BENCH_CONNECTIONS defaults to 16 and
+# TALLY_BENCH_POOL_SIZE to 16), and
+#   TALLY_BENCH_OVERVIEW_PATH   the page to load (default /admin; e.g. '/admin?from=2026-09-01&to=2026-11-30')
+#
+# Prints wrk's output for the overview (latency distribution included) and a summary line per
+# run: requests, req/s, p50, p99 and the errors wrk counted (HTTP 4xx/5xx, connect, read, write,
+# timeout). Ends with the results: the overview and /healthz under the same load together, and
+# the error total; exits 1 when that total is not 0 or the session did not get its page.
+DEFAULT_SECONDS=15 DEFAULT_CONNECTIONS=16 DEFAULT_POOL_SIZE=16
+source "$(dirname "$0")/common.sh"
+bench_init overview.sh "$DEFAULT_SECONDS" "$DEFAULT_CONNECTIONS" "$DEFAULT_POOL_SIZE" "$@"
+OVERVIEW_PATH=${TALLY_BENCH_OVERVIEW_PATH:-/admin}
+
+bench_prepare
+bench_start_server
+COOKIE=$(bench_sign_in "$ADMIN_EMAIL" "$ADMIN_PASSWORD")
+echo "== $ADMIN_EMAIL signed in"
+bench_expect_pages "$COOKIE" "$OVERVIEW_PATH"
+TALLY_COOKIE=$COOKIE OVERVIEW_PATH=$OVERVIEW_PATH bench_wrk overview "$HERE/overview.lua" "$URL"
+bench_expect_pages "$COOKIE" "$OVERVIEW_PATH"
+bench_healthz
+bench_finish

@@ -2,12 +2,18 @@ import Foundation
 import Postgres
 import TallyDatabase
 
-/// A field of the rule settings that an admin got wrong, with a sentence for the form.
-public struct AlertRuleProblem: Error, Sendable, Hashable {
-    /// The form field.
-    public let field: String
-    /// What is wrong, for people.
-    public let message: String
+/// What is wrong with rule settings (thrown as `Refused<AlertRuleProblem>`).
+public enum AlertRuleProblem: Hashable, Sendable {
+    /// Not 1 to 10 whole percentages from 1 to 1000.
+    case creditThresholds
+    /// The critical margin is not below the warning margin.
+    case marginOrder
+    /// The spike multiple is not above 1.
+    case spikeMultiplier
+    /// The spike's minimum cost is negative.
+    case spikeMinimum
+    /// A cooldown is not 1 to 100,000 minutes.
+    case marginCooldown, spikeCooldown, unpricedCooldown
 }
 
 /// Reads and changes `alert_rules` (operator configuration: every scope may read it).
@@ -56,28 +62,30 @@ public struct AlertRuleStore: Sendable {
         var problems: [AlertRuleProblem] = []
         if settings.creditThresholds.isEmpty || settings.creditThresholds.count > 10
             || settings.creditThresholds.contains(where: { !(1...1000).contains($0) }) {
-            problems.append(.init(field: "creditThresholds", message: "Give 1 to 10 whole percentages from 1 to 1000, e.g. 50, 75, 90, 100."))
+            problems.append(.creditThresholds)
         }
         if settings.marginCriticalBP >= settings.marginWarningBP {
-            problems.append(.init(field: "marginCritical", message: "The critical margin must be below the warning margin."))
+            problems.append(.marginOrder)
         }
         if settings.spikeMultiplierBP <= 10_000 {
-            problems.append(.init(field: "spikeMultiplier", message: "The multiple must be above 1, e.g. 3."))
+            problems.append(.spikeMultiplier)
         }
         if settings.spikeMinimumCost < 0 {
-            problems.append(.init(field: "spikeMinimum", message: "The minimum cost cannot be negative."))
+            problems.append(.spikeMinimum)
         }
-        for (field, minutes) in [("marginCooldown", settings.marginCooldownMinutes), ("spikeCooldown", settings.spikeCooldownMinutes),
-                                 ("unpricedCooldown", settings.unpricedCooldownMinutes)]
-        where !(1...100_000).contains(minutes) {
-            problems.append(.init(field: field, message: "Give a cooldown from 1 to 100000 minutes."))
+        let cooldowns: [(AlertRuleProblem, Int)] = [
+            (.marginCooldown, settings.marginCooldownMinutes), (.spikeCooldown, settings.spikeCooldownMinutes),
+            (.unpricedCooldown, settings.unpricedCooldownMinutes),
+        ]
+        for (problem, minutes) in cooldowns where !(1...100_000).contains(minutes) {
+            problems.append(problem)
         }
         return problems
     }
 
-    /// Saves `settings` with an audit row by `actor`; throws the first ``AlertRuleProblem``.
+    /// Saves `settings` with an audit row by `actor`; throws `Refused<AlertRuleProblem>`.
     public func save(_ settings: AlertRuleSettings, by actor: AuditActor, at now: Date) async throws {
-        if let problem = Self.validate(settings).first { throw problem }
+        try Refused.check(Self.validate(settings))
         var thresholds = Array(Set(settings.creditThresholds)).sorted()
         thresholds = thresholds.isEmpty ? [100] : thresholds
         try await pool.withTransaction(scope: .staff) { connection in

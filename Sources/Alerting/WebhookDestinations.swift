@@ -43,25 +43,40 @@ public struct WebhookDestinations: Sendable {
         public let address: String
     }
 
-    /// Why a URL may not receive webhooks: a sentence for the admin form and the delivery log.
-    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        public let description: String
+    /// Why a URL may not receive webhooks. Its description is the one sentence for it, in the
+    /// admin form and in the delivery log alike.
+    public enum Refusal: Error, Sendable, Hashable, CustomStringConvertible {
+        /// Not an absolute http(s) URL with a host, or too long, or holding spaces.
+        case notAnAddress
+        /// `http://` while plain HTTP is not allowed.
+        case plainHTTP
+        /// A user name or password in the URL.
+        case credentials
+        /// `host` (at `address`) is in a refused range (`range`: loopback, private, …).
+        case notPublic(host: String, address: String, range: String)
+        /// The host name does not resolve.
+        case unresolved(host: String)
+
+        public var description: String {
+            switch self {
+            case .notAnAddress: "Give a full https:// address, e.g. https://hooks.example.com/tally."
+            case .plainHTTP: "Use https://: webhooks carry account data and are signed, so they never travel in clear."
+            case .credentials: "Leave credentials out of the address; the signing secret authenticates Tally."
+            case .notPublic(let host, let address, let range):
+                "\(host == address ? host : "\(host) (\(address))") is a \(range) address; webhooks go only to public addresses."
+            case .unresolved(let host): "\(host) does not resolve"
+            }
+        }
     }
 
     /// The URL's scheme and host, before any lookup: the form's first check.
     public func checkShape(of url: String) -> Refusal? {
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(),
               let host = parts.host, !host.isEmpty, url.count <= 2000, !url.contains(where: \.isWhitespace)
-        else { return Refusal(description: "Give a full https:// address, e.g. https://hooks.example.com/tally.") }
-        if scheme == "http", !allowPlainHTTP {
-            return Refusal(description: "Use https://: webhooks carry account data and are signed, so they never travel in clear.")
-        }
-        guard scheme == "https" || scheme == "http" else {
-            return Refusal(description: "Give a full https:// address, e.g. https://hooks.example.com/tally.")
-        }
-        if parts.user != nil || parts.password != nil {
-            return Refusal(description: "Leave credentials out of the address; the signing secret authenticates Tally.")
-        }
+        else { return .notAnAddress }
+        if scheme == "http", !allowPlainHTTP { return .plainHTTP }
+        guard scheme == "https" || scheme == "http" else { return .notAnAddress }
+        if parts.user != nil || parts.password != nil { return .credentials }
         if let address = IPAddress(host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))), let refusal = refusal(for: address, host: host) {
             return refusal
         }
@@ -86,16 +101,16 @@ public struct WebhookDestinations: Sendable {
     /// answers one public and one private address could be steered to the private one).
     public func target(for url: String) async throws -> Target {
         if let refusal = checkShape(of: url) { throw refusal }
-        guard let raw = URLComponents(string: url)?.host else { throw Refusal(description: "the address has no host") }
+        guard let raw = URLComponents(string: url)?.host else { throw Refusal.notAnAddress }
         let host = raw.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         if let literal = IPAddress(host) { return Target(host: raw, address: literal.text) }
         let addresses: [IPAddress]
         do {
             addresses = try await resolver.addresses(of: host)
         } catch {
-            throw Refusal(description: "\(host) does not resolve")
+            throw Refusal.unresolved(host: host)
         }
-        guard let first = addresses.first else { throw Refusal(description: "\(host) does not resolve") }
+        guard let first = addresses.first else { throw Refusal.unresolved(host: host) }
         for address in addresses {
             if let refusal = refusal(for: address, host: host) { throw refusal }
         }
@@ -107,9 +122,7 @@ public struct WebhookDestinations: Sendable {
         switch range {
         case .public: return nil
         case .loopback where allowPrivateNetworks, .privateNetwork where allowPrivateNetworks: return nil
-        default:
-            let shown = host == address.text ? host : "\(host) (\(address.text))"
-            return Refusal(description: "\(shown) is a \(range.rawValue) address; webhooks go only to public addresses.")
+        default: return .notPublic(host: host, address: address.text, range: range.rawValue)
         }
     }
 }

@@ -50,18 +50,19 @@ public struct WebhookDraft: Sendable, Hashable {
         self.enabled = enabled
     }
 
-    /// Field problems (field name → sentence); empty when it may be saved.
-    public func problems(requireSecret: Bool = false) -> [String: String] {
-        var problems: [String: String] = [:]
+    /// What is wrong with the draft, before its URL's destination is checked; empty when it may
+    /// be saved.
+    public func problems() -> [WebhookProblem] {
+        var problems: [WebhookProblem] = []
         let name = name.trimmingCharacters(in: .whitespaces)
-        if name.isEmpty || name.count > 100 { problems["name"] = "Give a name of 1 to 100 characters." }
+        if name.isEmpty || name.count > 100 { problems.append(.name) }
         if URLComponents(string: url)?.host?.isEmpty ?? true || url.count > 2000 || url.contains(where: \.isWhitespace) {
-            problems["url"] = "Give a full https:// address, e.g. https://hooks.example.com/tally."
+            problems.append(.url(.notAnAddress))
         }
         if !secret.isEmpty && !(16...200).contains(secret.count) || secret.contains(where: \.isWhitespace) {
-            problems["secret"] = "A secret has 16 to 200 characters and no spaces; leave it empty to get a random one."
+            problems.append(.secret)
         }
-        if rules.isEmpty { problems["rules"] = "Choose at least one kind of alert." }
+        if rules.isEmpty { problems.append(.rules) }
         return problems
     }
 }
@@ -94,12 +95,17 @@ public struct WebhookDeliveryRecord: Sendable, Hashable {
     public let deliveredAt: Date?
 }
 
-/// Why an endpoint change did not happen.
-public enum WebhookStoreError: Error, Sendable, Equatable {
-    /// Bad fields (field name → sentence).
-    case invalid([String: String])
-    /// No endpoint with that id.
-    case notFound
+/// Why an endpoint could not be saved (thrown as `Refused<WebhookProblem>`; an unknown
+/// endpoint is `NotFound`).
+public enum WebhookProblem: Hashable, Sendable {
+    /// The name is empty or longer than 100 characters.
+    case name
+    /// The URL may not receive webhooks.
+    case url(WebhookDestinations.Refusal)
+    /// The secret is not 16 to 200 characters without spaces.
+    case secret
+    /// No alert kind was chosen.
+    case rules
 }
 
 /// Webhook endpoints and the delivery log (operator data; staff scope).
@@ -113,11 +119,12 @@ public struct WebhookStore: Sendable {
         self.destinations = destinations
     }
 
-    /// The draft's field problems, its URL checked against `destinations` (resolved now).
-    private func problems(of draft: WebhookDraft) async -> [String: String] {
+    /// The draft's problems, its URL checked against `destinations` (resolved now).
+    private func problems(of draft: WebhookDraft) async -> [WebhookProblem] {
         var problems = draft.problems()
-        if problems["url"] == nil, let refusal = await destinations.checkForSaving(draft.url) {
-            problems["url"] = refusal.description
+        if !problems.contains(where: { if case .url = $0 { true } else { false } }),
+           let refusal = await destinations.checkForSaving(draft.url) {
+            problems.append(.url(refusal))
         }
         return problems
     }
@@ -156,8 +163,7 @@ public struct WebhookStore: Sendable {
     /// Creates an endpoint (audited, the secret never in the audit row); returns its id and the
     /// secret (generated when the draft has none), to show once.
     public func create(_ draft: WebhookDraft, by actor: AuditActor, at now: Date) async throws -> (id: Int64, secret: String) {
-        let problems = await problems(of: draft)
-        guard problems.isEmpty else { throw WebhookStoreError.invalid(problems) }
+        try Refused.check(await problems(of: draft))
         let secret = draft.secret.isEmpty ? WebhookSignature.newSecret() : draft.secret
         let name = draft.name.trimmingCharacters(in: .whitespaces)
         let id = try await pool.withTransaction(scope: .staff) { connection in
@@ -178,12 +184,11 @@ public struct WebhookStore: Sendable {
 
     /// Changes an endpoint's name, URL, rules, format and enabled state (not its secret), audited.
     public func update(id: Int64, _ draft: WebhookDraft, by actor: AuditActor, at now: Date) async throws {
-        let problems = await problems(of: draft).filter { $0.key != "secret" }
-        guard problems.isEmpty else { throw WebhookStoreError.invalid(problems) }
+        try Refused.check(await problems(of: draft).filter { $0 != .secret })
         let name = draft.name.trimmingCharacters(in: .whitespaces)
         try await pool.withTransaction(scope: .staff) { connection in
             let rows = try await connection.query("SELECT \(unsafeRaw: Self.columns) FROM webhook_endpoints e WHERE e.id = \(id) FOR UPDATE OF e")
-            guard let before = try rows.first.map(Self.decode) else { throw WebhookStoreError.notFound }
+            guard let before = try rows.first.map(Self.decode) else { throw NotFound() }
             try await connection.execute(
                 """
                 UPDATE webhook_endpoints SET name = \(name), url = \(draft.url), rules = \(draft.rules.map(\.rawValue)),

@@ -50,7 +50,7 @@ public struct APIKeyStore: Sendable {
 
     /// Creates a key named `name` (unique among active keys).
     public func create(name: String, scope: APIKeyScope, now: Date) async throws -> CreatedAPIKey {
-        guard (1...100).contains(name.count) else { throw CatalogError.invalid(field: "name", message: "must be 1 to 100 characters") }
+        guard (1...100).contains(name.count) else { throw Refused(APIKeyProblem.name) }
         let secret = Self.keyPrefix + Base64URL.encode(SecureRandom.bytes(count: 32))
         let prefix = String(secret.prefix(Self.recognisableLength))
         let hash = Data(SHA256.hash(secret))
@@ -66,7 +66,7 @@ public struct APIKeyStore: Sendable {
             let id = try rows.first!.decode(Int64.self, at: 0)
             return CreatedAPIKey(identity: APIKeyIdentity(id: id, name: name, prefix: prefix, scope: scope), secret: secret)
         } catch let error as PostgresError where error.sqlState == "23505" {
-            throw CatalogError.taken("an active API key named '\(name)'")
+            throw Refused(APIKeyProblem.nameTaken)
         }
     }
 

@@ -17,9 +17,8 @@ public struct AccountAPIKey: Sendable, Hashable {
     public let createdAt: Date
 }
 
-/// Why an account key could not be created or revoked. Each case carries a sentence for the
-/// owner's form.
-public enum AccountAPIKeyError: Error, Sendable, Equatable {
+/// Why an account key could not be created or revoked (worded by the web layer).
+public enum AccountAPIKeyError: Error, Sendable, Hashable {
     /// The name is empty or longer than 100 characters.
     case invalidName
     /// Another active key of the account has this name.
@@ -28,16 +27,6 @@ public enum AccountAPIKeyError: Error, Sendable, Equatable {
     case tooManyKeys
     /// No active key of the account has this id (missing, revoked, or another account's).
     case notFound
-
-    /// A sentence for the owner.
-    public var message: String {
-        switch self {
-        case .invalidName: "Give the key a name of 1 to 100 characters."
-        case .nameTaken: "Another active key already has this name."
-        case .tooManyKeys: "This account has \(AccountAPIKeys.maximumActiveKeys) active keys, the most it may have. Revoke one first."
-        case .notFound: "This key does not exist or was already revoked."
-        }
-    }
 }
 
 /// Read-only API keys that a customer owner creates for their own account: scope `read`, bound
@@ -81,11 +70,8 @@ public struct AccountAPIKeys: Sendable {
     }
 
     /// Creates a read-only key for the account; the secret in the result is shown once.
-    /// `audit` runs in the same transaction (the caller records who did it).
-    public func create(
-        name: String, accountID: Int64, now: Date,
-        audit: (AccountAPIKey, PostgresConnection) async throws -> Void
-    ) async throws -> CreatedAPIKey {
+    /// Audited as `actor` in the same transaction.
+    public func create(name: String, accountID: Int64, by actor: AuditActor, now: Date) async throws -> CreatedAPIKey {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw AccountAPIKeyError.invalidName }
         let secret = APIKeyStore.keyPrefix + Base64URL.encode(SecureRandom.bytes(count: 32))
@@ -107,7 +93,11 @@ public struct AccountAPIKeys: Sendable {
                     RETURNING id
                     """
                 ).first?.decode(Int64.self, at: 0) ?? 0
-                try await audit(AccountAPIKey(id: id, name: name, prefix: prefix, lastFour: lastFour, createdAt: now), connection)
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "api_key.create", objectKind: "api_key", objectID: String(id), accountID: accountID,
+                        before: nil, after: ["name": name, "prefix": prefix, "scope": "read"]),
+                    by: actor, at: now, on: connection)
                 return id
             }
             return CreatedAPIKey(
@@ -117,12 +107,9 @@ public struct AccountAPIKeys: Sendable {
         }
     }
 
-    /// Revokes the account's active key `id`: it fails on its next use. `audit` runs in the same
-    /// transaction.
-    public func revoke(
-        id: Int64, accountID: Int64, now: Date,
-        audit: (AccountAPIKey, PostgresConnection) async throws -> Void
-    ) async throws -> AccountAPIKey {
+    /// Revokes the account's active key `id`: it fails on its next use. Audited as `actor` in
+    /// the same transaction.
+    public func revoke(id: Int64, accountID: Int64, by actor: AuditActor, now: Date) async throws -> AccountAPIKey {
         try await pool.withTransaction(scope: .account(accountID)) { connection in
             let rows = try await connection.query(
                 """
@@ -131,7 +118,11 @@ public struct AccountAPIKeys: Sendable {
                 RETURNING id, name, prefix, coalesce(last_four, '····'), created_at
                 """)
             guard let key = try rows.first.map(Self.key) else { throw AccountAPIKeyError.notFound }
-            try await audit(key, connection)
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "api_key.revoke", objectKind: "api_key", objectID: String(key.id), accountID: accountID,
+                    before: ["name": key.name, "state": "active"], after: ["name": key.name, "state": "revoked"]),
+                by: actor, at: now, on: connection)
             return key
         }
     }

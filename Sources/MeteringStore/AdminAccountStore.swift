@@ -19,7 +19,7 @@ public struct AdminAccountStore: Sendable {
         try AdminRules.check(draft)
         return try await pool.withTransaction(scope: .staff) { connection in
             if let planID = draft.planID { try await AdminRules.requireChoosablePlan(planID, on: connection) }
-            let rows = try await AdminRules.unique(field: "external_id", "Another account already has this external id.") {
+            let rows = try await AdminRules.unique(AccountProblem.externalIDTaken) {
                 try await connection.query(
                     """
                     INSERT INTO accounts (external_id, name, plan_id, time_zone, anchor_day, created_at)
@@ -52,7 +52,7 @@ public struct AdminAccountStore: Sendable {
             let planChanged = draft.planID != current.planID
             let zone = TimeZone(identifier: draft.timeZone) ?? TimeZone(secondsFromGMT: 0)!
             let nextPeriodStart = try BillingPeriod.containing(now, anchorDay: draft.anchorDay, timeZone: zone).end
-            try await AdminRules.unique(field: "external_id", "Another account already has this external id.") {
+            try await AdminRules.unique(AccountProblem.externalIDTaken) {
                 try await connection.execute(
                     """
                     UPDATE accounts SET external_id = \(draft.externalID), name = \(draft.name), plan_id = \(draft.planID),
@@ -111,9 +111,7 @@ public struct AdminAccountStore: Sendable {
             try await AdminRules.requireChoosablePlan(planID, on: connection)
             switch timing {
             case .now:
-                guard planID != current.planID else {
-                    throw AdminChangeError.invalid(field: "plan", message: "The account is already on this plan.")
-                }
+                guard planID != current.planID else { throw Refused(AccountProblem.alreadyOnPlan) }
                 try await connection.execute(
                     "UPDATE accounts SET plan_id = \(planID), next_plan_id = NULL, next_plan_from = NULL WHERE id = \(id)")
             case .nextPeriod:
@@ -137,18 +135,14 @@ public struct AdminAccountStore: Sendable {
         }
     }
 
-    /// Grants credits; returns the grant's id.
+    /// Grants credits from `now`; returns the grant's id. Any kind may be granted here (the admin
+    /// form offers top-ups and adjustments; extra included credits come from the command and the API).
     @discardableResult
     public func grant(_ id: Int64, _ draft: GrantDraft, by actor: AuditActor, now: Date) async throws -> Int64 {
-        guard draft.kind != .included else { throw AdminChangeError.invalid(field: "kind", message: "Choose a top-up or an adjustment.") }
-        guard draft.kind == .adjustment || draft.amount > .zero else {
-            throw AdminChangeError.invalid(field: "amount", message: "A top-up must be more than 0 credits.")
-        }
-        guard draft.amount != .zero else { throw AdminChangeError.invalid(field: "amount", message: "Enter an amount other than 0.") }
-        if let expiresAt = draft.expiresAt, expiresAt <= now {
-            throw AdminChangeError.invalid(field: "expires", message: "The expiry must be in the future.")
-        }
-        guard draft.note.count <= 500 else { throw AdminChangeError.invalid(field: "note", message: "Use at most 500 characters.") }
+        guard draft.kind == .adjustment || draft.amount > .zero else { throw Refused(GrantProblem.topUpNotPositive) }
+        guard draft.amount != .zero else { throw Refused(GrantProblem.zeroAmount) }
+        if let expiresAt = draft.expiresAt, expiresAt <= now { throw Refused(GrantProblem.expiryPast) }
+        guard draft.note.count <= 500 else { throw Refused(GrantProblem.noteTooLong) }
         return try await pool.withTransaction(scope: .staff) { connection in
             _ = try await AdminRules.lockAndFold(id, now: now, on: connection)
             let rows = try await connection.query(
@@ -174,9 +168,7 @@ public struct AdminAccountStore: Sendable {
         try await pool.withTransaction(scope: .staff) { connection in
             _ = try await AdminRules.lockAndFold(id, now: now, on: connection)
             let before = try await snapshot(id, now: now, on: connection)
-            guard before["status"] != status.rawValue else {
-                throw AdminChangeError.invalid(field: "status", message: "The account is already \(status.rawValue).")
-            }
+            guard before["status"] != status.rawValue else { throw Refused(AccountProblem.alreadyInStatus(status)) }
             try await connection.execute("UPDATE accounts SET status = \(status.rawValue) WHERE id = \(id)")
             try await record(status == .paused ? "account.pause" : "account.unpause", id, before: before, now: now, by: actor, on: connection)
         }
@@ -199,7 +191,7 @@ public struct AdminAccountStore: Sendable {
             FROM accounts a LEFT JOIN plans p ON p.id = a.plan_id LEFT JOIN plans n ON n.id = a.next_plan_id
             WHERE a.id = \(id)
             """)
-        guard let row = rows.first else { throw AdminChangeError.notFound }
+        guard let row = rows.first else { throw NotFound() }
         let (externalID, name, status, zone, anchor, plan, nextPlan, nextFrom) =
             try row.decode((String, String, String, String, Int, String?, String?, Date?).self)
         var snapshot: AuditSnapshot = [

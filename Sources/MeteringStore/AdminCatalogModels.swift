@@ -1,23 +1,6 @@
 import Foundation
 import Metering
 
-/// Why an admin change was refused: a field's value (named as the form names it) or a missing
-/// object. Nothing is written, the audit row included.
-public enum AdminChangeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The value of `field` cannot be used; `message` says why, fit for the page.
-    case invalid(field: String, message: String)
-    /// The object does not exist (or no longer does).
-    case notFound
-
-    /// A sentence for the page.
-    public var description: String {
-        switch self {
-        case .invalid(let field, let message): "\(field): \(message)"
-        case .notFound: "not found"
-        }
-    }
-}
-
 /// An account as an admin creates or edits it.
 public struct AccountDraft: Sendable, Hashable {
     /// The operator's own id, unique; held in NFC, Tally's identity form (`IdentityText`).
@@ -44,22 +27,16 @@ public struct AccountDraft: Sendable, Hashable {
 }
 
 extension AccountDraft {
-    /// What is wrong with the draft, by form field (`name`, `external_id`, `time_zone`,
-    /// `anchor_day`); empty when it can be saved (uniqueness and the plan are checked on save).
-    public func problems() -> [String: String] {
-        var problems: [String: String] = [:]
-        if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) {
-            problems["name"] = "Enter a name of 1 to 200 characters."
-        }
+    /// What is wrong with the draft; empty when it can be saved (uniqueness and the plan are
+    /// checked on save).
+    public func problems() -> [AccountProblem] {
+        var problems: [AccountProblem] = []
+        if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) { problems.append(.name) }
         if !(1...200).contains(externalID.unicodeScalars.count) || externalID.contains(where: \.isWhitespace) {
-            problems["external_id"] = "Enter an external id of 1 to 200 characters, without spaces."
+            problems.append(.externalID)
         }
-        if !Self.isTimeZone(timeZone) {
-            problems["time_zone"] = "'\(timeZone)' is not an IANA time zone (like Europe/Paris or UTC)."
-        }
-        if !(1...31).contains(anchorDay) {
-            problems["anchor_day"] = "Enter a day of the month from 1 to 31."
-        }
+        if !Self.isTimeZone(timeZone) { problems.append(.timeZone(timeZone)) }
+        if !(1...31).contains(anchorDay) { problems.append(.anchorDay) }
         return problems
     }
 
@@ -110,6 +87,16 @@ enum AuditText {
     }
 
     static func usd(_ money: Money) -> String { "$" + money.decimalString }
+
+    /// `1 Mar 2027`: the UTC day of `date`.
+    static func day(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)!
+        formatter.dateFormat = "d MMM yyyy"
+        return formatter.string(from: date)
+    }
 
     static func overage(_ policy: OveragePolicy) -> String {
         switch policy {

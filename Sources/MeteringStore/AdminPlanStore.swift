@@ -18,7 +18,7 @@ public struct AdminPlanStore: Sendable {
         try Self.check(plan)
         let columns = try Self.columns(plan)
         return try await pool.withTransaction(scope: .staff) { connection in
-            let rows = try await AdminRules.unique(field: "code", "Another plan already has this code.") {
+            let rows = try await AdminRules.unique(PlanProblem.codeTaken) {
                 try await connection.query(
                     """
                     INSERT INTO plans (code, name, monthly_fee, included_credits, overage_policy, grace_bp, overage_price_per_credit, created_at)
@@ -41,7 +41,7 @@ public struct AdminPlanStore: Sendable {
         let columns = try Self.columns(plan)
         try await pool.withTransaction(scope: .staff) { connection in
             let before = try await lockedSnapshot(id, on: connection)
-            try await AdminRules.unique(field: "code", "Another plan already has this code.") {
+            try await AdminRules.unique(PlanProblem.codeTaken) {
                 try await connection.execute(
                     """
                     UPDATE plans SET code = \(plan.code), name = \(plan.name), monthly_fee = \(plan.monthlyFee.nanos),
@@ -61,7 +61,7 @@ public struct AdminPlanStore: Sendable {
         try await pool.withTransaction(scope: .staff) { connection in
             let before = try await lockedSnapshot(id, on: connection)
             guard before["archived"] != (archived ? "yes" : "no") else {
-                throw AdminChangeError.invalid(field: "archived", message: archived ? "The plan is already archived." : "The plan is not archived.")
+                throw Refused(PlanProblem.archivedAlready(archived))
             }
             try await connection.execute("UPDATE plans SET archived = \(archived) WHERE id = \(id)")
             try await AuditTrail.record(
@@ -77,7 +77,7 @@ public struct AdminPlanStore: Sendable {
         try await pool.withTransaction(scope: .staff) { connection in
             _ = try await lockedSnapshot(planID, on: connection)
             guard try await connection.query("SELECT 1 FROM features WHERE key = \(featureKey)").first != nil else {
-                throw AdminChangeError.notFound
+                throw NotFound()
             }
             let before = try await entitlementSnapshot(planID, featureKey, on: connection)
             let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { try credits.int64Millis("the period limit") } else { nil }
@@ -101,7 +101,7 @@ public struct AdminPlanStore: Sendable {
     public func createFeature(key: String, name: String, rule: CreditRule, by actor: AuditActor, now: Date) async throws {
         try Self.checkFeature(key: key, name: name)
         try await pool.withTransaction(scope: .staff) { connection in
-            try await AdminRules.unique(field: "key", "A feature with this key is already registered.") {
+            try await AdminRules.unique(FeatureProblem.keyTaken) {
                 try await connection.execute(
                     """
                     INSERT INTO features (key, name, credit_rule_kind, credit_rule_rate, created_at)
@@ -121,7 +121,7 @@ public struct AdminPlanStore: Sendable {
         try await pool.withTransaction(scope: .staff) { connection in
             let rows = try await connection.query(
                 "SELECT name, credit_rule_kind, credit_rule_rate FROM features WHERE key = \(key) FOR UPDATE")
-            guard let row = rows.first else { throw AdminChangeError.notFound }
+            guard let row = rows.first else { throw NotFound() }
             let (oldName, kind, rate) = try row.decode((String, String, Int64).self)
             try await connection.execute(
                 """
@@ -139,57 +139,35 @@ public struct AdminPlanStore: Sendable {
 
     // MARK: - Checks and snapshots
 
-    static func check(_ plan: PlanDraft) throws(AdminChangeError) {
-        if let problem = problems(plan).sorted(by: { $0.key < $1.key }).first {
-            throw .invalid(field: problem.key, message: problem.value)
-        }
+    static func check(_ plan: PlanDraft) throws(Refused<PlanProblem>) {
+        try Refused.check(problems(plan))
     }
 
-    /// What is wrong with a plan draft, by form field (`code`, `name`, `monthly_fee`,
-    /// `included_credits`, `overage_price`); empty when it can be saved (the code's uniqueness
-    /// is checked on save).
-    public static func problems(_ plan: PlanDraft) -> [String: String] {
-        var problems: [String: String] = [:]
-        do {
-            try CatalogRules.checkCode(plan.code, field: "code")
-        } catch {
-            problems["code"] = "Use 1 to 64 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit."
+    /// What is wrong with a plan draft; empty when it can be saved (the code's uniqueness is
+    /// checked on save).
+    public static func problems(_ plan: PlanDraft) -> [PlanProblem] {
+        var problems: [PlanProblem] = []
+        if !CatalogRules.isCode(plan.code) { problems.append(.code) }
+        if !(1...200).contains(plan.name.count) || plan.name.allSatisfy(\.isWhitespace) { problems.append(.name) }
+        if plan.monthlyFee < .zero { problems.append(.feeNegative) }
+        if case .limited(let credits) = plan.includedCredits, credits < .zero { problems.append(.includedNegative) }
+        if case .charge(let price) = plan.overage {
+            if price < .zero { problems.append(.overagePriceNegative) }
+            if price > MeteringBounds.maxOveragePricePerCredit { problems.append(.overagePriceTooHigh) }
         }
-        if !(1...200).contains(plan.name.count) || plan.name.allSatisfy(\.isWhitespace) {
-            problems["name"] = "Enter a name of 1 to 200 characters."
-        }
-        if plan.monthlyFee < .zero { problems["monthly_fee"] = "The fee must not be negative." }
-        if case .limited(let credits) = plan.includedCredits, credits < .zero {
-            problems["included_credits"] = "Included credits must not be negative."
-        }
-        if case .charge(let price) = plan.overage, price < .zero {
-            problems["overage_price"] = "The price must not be negative."
-        } else if case .charge(let price) = plan.overage, price > MeteringBounds.maxOveragePricePerCredit {
-            problems["overage_price"] = "The price per credit can be at most \(MeteringBounds.maxOveragePricePerCredit.formatted(fractionDigits: 0))."
-        }
-        if case .block(let grace) = plan.overage, grace.value > MeteringBounds.maxGraceBasisPoints {
-            problems["grace"] = "The grace can be at most \(try! BasisPoints(MeteringBounds.maxGraceBasisPoints))."
-        }
+        if case .block(let grace) = plan.overage, grace.value > MeteringBounds.maxGraceBasisPoints { problems.append(.graceTooHigh) }
         return problems
     }
 
-    static func checkFeature(key: String, name: String) throws(AdminChangeError) {
-        if let problem = problemsOfFeature(key: key, name: name).sorted(by: { $0.key < $1.key }).first {
-            throw .invalid(field: problem.key, message: problem.value)
-        }
+    static func checkFeature(key: String, name: String) throws(Refused<FeatureProblem>) {
+        try Refused.check(problemsOfFeature(key: key, name: name))
     }
 
-    /// What is wrong with a feature's key and name, by form field; empty when they can be saved.
-    public static func problemsOfFeature(key: String, name: String) -> [String: String] {
-        var problems: [String: String] = [:]
-        do {
-            try CatalogRules.checkCode(key, field: "key")
-        } catch {
-            problems["key"] = "Use 1 to 64 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit."
-        }
-        if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) {
-            problems["name"] = "Enter a name of 1 to 200 characters."
-        }
+    /// What is wrong with a feature's key and name; empty when they can be saved.
+    public static func problemsOfFeature(key: String, name: String) -> [FeatureProblem] {
+        var problems: [FeatureProblem] = []
+        if !CatalogRules.isCode(key) { problems.append(.key) }
+        if !(1...200).contains(name.count) || name.allSatisfy(\.isWhitespace) { problems.append(.name) }
         return problems
     }
 
@@ -204,7 +182,7 @@ public struct AdminPlanStore: Sendable {
 
     private func lockedSnapshot(_ id: Int64, on connection: PostgresConnection) async throws -> AuditSnapshot {
         guard try await connection.query("SELECT 1 FROM plans WHERE id = \(id) FOR UPDATE").first != nil else {
-            throw AdminChangeError.notFound
+            throw NotFound()
         }
         return try await snapshot(id, on: connection)
     }
@@ -215,7 +193,7 @@ public struct AdminPlanStore: Sendable {
             SELECT code, name, monthly_fee, included_credits, overage_policy, grace_bp, overage_price_per_credit, archived
             FROM plans WHERE id = \(id)
             """)
-        guard let row = rows.first else { throw AdminChangeError.notFound }
+        guard let row = rows.first else { throw NotFound() }
         let (code, name, fee, included, policy, grace, price, archived) =
             try row.decode((String, String, Int64, Int64?, String, Int64, Int64, Bool).self)
         let overage: OveragePolicy = try policy == "charge"

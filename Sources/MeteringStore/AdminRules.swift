@@ -1,6 +1,7 @@
 import Foundation
 import Metering
 import Postgres
+import TallyDatabase
 
 /// Checks shared by the admin stores.
 enum AdminRules {
@@ -12,24 +13,20 @@ enum AdminRules {
         var planID: Int64? { account.planID }
     }
 
-    static func check(_ draft: AccountDraft) throws(AdminChangeError) {
-        if let problem = draft.problems().sorted(by: { $0.key < $1.key }).first {
-            throw .invalid(field: problem.key, message: problem.value)
-        }
+    static func check(_ draft: AccountDraft) throws(Refused<AccountProblem>) {
+        try Refused.check(draft.problems())
     }
 
     /// Refuses a plan that does not exist or is archived (archived plans keep their accounts
     /// but are not offered for new choices).
     static func requireChoosablePlan(_ planID: Int64, on connection: PostgresConnection) async throws {
         let rows = try await connection.query("SELECT archived FROM plans WHERE id = \(planID)")
-        guard let row = rows.first else { throw AdminChangeError.invalid(field: "plan", message: "Choose a plan from the list.") }
-        if try row.decode(Bool.self, at: 0) {
-            throw AdminChangeError.invalid(field: "plan", message: "This plan is archived; choose another or unarchive it first.")
-        }
+        guard let row = rows.first else { throw Refused(AccountProblem.unknownPlan) }
+        if try row.decode(Bool.self, at: 0) { throw Refused(AccountProblem.planArchived) }
     }
 
     /// Locks the account row, folds a scheduled plan change that is already in effect into
-    /// `plan_id`, and returns the account. Throws `notFound`.
+    /// `plan_id`, and returns the account. Throws `NotFound`.
     static func lockAndFold(_ id: Int64, now: Date, on connection: PostgresConnection) async throws -> LockedAccount {
         try await connection.execute(
             """
@@ -40,17 +37,19 @@ enum AdminRules {
             """
             SELECT id, external_id, plan_id, status, time_zone, anchor_day FROM accounts WHERE id = \(id) FOR UPDATE
             """)
-        guard let row = rows.first else { throw AdminChangeError.notFound }
+        guard let row = rows.first else { throw NotFound() }
         return LockedAccount(account: try IngestCatalog.meteredAccount(row))
     }
 
-    /// Runs `body`, turning a unique violation into `invalid(field:message:)`.
+    /// Runs `body`, turning a unique violation into a refusal for `problem`.
     @discardableResult
-    static func unique<T: Sendable>(field: String, _ message: String, _ body: () async throws -> T) async throws -> T {
+    static func unique<T: Sendable, Problem: Hashable & Sendable>(
+        _ problem: Problem, _ body: () async throws -> T
+    ) async throws -> T {
         do {
             return try await body()
         } catch let error as PostgresError where error.sqlState == "23505" {
-            throw AdminChangeError.invalid(field: field, message: message)
+            throw Refused(problem)
         }
     }
 }

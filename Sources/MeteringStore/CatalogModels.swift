@@ -119,17 +119,9 @@ public struct MeteringSettings: Sendable, Hashable {
 /// Validation helpers shared by the catalog.
 enum CatalogRules {
     /// Codes and feature keys: `^[a-z0-9][a-z0-9_.-]{0,63}$`.
-    static func checkCode(_ text: String, field: String) throws(CatalogError) {
+    static func isCode(_ text: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
-        guard let first = text.first, (1...64).contains(text.count), first.isASCII, first.isLetter || first.isNumber,
-              text.allSatisfy({ allowed.contains($0) })
-        else {
-            throw .invalid(field: field, message: "use 1 to 64 lowercase letters, digits, '_', '.' or '-', starting with a letter or digit")
-        }
-    }
-
-    /// Names: 1…200 characters.
-    static func checkName(_ text: String, field: String = "name") throws(CatalogError) {
-        guard (1...200).contains(text.unicodeScalars.count) else { throw .invalid(field: field, message: "must be 1 to 200 characters") }
+        guard let first = text.first, (1...64).contains(text.count), first.isASCII, first.isLetter || first.isNumber else { return false }
+        return text.allSatisfy { allowed.contains($0) }
     }
 }

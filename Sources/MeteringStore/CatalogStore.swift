@@ -3,87 +3,50 @@ import Metering
 import Postgres
 import TallyDatabase
 
-/// Writes the operator's catalog: features, plans, entitlements, model prices, settings, and
-/// metered accounts. Every statement runs in the `.service` scope.
+/// The operator's catalog by its codes and keys, for the `tally` commands and the demo: plans,
+/// features, entitlements, model prices, settings, accounts and grants.
+///
+/// Every change goes through the same audited operation the admin forms use
+/// (`AdminPlanStore`, `AdminAccountStore`, `PriceStore`), as `actor` (the `tally` command by
+/// default), so a change made from a terminal is checked and audited like one made in the admin
+/// area. This type only turns codes and keys into ids.
 public struct CatalogStore: Sendable {
     let pool: PostgresPool
+    let actor: AuditActor
 
-    /// A store over `pool`.
-    public init(pool: PostgresPool) {
+    /// A store over `pool`, changing as `actor`.
+    public init(pool: PostgresPool, actor: AuditActor = .command) {
         self.pool = pool
+        self.actor = actor
     }
 
     /// Registers a feature with its credit rule.
     public func createFeature(key: String, name: String, rule: CreditRule) async throws -> Void {
-        try CatalogRules.checkCode(key, field: "key")
-        try CatalogRules.checkName(name)
-        guard rule.rate >= .zero else { throw CatalogError.invalid(field: "rate", message: "must not be negative") }
-        try await unique("feature '\(key)'") {
-            try await pool.execute(
-                """
-                INSERT INTO features (key, name, credit_rule_kind, credit_rule_rate)
-                VALUES (\(key), \(name), \(rule.kind), \(rule.rate.millis))
-                """)
-        }
+        try await AdminPlanStore(pool: pool).createFeature(key: key, name: name, rule: rule, by: actor, now: Date())
     }
 
     /// Creates a plan; returns its id.
     @discardableResult
     public func createPlan(_ plan: PlanDraft) async throws -> Int64 {
-        try CatalogRules.checkCode(plan.code, field: "code")
-        try CatalogRules.checkName(plan.name)
-        guard plan.monthlyFee >= .zero else { throw CatalogError.invalid(field: "fee", message: "must not be negative") }
-        if let problem = AdminPlanStore.problems(plan).sorted(by: { $0.key < $1.key }).first {
-            throw CatalogError.invalid(field: problem.key, message: problem.value)
-        }
-        let (included, policy, grace, price) = try AdminPlanStore.columns(plan)
-        guard price >= 0, (included ?? 0) >= 0 else { throw CatalogError.invalid(field: "plan", message: "amounts must not be negative") }
-        return try await unique("plan '\(plan.code)'") {
-            let rows = try await pool.query(
-                """
-                INSERT INTO plans (code, name, monthly_fee, included_credits, overage_policy, grace_bp, overage_price_per_credit)
-                VALUES (\(plan.code), \(plan.name), \(plan.monthlyFee.nanos), \(included), \(policy), \(grace), \(price))
-                RETURNING id
-                """)
-            return try rows.first!.decode(Int64.self, at: 0)
-        }
+        try await AdminPlanStore(pool: pool).create(plan, by: actor, now: Date())
     }
 
     /// Enables (or disables) `featureKey` on the plan `planCode`, with an optional credit-rule
     /// override and per-period limit; replaces an existing entitlement.
     public func setEntitlement(planCode: String, featureKey: String, entitlement: Entitlement) async throws {
         let planID = try await planID(code: planCode)
-        guard try await pool.query("SELECT 1 FROM features WHERE key = \(featureKey)").first != nil else {
+        do {
+            try await AdminPlanStore(pool: pool).setEntitlement(planID, featureKey: featureKey, entitlement, by: actor, now: Date())
+        } catch is NotFound {
             throw CatalogError.featureNotFound(featureKey)
         }
-        let limit: Int64? = if case .limited(let credits) = entitlement.periodLimit { try credits.int64Millis("the period limit") } else { nil }
-        let rule = entitlement.creditRuleOverride
-        try await pool.execute(
-            """
-            INSERT INTO entitlements (plan_id, feature_key, enabled, rule_override_kind, rule_override_rate, period_limit)
-            VALUES (\(planID), \(featureKey), \(entitlement.enabled), \(rule?.kind), \(rule?.rate.millis), \(limit))
-            ON CONFLICT (plan_id, feature_key) DO UPDATE SET enabled = EXCLUDED.enabled,
-                rule_override_kind = EXCLUDED.rule_override_kind, rule_override_rate = EXCLUDED.rule_override_rate,
-                period_limit = EXCLUDED.period_limit
-            """)
     }
 
     /// Adds a model price version; returns its id. A version of the same model at the same
     /// instant is refused.
     @discardableResult
     public func addPrice(_ price: PriceDraft) async throws -> ModelPriceID {
-        guard (1...200).contains(price.model.unicodeScalars.count) else { throw CatalogError.invalid(field: "model", message: "must be 1 to 200 characters") }
-        guard price.perRequest >= .zero else { throw CatalogError.invalid(field: "per-request", message: "must not be negative") }
-        return try await unique("a price for '\(price.model)' from that instant") {
-            let rows = try await pool.query(
-                """
-                INSERT INTO model_prices (model, input_price, cached_price, output_price, per_request_fee, effective_from)
-                VALUES (\(price.model), \(price.input.perMillion.nanos), \(price.cachedInput.perMillion.nanos),
-                        \(price.output.perMillion.nanos), \(price.perRequest.nanos), \(price.effectiveFrom))
-                RETURNING id
-                """)
-            return ModelPriceID(try rows.first!.decode(Int64.self, at: 0))
-        }
+        ModelPriceID(try await PriceStore(pool: pool).addVersion(price, by: actor, at: Date()))
     }
 
     /// Creates a customer account on `planCode` (nil: no plan yet); returns its id.
@@ -91,25 +54,9 @@ public struct CatalogStore: Sendable {
     public func createAccount(
         externalID: String, name: String, planCode: String?, timeZone: String = "UTC", anchorDay: Int = 1
     ) async throws -> Int64 {
-        let externalID = IdentityText.normalized(externalID)
-        try CatalogRules.checkName(externalID, field: "external id")
-        try CatalogRules.checkName(name)
-        guard TimeZone(identifier: timeZone) != nil else {
-            throw CatalogError.invalid(field: "time zone", message: "'\(timeZone)' is not an IANA time zone (like Europe/Paris)")
-        }
-        guard (1...31).contains(anchorDay) else { throw CatalogError.invalid(field: "anchor day", message: "must be 1 to 31") }
         let planID: Int64? = if let planCode { try await self.planID(code: planCode) } else { nil }
-        return try await unique("an account with external id '\(externalID)'") {
-            try await pool.withTransaction(scope: .service) { connection in
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO accounts (external_id, name, plan_id, time_zone, anchor_day)
-                    VALUES (\(externalID), \(name), \(planID), \(timeZone), \(anchorDay))
-                    RETURNING id
-                    """)
-                return try rows.first!.decode(Int64.self, at: 0)
-            }
-        }
+        let draft = AccountDraft(externalID: externalID, name: name, planID: planID, timeZone: timeZone, anchorDay: anchorDay)
+        return try await AdminAccountStore(pool: pool).create(draft, by: actor, now: Date())
     }
 
     /// The operator-wide settings.
@@ -119,9 +66,7 @@ public struct CatalogStore: Sendable {
 
     /// Changes the operator-wide settings.
     public func updateSettings(_ settings: MeteringSettings) async throws {
-        guard (1...3650).contains(settings.lateWindowDays) else {
-            throw CatalogError.invalid(field: "late window", message: "must be 1 to 3650 days")
-        }
+        guard (1...3650).contains(settings.lateWindowDays) else { throw Refused(SettingsProblem.lateWindowDays) }
         try await pool.execute(
             """
             UPDATE settings SET infra_overhead_bp = \(settings.infraOverhead.value),
@@ -129,20 +74,14 @@ public struct CatalogStore: Sendable {
             """)
     }
 
-    /// Grants credits to an account (a top-up, an adjustment or extra included credits).
+    /// Grants credits to an account (a top-up, an adjustment or extra included credits), from the
+    /// grant's own `grantedAt`.
     public func grant(accountExternalID: String, _ grant: CreditGrant, note: String = "") async throws {
-        try await pool.withTransaction(scope: .service) { connection in
-            let rows = try await connection.query(
-                "SELECT id FROM accounts WHERE external_id = \(IdentityText.normalized(accountExternalID))")
-            guard let row = rows.first else { throw CatalogError.accountNotFound(accountExternalID) }
-            let accountID = try row.decode(Int64.self, at: 0)
-            try await connection.execute(
-                """
-                INSERT INTO credit_grants (account_id, kind, amount, granted_at, expires_at, price, note)
-                VALUES (\(accountID), \(grant.kind.rawValue), \(grant.amount.millis), \(grant.grantedAt),
-                        \(grant.expiresAt), \(grant.price?.nanos), \(note))
-                """)
-        }
+        let rows = try await pool.query(
+            "SELECT id FROM accounts WHERE external_id = \(IdentityText.normalized(accountExternalID))", scope: .service)
+        guard let accountID = try rows.first?.decode(Int64.self, at: 0) else { throw CatalogError.accountNotFound(accountExternalID) }
+        let draft = GrantDraft(amount: grant.amount, kind: grant.kind, note: note, price: grant.price, expiresAt: grant.expiresAt)
+        try await AdminAccountStore(pool: pool).grant(accountID, draft, by: actor, now: grant.grantedAt)
     }
 
     private func planID(code: String) async throws -> Int64 {
@@ -150,15 +89,5 @@ public struct CatalogStore: Sendable {
             throw CatalogError.planNotFound(code)
         }
         return try row.decode(Int64.self, at: 0)
-    }
-
-    /// Runs `body`, turning a unique violation into `CatalogError.taken(what)`.
-    @discardableResult
-    private func unique<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresError where error.sqlState == "23505" {
-            throw CatalogError.taken(what)
-        }
     }
 }

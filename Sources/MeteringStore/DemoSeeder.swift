@@ -90,7 +90,7 @@ public struct DemoSeeder: Sendable {
         let existing = try await accountCount()
         guard existing == 0 else { throw DemoSeedError.notEmpty(accounts: existing) }
         var random = DemoRandom(seed: options.seed)
-        let catalog = CatalogStore(pool: pool)
+        let catalog = CatalogStore(pool: pool, actor: .seed)
         let firstDay = options.now.addingTimeInterval(-Double(options.days + 2) * 86_400)
         try await DemoCatalog.create(catalog, pricesFrom: firstDay)
         var accounts: [DemoAccount] = []

@@ -41,24 +41,24 @@ public struct TopUpRequest: Sendable, Hashable {
     public let grantExpiresAt: Date?
 }
 
-/// Why a top-up request or its answer was refused: each case names the field and carries a
-/// sentence for the form.
-public enum TopUpError: Error, Sendable, Equatable {
-    /// A field's value is not acceptable.
-    case invalid(field: String, message: String)
-    /// The account already has the most open requests it may have.
+/// Why a top-up request or its answer was refused (thrown as `Refused<TopUpProblem>`).
+public enum TopUpProblem: Hashable, Sendable {
+    /// The request asks for 0 credits or fewer.
+    case creditsNotPositive
+    /// The request asks for more than ``TopUpRequests/maximumCredits``.
+    case creditsAboveMaximum
+    /// The note is longer than ``TopUpRequests/maximumNoteLength`` characters.
+    case noteTooLong
+    /// The account already has ``TopUpRequests/maximumPending`` open requests.
     case tooManyPending
     /// No pending request has this id (missing, or already answered).
     case notPending
-
-    /// A sentence for the person at the form.
-    public var message: String {
-        switch self {
-        case .invalid(_, let message): message
-        case .tooManyPending: "This account already has \(TopUpRequests.maximumPending) requests waiting for an answer."
-        case .notPending: "This request was already answered or does not exist."
-        }
-    }
+    /// The approval's price is negative.
+    case negativePrice
+    /// The approval's expiry is not in the future.
+    case expiryNotFuture
+    /// The decline's reason is empty or longer than ``TopUpRequests/maximumNoteLength``.
+    case reasonLength
 }
 
 /// "Get more credits": owners ask (account scope), admins approve with a price and an optional
@@ -70,6 +70,8 @@ public struct TopUpRequests: Sendable {
     public static let maximumPending = 5
     /// The most credits one request may ask for.
     public static let maximumCredits = Credits(credits: 1_000_000_000)
+    /// The longest note or decline reason, in characters.
+    public static let maximumNoteLength = 500
 
     let pool: PostgresPool
 
@@ -78,31 +80,32 @@ public struct TopUpRequests: Sendable {
         self.pool = pool
     }
 
-    /// Records an owner's request; `audit` runs in the same transaction.
-    public func request(
-        accountID: Int64, credits: Credits, note: String, by userID: Int64, now: Date,
-        audit: (Int64, PostgresConnection) async throws -> Void
-    ) async throws -> Int64 {
-        guard credits > .zero else { throw TopUpError.invalid(field: "credits", message: "Ask for more than 0 credits.") }
-        guard credits <= Self.maximumCredits else {
-            throw TopUpError.invalid(field: "credits", message: "Ask for at most \(Self.maximumCredits.formatted) credits at a time.")
-        }
-        guard note.count <= 500 else { throw TopUpError.invalid(field: "note", message: "Keep the note to 500 characters.") }
+    /// Records an owner's request, with its audit row, as `actor` (whose user is the requester).
+    public func request(accountID: Int64, credits: Credits, note: String, by actor: AuditActor, now: Date) async throws -> Int64 {
+        var problems: [TopUpProblem] = []
+        if credits <= .zero { problems.append(.creditsNotPositive) }
+        if credits > Self.maximumCredits { problems.append(.creditsAboveMaximum) }
+        if note.count > Self.maximumNoteLength { problems.append(.noteTooLong) }
+        try Refused.check(problems)
         return try await pool.withTransaction(scope: .account(accountID)) { connection in
             // The account row's lock serialises two requests sent at once, so the limit holds.
             _ = try await connection.query("SELECT 1 FROM accounts WHERE id = \(accountID) FOR UPDATE")
             let pending = try await connection.query(
                 "SELECT count(*)::int8 FROM top_up_requests WHERE account_id = \(accountID) AND state = 'pending'"
             ).first?.decode(Int.self, at: 0) ?? 0
-            guard pending < Self.maximumPending else { throw TopUpError.tooManyPending }
+            guard pending < Self.maximumPending else { throw Refused(TopUpProblem.tooManyPending) }
             let id = try await connection.query(
                 """
                 INSERT INTO top_up_requests (account_id, credits, note, requested_by, requested_at)
-                VALUES (\(accountID), \(credits.millis), \(note), \(userID), \(now))
+                VALUES (\(accountID), \(credits.millis), \(note), \(actor.userID), \(now))
                 RETURNING id
                 """
             ).first?.decode(Int64.self, at: 0) ?? 0
-            try await audit(id, connection)
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "top_up.request", objectKind: "top_up_request", objectID: String(id), accountID: accountID,
+                    before: nil, after: ["credits": credits.formatted, "note": note, "state": "pending"]),
+                by: actor, at: now, on: connection)
             return id
         }
     }
@@ -160,16 +163,13 @@ public struct TopUpRequests: Sendable {
     /// expiring at `expiresAt` (nil: never), in one transaction with the state change and the
     /// audit row. Returns the grant's id.
     ///
-    /// - Throws: ``TopUpError/notPending`` when the request is not pending (answered already,
-    ///   or missing), ``TopUpError/invalid(field:message:)`` for a negative price or a past expiry.
-    public func approve(
-        id: Int64, price: Money, expiresAt: Date?, by decider: Int64?, now: Date,
-        audit: (TopUpRequest, Int64, PostgresConnection) async throws -> Void
-    ) async throws -> Int64 {
-        guard price >= .zero else { throw TopUpError.invalid(field: "price", message: "The price must not be negative.") }
-        if let expiresAt, expiresAt <= now {
-            throw TopUpError.invalid(field: "expires", message: "The expiry must be in the future.")
-        }
+    /// - Throws: `Refused<TopUpProblem>`: ``TopUpProblem/notPending`` when the request is not
+    ///   pending (answered already, or missing), a negative price or a past expiry.
+    public func approve(id: Int64, price: Money, expiresAt: Date?, by actor: AuditActor, now: Date) async throws -> Int64 {
+        var problems: [TopUpProblem] = []
+        if price < .zero { problems.append(.negativePrice) }
+        if let expiresAt, expiresAt <= now { problems.append(.expiryNotFuture) }
+        try Refused.check(problems)
         return try await pool.withTransaction(scope: .staff) { connection in
             // Lock the pending request: a second approval (or a decline) waits here, then finds
             // it answered and changes nothing.
@@ -179,7 +179,7 @@ public struct TopUpRequests: Sendable {
                 WHERE id = \(id) AND state = 'pending'
                 FOR UPDATE
                 """)
-            guard let row = rows.first else { throw TopUpError.notPending }
+            guard let row = rows.first else { throw Refused(TopUpProblem.notPending) }
             let (accountID, credits, note) = try row.decode((Int64, Int64, String).self)
             let grantNote = note.isEmpty ? "Top-up request #\(id)" : "Top-up request #\(id): \(note)"
             let grantID = try await connection.query(
@@ -191,48 +191,43 @@ public struct TopUpRequests: Sendable {
             ).first?.decode(Int64.self, at: 0) ?? 0
             let changed = try await connection.execute(
                 """
-                UPDATE top_up_requests SET state = 'approved', decided_at = \(now), decided_by = \(decider), grant_id = \(grantID)
+                UPDATE top_up_requests SET state = 'approved', decided_at = \(now), decided_by = \(actor.userID), grant_id = \(grantID)
                 WHERE account_id = \(accountID) AND id = \(id) AND state = 'pending'
                 """)
-            guard changed == 1 else { throw TopUpError.notPending }
-            let request = try await connection.query(
-                """
-                \(unsafeRaw: Self.columns)
-                WHERE r.account_id = \(accountID) AND r.id = \(id)
-                """
-            ).first.map(Self.request)
-            if let request { try await audit(request, grantID, connection) }
+            guard changed == 1 else { throw Refused(TopUpProblem.notPending) }
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "top_up.approve", objectKind: "top_up_request", objectID: String(id), accountID: accountID,
+                    before: ["state": "pending", "credits": Credits(millis: credits).formatted],
+                    after: [
+                        "state": "approved", "credits": Credits(millis: credits).formatted, "price": price.formatted(),
+                        "expires": expiresAt.map(AuditText.day) ?? "never", "grant": String(grantID),
+                    ]),
+                by: actor, at: now, on: connection)
             return grantID
         }
     }
 
     /// Declines pending request `id` with `reason` (shown to the customer), with its audit row.
     ///
-    /// - Throws: ``TopUpError/notPending`` or ``TopUpError/invalid(field:message:)`` (no reason).
-    public func decline(
-        id: Int64, reason: String, by decider: Int64?, now: Date,
-        audit: (TopUpRequest, PostgresConnection) async throws -> Void
-    ) async throws {
+    /// - Throws: `Refused<TopUpProblem>`: ``TopUpProblem/notPending`` or ``TopUpProblem/reasonLength``.
+    public func decline(id: Int64, reason: String, by actor: AuditActor, now: Date) async throws {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...500).contains(reason.count) else {
-            throw TopUpError.invalid(field: "reason", message: "Give the customer a reason of 1 to 500 characters.")
-        }
+        guard (1...Self.maximumNoteLength).contains(reason.count) else { throw Refused(TopUpProblem.reasonLength) }
         try await pool.withTransaction(scope: .staff) { connection in
             let rows = try await connection.query(
                 """
-                UPDATE top_up_requests SET state = 'declined', decided_at = \(now), decided_by = \(decider),
+                UPDATE top_up_requests SET state = 'declined', decided_at = \(now), decided_by = \(actor.userID),
                        decline_reason = \(reason)
                 WHERE id = \(id) AND state = 'pending'
                 RETURNING account_id
                 """)
-            guard let accountID = try rows.first?.decode(Int64.self, at: 0) else { throw TopUpError.notPending }
-            let request = try await connection.query(
-                """
-                \(unsafeRaw: Self.columns)
-                WHERE r.account_id = \(accountID) AND r.id = \(id)
-                """
-            ).first.map(Self.request)
-            if let request { try await audit(request, connection) }
+            guard let accountID = try rows.first?.decode(Int64.self, at: 0) else { throw Refused(TopUpProblem.notPending) }
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "top_up.decline", objectKind: "top_up_request", objectID: String(id), accountID: accountID,
+                    before: ["state": "pending"], after: ["state": "declined", "reason": reason]),
+                by: actor, at: now, on: connection)
         }
     }
 

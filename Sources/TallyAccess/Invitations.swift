@@ -28,8 +28,8 @@ public struct InvitationDetails: Sendable, Hashable {
     public let accountName: String
 }
 
-/// Why an invitation could not be made, used or revoked; each case has a sentence.
-public enum InvitationError: Error, Sendable, Equatable {
+/// Why an invitation could not be made, used or revoked (worded by the web layer).
+public enum InvitationError: Error, Sendable, Hashable {
     /// The email is empty, too long or has no `@`.
     case invalidEmail
     /// The role is not `owner` or `member`.
@@ -46,20 +46,6 @@ public enum InvitationError: Error, Sendable, Equatable {
     case emailTaken
     /// No open invitation of the account has this id.
     case notFound
-
-    /// A sentence for the person at the form.
-    public var message: String {
-        switch self {
-        case .invalidEmail: "Enter an email address."
-        case .invalidRole: "Choose owner or member."
-        case .alreadyMember: "This person is already on the team."
-        case .alreadyInvited: "This email already has an open invitation. Revoke it first to send a new one."
-        case .notValid: "This invitation link is not valid. It may have expired, been used or been revoked. Ask the account's owner for a new one."
-        case .weakPassword(let violation): violation.message
-        case .emailTaken: "This email already has a Tally sign-in. Sign in with it, or ask for an invitation to another email."
-        case .notFound: "This invitation does not exist or is no longer open."
-        }
-    }
 }
 
 /// Team invitations: an owner invites an email with a role; the invitee gets a single-use link
@@ -82,11 +68,10 @@ public struct Invitations: Sendable {
     }
 
     /// Creates an invitation; returns it and the token for the link (shown once, never stored).
-    /// An expired open invitation for the same email is closed first. `audit` runs in the same
-    /// transaction.
+    /// An expired open invitation for the same email is closed first. Audited as `actor` (whose
+    /// user is the inviter) in the same transaction.
     public func invite(
-        email: String, role: UserRole, accountID: Int64, by userID: Int64, now: Date,
-        audit: (Invitation, PostgresConnection) async throws -> Void
+        email: String, role: UserRole, accountID: Int64, by actor: AuditActor, now: Date
     ) async throws -> (Invitation, token: String) {
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines)
         guard email.contains("@"), (3...320).contains(email.count) else { throw InvitationError.invalidEmail }
@@ -110,12 +95,16 @@ public struct Invitations: Sendable {
                 let id = try await connection.query(
                     """
                     INSERT INTO invitations (account_id, email, role, token_hash, invited_by, created_at, expires_at)
-                    VALUES (\(accountID), \(email), \(role.rawValue), \(hash), \(userID), \(now), \(expires))
+                    VALUES (\(accountID), \(email), \(role.rawValue), \(hash), \(actor.userID), \(now), \(expires))
                     RETURNING id
                     """
                 ).first?.decode(Int64.self, at: 0) ?? 0
                 let invitation = Invitation(id: id, accountID: accountID, email: email, role: role, createdAt: now, expiresAt: expires)
-                try await audit(invitation, connection)
+                try await AuditTrail.record(
+                    AuditChange(
+                        action: "invitation.create", objectKind: "invitation", objectID: String(id), accountID: accountID,
+                        before: nil, after: ["email": email, "role": role.rawValue]),
+                    by: actor, at: now, on: connection)
                 return invitation
             }
             return (invitation, token)
@@ -137,10 +126,8 @@ public struct Invitations: Sendable {
         }
     }
 
-    /// Revokes the account's open invitation `id`; its link stops working.
-    public func revoke(
-        id: Int64, accountID: Int64, now: Date, audit: (Invitation, PostgresConnection) async throws -> Void
-    ) async throws -> Invitation {
+    /// Revokes the account's open invitation `id`, audited as `actor`; its link stops working.
+    public func revoke(id: Int64, accountID: Int64, by actor: AuditActor, now: Date) async throws -> Invitation {
         try await database.withTransaction(scope: .account(accountID)) { connection in
             let rows = try await connection.query(
                 """
@@ -150,7 +137,11 @@ public struct Invitations: Sendable {
                 RETURNING id, account_id, email, role, created_at, expires_at
                 """)
             guard let invitation = try rows.first.map(Self.invitation) else { throw InvitationError.notFound }
-            try await audit(invitation, connection)
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "invitation.revoke", objectKind: "invitation", objectID: String(invitation.id), accountID: accountID,
+                    before: ["email": invitation.email, "state": "open"], after: ["email": invitation.email, "state": "revoked"]),
+                by: actor, at: now, on: connection)
             return invitation
         }
     }

@@ -3,32 +3,14 @@ import Passwords
 import Postgres
 import TallyDatabase
 
-/// Why a signed-in user's password change was refused; each case names its field.
-public enum PasswordChangeError: Error, Sendable, Equatable {
+/// Why a signed-in user's password change was refused.
+public enum PasswordChangeError: Error, Sendable, Hashable {
     /// The current password is wrong.
     case wrongCurrentPassword
     /// The new password breaks the policy.
     case weakPassword(PasswordViolation)
     /// The two new passwords differ.
     case confirmationMismatch
-
-    /// The form field the message belongs under.
-    public var field: String {
-        switch self {
-        case .wrongCurrentPassword: "current"
-        case .weakPassword: "new"
-        case .confirmationMismatch: "confirm"
-        }
-    }
-
-    /// A sentence for the form.
-    public var message: String {
-        switch self {
-        case .wrongCurrentPassword: "Your current password is not correct."
-        case .weakPassword(let violation): violation.message
-        case .confirmationMismatch: "The two new passwords differ."
-        }
-    }
 }
 
 extension LoginService {

@@ -3,12 +3,19 @@ import Passwords
 import Postgres
 import TallyDatabase
 
-/// Why an admin's change to a user was refused.
-public enum UserChangeError: Error, Sendable, Equatable {
-    /// The value of `field` cannot be used; `message` says why, fit for the page.
-    case invalid(field: String, message: String)
-    /// No such user (or not one this page manages).
-    case notFound
+/// Why an admin's change to a user was refused (thrown as `Refused<UserProblem>`; a missing
+/// user, or one the page does not manage, is `NotFound`).
+public enum UserProblem: Hashable, Sendable {
+    /// The email is empty, too long, has no `@` or holds spaces.
+    case invalidEmail
+    /// The role does not fit: customer roles need an account, staff roles have none.
+    case roleMismatch
+    /// Another user has this email.
+    case emailTaken
+    /// An admin tried to disable their own user.
+    case disablingYourself
+    /// The user is disabled already.
+    case alreadyDisabled
 }
 
 /// A staff user as the staff page lists them.
@@ -48,15 +55,15 @@ public struct StaffAdministration: Sendable {
         let email = rawEmail.trimmingCharacters(in: .whitespaces)
         guard email.count <= 320, let at = email.firstIndex(of: "@"), at != email.startIndex,
               email.index(after: at) != email.endIndex, !email.contains(where: \.isWhitespace)
-        else { throw UserChangeError.invalid(field: "email", message: "Enter an email address like ann@example.com.") }
+        else { throw Refused(UserProblem.invalidEmail) }
         guard role.needsAccount == (accountID != nil) else {
-            throw UserChangeError.invalid(field: "role", message: "Choose a role.")
+            throw Refused(UserProblem.roleMismatch)
         }
         let password = UserAdministration.generatePassword()
         let hash = try await hasher.hash(password)
         let user = try await database.withTransaction(scope: .staff) { connection in
             if let accountID, try await connection.query("SELECT 1 FROM accounts WHERE id = \(accountID)").first == nil {
-                throw UserChangeError.notFound
+                throw NotFound()
             }
             let rows: PostgresRows
             do {
@@ -67,7 +74,7 @@ public struct StaffAdministration: Sendable {
                     RETURNING id
                     """)
             } catch let error as PostgresError where error.sqlState == "23505" {
-                throw UserChangeError.invalid(field: "email", message: "A user with this email already exists.")
+                throw Refused(UserProblem.emailTaken)
             }
             let id = try rows.first!.decode(Int64.self, at: 0)
             try await AuditTrail.record(
@@ -85,16 +92,16 @@ public struct StaffAdministration: Sendable {
     @discardableResult
     public func disable(userID: Int64, staffOnly: Bool, by actor: AuditActor, now: Date) async throws -> User {
         guard actor.userID != userID else {
-            throw UserChangeError.invalid(field: "confirm", message: "You cannot disable your own user.")
+            throw Refused(UserProblem.disablingYourself)
         }
         return try await database.withTransaction(scope: .staff) { connection in
             let rows = try await connection.query(
                 "SELECT email, role, account_id, disabled_at FROM users WHERE id = \(userID) FOR UPDATE")
-            guard let row = rows.first else { throw UserChangeError.notFound }
+            guard let row = rows.first else { throw NotFound() }
             let (email, roleName, accountID, disabledAt) = try row.decode((String, String, Int64?, Date?).self)
-            guard let role = UserRole(rawValue: roleName), !staffOnly || role.isStaff else { throw UserChangeError.notFound }
+            guard let role = UserRole(rawValue: roleName), !staffOnly || role.isStaff else { throw NotFound() }
             guard disabledAt == nil else {
-                throw UserChangeError.invalid(field: "confirm", message: "This user is already disabled.")
+                throw Refused(UserProblem.alreadyDisabled)
             }
             try await connection.execute("UPDATE users SET disabled_at = \(now) WHERE id = \(userID)")
             try await connection.execute("DELETE FROM sessions WHERE user_id = \(userID)")

@@ -17,8 +17,8 @@ public struct TeamMember: Sendable, Hashable {
     public let lastSeenAt: Date?
 }
 
-/// Why a team change was refused; each case has a sentence for the owner.
-public enum TeamError: Error, Sendable, Equatable {
+/// Why a team change was refused (worded by the web layer).
+public enum TeamError: Error, Sendable, Hashable {
     /// No active member of the account has this id (missing, removed, or another account's).
     case memberNotFound
     /// Owners cannot remove themselves (another owner can).
@@ -27,16 +27,6 @@ public enum TeamError: Error, Sendable, Equatable {
     case lastOwner
     /// The role is not `owner` or `member`.
     case invalidRole
-
-    /// A sentence for the owner.
-    public var message: String {
-        switch self {
-        case .memberNotFound: "This person is not on the team."
-        case .cannotRemoveYourself: "You cannot remove yourself. Another owner can."
-        case .lastOwner: "An account needs at least one owner. Make someone else an owner first."
-        case .invalidRole: "Choose owner or member."
-        }
-    }
 }
 
 /// An account's team: list its people, remove one, change a role. Every query runs in the
@@ -76,30 +66,32 @@ public struct TeamMembers: Sendable {
     }
 
     /// Removes `userID` from the account: the user is disabled (kept for the history of what
-    /// they did) and every session of theirs ends, in one transaction with `audit`.
+    /// they did) and every session of theirs ends, in one transaction with the audit row by
+    /// `actor`.
     ///
     /// - Throws: ``TeamError``: not found, removing yourself, or the last owner.
-    public func remove(
-        userID: Int64, accountID: Int64, by actorID: Int64, now: Date,
-        audit: (TeamMember, PostgresConnection) async throws -> Void
-    ) async throws -> TeamMember {
-        guard userID != actorID else { throw TeamError.cannotRemoveYourself }
+    public func remove(userID: Int64, accountID: Int64, by actor: AuditActor, now: Date) async throws -> TeamMember {
+        guard userID != actor.userID else { throw TeamError.cannotRemoveYourself }
         return try await database.withTransaction(scope: .account(accountID)) { connection in
             let team = try await Self.lockTeam(accountID, on: connection)
             guard let target = team.first(where: { $0.id == userID }) else { throw TeamError.memberNotFound }
             if target.role == .owner, team.filter({ $0.role == .owner }).count <= 1 { throw TeamError.lastOwner }
             try await connection.execute("UPDATE users SET disabled_at = \(now) WHERE id = \(userID) AND account_id = \(accountID)")
             try await connection.execute("DELETE FROM sessions WHERE user_id = \(userID)")
-            try await audit(target, connection)
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "user.remove", objectKind: "user", objectID: String(target.id), accountID: accountID,
+                    before: ["email": target.email, "role": target.role.rawValue, "state": "active"],
+                    after: ["email": target.email, "role": target.role.rawValue, "state": "removed"]),
+                by: actor, at: now, on: connection)
             return target
         }
     }
 
     /// Sets the role of `userID` (owner or member); returns the member as before, or nil when
-    /// the role was already that. Demoting the last owner is refused.
+    /// the role was already that. Demoting the last owner is refused. Audited as `actor`.
     public func changeRole(
-        userID: Int64, to role: UserRole, accountID: Int64,
-        audit: (TeamMember, PostgresConnection) async throws -> Void
+        userID: Int64, to role: UserRole, accountID: Int64, by actor: AuditActor, now: Date
     ) async throws -> TeamMember? {
         guard role == .owner || role == .member else { throw TeamError.invalidRole }
         return try await database.withTransaction(scope: .account(accountID)) { connection in
@@ -109,7 +101,11 @@ public struct TeamMembers: Sendable {
             if target.role == .owner, team.filter({ $0.role == .owner }).count <= 1 { throw TeamError.lastOwner }
             try await connection.execute(
                 "UPDATE users SET role = \(role.rawValue) WHERE id = \(userID) AND account_id = \(accountID)")
-            try await audit(target, connection)
+            try await AuditTrail.record(
+                AuditChange(
+                    action: "user.role_change", objectKind: "user", objectID: String(target.id), accountID: accountID,
+                    before: ["email": target.email, "role": target.role.rawValue], after: ["email": target.email, "role": role.rawValue]),
+                by: actor, at: now, on: connection)
             return target
         }
     }

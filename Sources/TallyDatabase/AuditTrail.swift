@@ -27,6 +27,10 @@ public struct AuditActor: Sendable, Equatable {
 
     /// Tally's own jobs (the scheduler, deliveries).
     public static let system = AuditActor(userID: nil, label: "tally", requestID: nil)
+
+    /// The demo data and test fixtures loaded into a fresh database: they are the starting
+    /// state, not changes to it, so ``AuditTrail/record(_:by:at:on:)`` writes nothing for them.
+    public static let seed = AuditActor(userID: nil, label: "tally seed", requestID: nil)
 }
 
 /// The fields of an object as the audit log shows them, before or after a change: names to
@@ -65,10 +69,11 @@ public struct AuditChange: Sendable, Equatable {
 /// Writes the audit log (`audit_log`, migration 0005). Call it on the connection of the
 /// transaction that makes the change, so the change and its row commit or roll back together.
 public enum AuditTrail {
-    /// Records `change` by `actor` at `time` in the current transaction.
+    /// Records `change` by `actor` at `time` in the current transaction (nothing for ``AuditActor/seed``).
     public static func record(
         _ change: AuditChange, by actor: AuditActor, at time: Date, on connection: PostgresConnection
     ) async throws {
+        guard actor != .seed else { return }
         try await connection.execute(
             """
             INSERT INTO audit_log (at, actor_user_id, actor, action, object_kind, object_id, account_id, before, after, request_id)

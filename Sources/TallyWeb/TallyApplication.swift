@@ -1,42 +1,8 @@
 import Alerting
 import Hummingbird
 import Logging
-import Postgres
 import TallyAccess
 import TallyDatabase
-
-/// What the web application needs, built by the caller (the `tally` command or a test).
-public struct AppServices: Sendable {
-    /// The pool of app-role connections.
-    public let pool: PostgresPool
-    /// The migrations this Tally knows, for readiness.
-    public let migrations: [Migration]
-    /// The pages.
-    public let pages: Pages
-    /// The metrics registry the app reports into.
-    public let metrics: AppMetrics
-    /// Users, sessions and logins.
-    public let access: AccessServices
-    /// API keys, the ingest and the entitlement check.
-    public let metering: MeteringServices
-    /// Alert rules, alerts and webhook endpoints.
-    public let alerting: AlertingServices
-
-    /// Collects the services; `access` defaults to the standard settings and the system clock,
-    /// `webhooks` to https and public addresses only.
-    public init(
-        pool: PostgresPool, migrations: [Migration], pages: Pages, access: AccessServices? = nil,
-        webhooks: WebhookDestinations = WebhookDestinations()
-    ) {
-        self.pool = pool
-        self.migrations = migrations
-        self.pages = pages
-        metrics = AppMetrics(pool: pool)
-        self.access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
-        metering = MeteringServices(pool: pool)
-        alerting = AlertingServices(pool: pool, destinations: webhooks)
-    }
-}
 
 /// Builds Tally's web application.
 public enum TallyApplication {
@@ -65,8 +31,7 @@ public enum TallyApplication {
         let cookies = AccessCookies(insecure: configuration.insecureCookies)
         router.add(middleware: SessionMiddleware(sessions: services.access.sessions, clock: services.access.clock, cookies: cookies))
         router.add(middleware: CSRFMiddleware(cookies: cookies))
-        let migrator = Migrator(migrations: services.migrations, logger: logger)
-        OperationsRoutes(pool: services.pool, migrator: migrator, metrics: services.metrics).register(on: router)
+        OperationsRoutes(database: services.database, metrics: services.metrics).register(on: router)
         LoginRoutes(
             access: services.access, pages: services.pages, cookies: cookies,
             addresses: ClientAddressResolver(trustedProxies: Set(configuration.trustedProxies))
@@ -77,13 +42,20 @@ public enum TallyApplication {
         HomeRoutes(
             access: services.access, pages: services.pages,
             dashboard: DashboardPage(
-                pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames, drawings: drawings)
+                reader: services.portal.dashboard, pages: services.pages, clock: services.access.clock, frames: frames,
+                drawings: drawings)
         ).register(on: router)
-        UsageRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock, frames: frames, drawings: drawings)
-            .register(on: router)
-        PortalAccountRoutes(services: PortalAccountServices(services: services, cookies: cookies, frames: frames)).register(on: router)
-        AdminRoutes(services: services).register(on: router)
-        AdminMoneyRoutes(pool: services.pool, pages: services.pages, clock: services.access.clock).register(on: router)
+        UsageRoutes(
+            reader: services.portal.usage, pages: services.pages, clock: services.access.clock, frames: frames, drawings: drawings
+        ).register(on: router)
+        PortalAccountRoutes(
+            services: PortalAccountServices(
+                access: services.access, pages: services.pages, billing: services.portal.billing,
+                topUps: services.portal.topUps, team: TeamMembers(users: services.access.users),
+                invitations: Invitations(login: services.access.login), apiKeys: services.portal.apiKeys, cookies: cookies,
+                frames: frames)
+        ).register(on: router)
+        AdminRoutes(admin: services.admin, pages: services.pages, clock: services.access.clock).register(on: router)
         MeteringAPIRoutes(
             services: services.metering, clock: services.access.clock,
             openAPI: OpenAPIDocument.load(directory: configuration.docsDirectory, logger: logger)

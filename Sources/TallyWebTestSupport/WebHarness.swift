@@ -89,7 +89,7 @@ public struct WebHarness: Sendable {
                 let harness = WebHarness(
                     database: database, pool: pool, clock: clock,
                     access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
-                    catalog: CatalogStore(pool: pool),
+                    catalog: CatalogStore(pool: pool, actor: .seed),
                     pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger))
                 try await body(harness)
                 await pool.shutdown()

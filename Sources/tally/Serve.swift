@@ -1,5 +1,6 @@
 import Alerting
 import ArgumentParser
+import EmbeddedPostgres
 import Foundation
 import Hummingbird
 import Logging
@@ -15,7 +16,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the web server.",
         discussion: """
             With no DATABASE_URL, creates (first run) and starts a private PostgreSQL cluster in \
-            the data folder, migrates it, and stops it again on SIGINT or SIGTERM. With \
+            the data folder, migrates it, starts it again whenever its server exits unexpectedly, \
+            and stops it on SIGINT or SIGTERM. With \
             DATABASE_URL, connects to that database as the app role; run `tally migrate` there first.
 
             Environment: \(TallyConfiguration.variables.map(\.name).joined(separator: ", ")).
@@ -122,6 +124,15 @@ struct Serve: AsyncParsableCommand {
                 }
                 FileHandle.standardOutput.write(Data(message.utf8))
             }
+            // The embedded cluster, started again whenever its server exits unexpectedly.
+            let supervisor = host.cluster.map { cluster in
+                Task {
+                    await ClusterSupervisor(cluster: cluster, logger: logger) { event in
+                        if case .restarted = event { services.metrics.recordDatabaseRestart() }
+                    }.run()
+                }
+            }
+            defer { supervisor?.cancel() }
             // The alert rules and webhook deliveries, every minute, under an advisory lock.
             let transport = HTTPWebhookTransport()
             let scheduler = Task {

@@ -51,7 +51,7 @@ enum ForeignObjectProbes {
             let owner = try await harness.createUser("probe-\(account)-\(UUID().uuidString.prefix(8))@probe.test", role: .owner, account: account)
             let (invitation, _) = try await Invitations(login: harness.access.login).invite(
                 email: "invitee-\(UUID().uuidString.prefix(8))@probe.test", role: .member, accountID: owner.accountID ?? 0,
-                by: owner.id, now: harness.clock.now()) { _, _ in }
+                by: .user(id: owner.id, email: owner.email, requestID: nil), now: harness.clock.now())
             return String(invitation.id)
         },
         ForeignObjectProbe(route: "GET /team/api-keys/{id}/revoke") { harness, account in

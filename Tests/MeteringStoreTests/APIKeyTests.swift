@@ -1,3 +1,4 @@
+import TallyDatabase
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -76,7 +77,7 @@ struct APIKeyTests {
     @Test func namesAreUniqueAmongActiveKeysAndRevokeNeedsAMatch() async throws {
         try await MeteringHarness.with { harness in
             let keys = APIKeyStore(pool: harness.pool)
-            await #expect(throws: CatalogError.taken("an active API key named 'backend'")) {
+            await #expect(throws: Refused(APIKeyProblem.nameTaken)) {
                 _ = try await keys.create(name: "backend", scope: .read, now: harness.clock.now())
             }
             await #expect(throws: CatalogError.apiKeyNotFound("nope")) {

@@ -17,7 +17,7 @@ struct DemoSeedTests {
             do {
                 let harness = MeteringHarness(
                     database: database, pool: pool, clock: TestClock(MeteringHarness.start),
-                    catalog: CatalogStore(pool: pool), ingestKey: "")
+                    catalog: CatalogStore(pool: pool, actor: .seed), ingestKey: "")
                 let options = DemoSeedOptions(accounts: 4, days: 5, eventsPerDay: 20, seed: 7, now: MeteringHarness.start)
                 let (result, logins) = try await DemoSetup(pool: pool).run(options)
                 #expect(result.accounts.map(\.externalID) == ["demo-001", "demo-002", "demo-003", "demo-004"])

@@ -3,13 +3,14 @@ import HTTPTypes
 import HummingbirdTesting
 import MeteringStore
 import NIOCore
+import TallyDatabase
 import Testing
 
-/// External ids may hold any character; clients percent-encode them in the path.
+/// External ids may hold any character but whitespace; clients percent-encode them in the path.
 @Suite("External ids and feature keys in API paths")
 struct ExternalIDPathTests {
-    static let externalID = "acme corp/ü@eu"
-    static let encoded = "acme%20corp%2F%C3%BC%40eu"
+    static let externalID = "acme+corp/ü@eu"
+    static let encoded = "acme%2Bcorp%2F%C3%BC%40eu"
 
     @Test("a percent-encoded external id and feature key reach the account, for the check and the usage report")
     func percentEncodedNamesAreDecoded() async throws {
@@ -18,7 +19,7 @@ struct ExternalIDPathTests {
             let key = harness.ingestKey
             try await harness.withClient { (client: any TestClientProtocol) async throws in
                 _ = try await client.postEvents(
-                    [event("e1", account: "acme corp/ü@eu", #""feature": "summarize", "occurred_at": "2027-02-20T11:00:00Z""#)],
+                    [event("e1", account: "acme+corp/ü@eu", #""feature": "summarize", "occurred_at": "2027-02-20T11:00:00Z""#)],
                     key: key)
                 let check = try await client.get("/api/v1/accounts/\(Self.encoded)/entitlements/summ%61rize", key: key)
                 #expect(check.status == .ok)
@@ -63,7 +64,7 @@ struct ExternalIDPathTests {
         try await MeteringHarness.with { harness in
             let accountID = try await harness.catalog.createAccount(externalID: Self.externalID, name: "Acme Corp", planCode: "pro")
             let created = try await AccountAPIKeys(pool: harness.pool).create(
-                name: "reports", accountID: accountID, now: harness.clock.now(), audit: { _, _ in })
+                name: "reports", accountID: accountID, by: .seed, now: harness.clock.now())
             try await harness.withClient { (client: any TestClientProtocol) async throws in
                 let own = try await client.get("/api/v1/accounts/\(Self.encoded)/usage", key: created.secret)
                 #expect(own.status == .ok)

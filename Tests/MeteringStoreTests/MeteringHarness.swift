@@ -57,7 +57,7 @@ struct MeteringHarness: Sendable {
     }
 
     private static func make(database: TestDatabase, pool: PostgresPool) async throws -> MeteringHarness {
-        let catalog = CatalogStore(pool: pool)
+        let catalog = CatalogStore(pool: pool, actor: .seed)
         try await catalog.createPlan(PlanDraft(
             code: "pro", name: "Pro", monthlyFee: Money(dollars: 49), includedCredits: .limited(Credits(credits: 100)),
             overage: .block(grace: .zero)))

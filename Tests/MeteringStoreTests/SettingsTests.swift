@@ -1,3 +1,4 @@
+import TallyDatabase
 import Metering
 import MeteringStore
 import Testing
@@ -11,7 +12,7 @@ struct SettingsTests {
             let changed = MeteringSettings(infraOverhead: try BasisPoints(1_250), strictTagging: true, lateWindowDays: 7)
             try await harness.catalog.updateSettings(changed)
             #expect(try await harness.catalog.settings() == changed)
-            await #expect(throws: CatalogError.self) {
+            await #expect(throws: Refused<SettingsProblem>.self) {
                 try await harness.catalog.updateSettings(MeteringSettings(lateWindowDays: 0))
             }
             #expect(try await harness.catalog.settings() == changed)

@@ -36,9 +36,10 @@ struct AccountPagesSentinelTests {
             let accountID = try await harness.accountID("acme")
             let userID = try await harness.number("SELECT id FROM users WHERE email = 'owner@acme.test'")
             let requestID = try await TopUpRequests(pool: harness.pool).request(
-                accountID: accountID, credits: Credits(credits: 10), note: "", by: userID, now: harness.clock.now()) { _, _ in }
+                accountID: accountID, credits: Credits(credits: 10), note: "",
+                by: .user(id: userID, email: "owner@acme.test", requestID: nil), now: harness.clock.now())
             _ = try await TopUpRequests(pool: harness.pool).approve(
-                id: requestID, price: Money(dollars: 5), expiresAt: nil, by: nil, now: harness.clock.now()) { _, _, _ in }
+                id: requestID, price: Money(dollars: 5), expiresAt: nil, by: .system, now: harness.clock.now())
             let forbidden = ["987654321987654", "987,654", "$987", "4242", "4,242", "Globex", "spy@globex.test", "sentinel-model"]
             try await harness.withClient { client in
                 for email in ["owner@acme.test", "member@acme.test"] {

@@ -83,11 +83,12 @@ struct TopUpTests {
             let store = TopUpRequests(pool: harness.pool)
             let userID = try await harness.number("SELECT id FROM users WHERE email = 'owner@acme.test'")
             let id = try await store.request(
-                accountID: accountID, credits: Credits(credits: 50), note: "", by: userID, now: harness.clock.now()) { _, _ in }
+                accountID: accountID, credits: Credits(credits: 50), note: "",
+                by: .user(id: userID, email: "owner@acme.test", requestID: nil), now: harness.clock.now())
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        (try? await store.approve(id: id, price: .zero, expiresAt: nil, by: nil, now: harness.clock.now()) { _, _, _ in }) != nil
+                        (try? await store.approve(id: id, price: .zero, expiresAt: nil, by: .system, now: harness.clock.now())) != nil
                     }
                 }
                 return await group.reduce(into: [Bool]()) { $0.append($1) }

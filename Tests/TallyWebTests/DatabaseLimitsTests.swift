@@ -18,13 +18,13 @@ struct DatabaseLimitsTests {
             try await WebHarness.withApp(
                 conninfo: database.appConninfo, migrations: database.migrations, statementTimeout: .milliseconds(50),
                 logger: log.logger,
-                extraRoutes: { router, services in
+                extraRoutes: { router, pool in
                     router.get("/slow") { _, _ -> String in
-                        _ = try await services.pool.query("SELECT pg_sleep(60)")
+                        _ = try await pool.query("SELECT pg_sleep(60)")
                         return "finished"
                     }
                 }
-            ) { client, services in
+            ) { client, pool in
                 let page = try await client.execute(uri: "/slow", method: .get, headers: [.accept: "text/html"])
                 #expect(page.status == .serviceUnavailable)
                 #expect(page.headers[.retryAfter] == "2")
@@ -32,7 +32,7 @@ struct DatabaseLimitsTests {
                 #expect(api.status == .serviceUnavailable)
                 #expect(api.headers[.contentType] == "application/json; charset=utf-8")
                 #expect(log.messages.filter { $0 == "database statement timed out" }.count == 2)
-                #expect(services.pool.statistics.closed == 0)
+                #expect(pool.statistics.closed == 0)
             }
         }
     }

@@ -38,13 +38,13 @@ struct OperationsRoutesTests {
 
     @Test("with the database down, requests answer 503 with Retry-After, not an error page or a hang")
     func databaseDown() async throws {
-        try await WebHarness.withApp(conninfo: "host=/nonexistent-tally-socket dbname=x user=x", migrations: []) { client, services in
+        try await WebHarness.withApp(conninfo: "host=/nonexistent-tally-socket dbname=x user=x", migrations: []) { client, pool in
             let response = try await client.execute(uri: "/readyz", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "2")
             #expect(response.text.contains("cannot reach its database"))
             #expect(!response.text.contains("nonexistent"))
-            #expect(services.pool.statistics.errors == 1)
+            #expect(pool.statistics.errors == 1)
         }
     }
 

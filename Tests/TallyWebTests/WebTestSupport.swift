@@ -25,11 +25,11 @@ struct WebHarness {
         return logger
     }
 
-    /// Runs `body` with a client for the app, then shuts the pool down.
+    /// Runs `body` with a client for the app and its pool, then shuts the pool down.
     static func withApp<Result: Sendable>(
         conninfo: String, migrations: [Migration], maxConnections: Int = 4, statementTimeout: Duration? = nil,
-        logger: Logger = WebHarness.logger, extraRoutes: (Router<AppRequestContext>, AppServices) -> Void = { _, _ in },
-        _ body: @Sendable (any TestClientProtocol, AppServices) async throws -> Result
+        logger: Logger = WebHarness.logger, extraRoutes: (Router<AppRequestContext>, PostgresPool) -> Void = { _, _ in },
+        _ body: @Sendable (any TestClientProtocol, PostgresPool) async throws -> Result
     ) async throws -> Result {
         let pool = PostgresPool(
             configuration: .init(
@@ -39,10 +39,10 @@ struct WebHarness {
         let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, logger: logger)
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)
         let router = TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
-        extraRoutes(router, services)
+        extraRoutes(router, pool)
         let app = Application(router: router, logger: logger)
         do {
-            let result = try await app.test(.router) { client in try await body(client, services) }
+            let result = try await app.test(.router) { client in try await body(client, pool) }
             await pool.shutdown()
             return result
         } catch {

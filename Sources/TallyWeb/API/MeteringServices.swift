@@ -1,6 +1,5 @@
 import Alerting
 import MeteringStore
-import Postgres
 
 /// The metering parts of the app: API keys, the ingest and the entitlement check.
 public struct MeteringServices: Sendable {
@@ -13,11 +12,11 @@ public struct MeteringServices: Sendable {
     /// `GET /api/v1/accounts/{account}/usage`.
     public let usage: UsageQueryService
 
-    /// Builds the services over `pool`.
-    public init(pool: PostgresPool) {
-        keys = APIKeyStore(pool: pool)
-        ingest = IngestService(pool: pool, observers: [ThresholdAlerts()])
-        entitlements = EntitlementService(pool: pool)
-        usage = UsageQueryService(pool: pool)
+    /// Collects the services (``AppServices`` builds them over a pool).
+    public init(keys: APIKeyStore, ingest: IngestService, entitlements: EntitlementService, usage: UsageQueryService) {
+        self.keys = keys
+        self.ingest = ingest
+        self.entitlements = entitlements
+        self.usage = usage
     }
 }

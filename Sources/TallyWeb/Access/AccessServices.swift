@@ -1,6 +1,5 @@
 import Logging
 import Passwords
-import Postgres
 import TallyAccess
 
 /// The access parts of the app: stores, the login service, the clock and the cookie settings.
@@ -18,15 +17,15 @@ public struct AccessServices: Sendable {
     /// The password hasher (one thread pool for logins and the admin pages).
     public let hasher: PasswordHasher
 
-    /// Builds the services over `pool`; every store query runs in an explicit data scope.
+    /// Collects the services (``AppServices`` builds them over a pool).
     public init(
-        pool: PostgresPool, hasher: PasswordHasher = PasswordHasher(), settings: AccessSettings = .init(),
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        users: UserStore, accounts: AccountStore, sessions: SessionStore, login: LoginService, clock: any WallClock,
+        hasher: PasswordHasher
     ) {
-        users = UserStore(database: pool)
-        accounts = AccountStore(database: pool)
-        sessions = SessionStore(database: pool, settings: settings)
-        login = LoginService(users: users, sessions: sessions, hasher: hasher, settings: settings, logger: logger)
+        self.users = users
+        self.accounts = accounts
+        self.sessions = sessions
+        self.login = login
         self.clock = clock
         self.hasher = hasher
     }

@@ -8,7 +8,12 @@ import TallyDatabase
 
 /// `/admin/accounts`: the list (search, sort, pages), create and edit.
 struct AdminAccountsRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let clock: any WallClock
+    let accounts: AdminAccountStore
+    let accountList: AdminAccountList
+    let accountDetail: AccountDetailReport
+    let catalog: PlanCatalogReport
 
     func register(on router: Router<AppRequestContext>) {
         let read = router.group("/admin/accounts", context: StaffRequestContext.self)
@@ -16,23 +21,19 @@ struct AdminAccountsRoutes {
         let write = router.group("/admin/accounts", context: AdminRequestContext.self)
         write.get("{id}/edit") { _, context in
             let id = try pathID(context)
-            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
+            guard let account = try await accountDetail.load(id: id, now: clock.now()) else { throw AppError.notFound }
             return try await form(context.session, account: account, state: FormState(Self.values(account)))
         }
         write.get("new") { _, context in
             try await form(context.session, account: nil, state: FormState(["time_zone": "UTC", "anchor_day": "1"]))
         }
         write.post { request, context in
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            return try await save(form, account: nil, context: context)
+            try await save(request, account: nil, context: context)
         }
         write.post("{id}") { request, context in
             let id = try pathID(context)
-            guard let account = try await admin.accountDetail.load(id: id, now: admin.clock.now()) else { throw AppError.notFound }
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            return try await save(form, account: account, context: context)
+            guard let account = try await accountDetail.load(id: id, now: clock.now()) else { throw AppError.notFound }
+            return try await save(request, account: account, context: context)
         }
     }
 
@@ -43,14 +44,14 @@ struct AdminAccountsRoutes {
             sort: parameters.get("sort").flatMap { AdminAccountSort(rawValue: String($0)) } ?? .name,
             descending: parameters.get("dir") == "desc",
             page: request.pageNumber)
-        let page = try await admin.accountList.load(query, now: admin.clock.now())
-        return try admin.pages.page(
+        let page = try await accountList.load(query, now: clock.now())
+        return try pages.page(
             "admin/accounts", frame: .staff(context.session, current: .accounts), AccountListView(page: page))
     }
 
     private func form(_ session: AuthenticatedSession, account: AccountDetail?, state: FormState, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let plans = try await admin.catalog.choosablePlans()
-        var choices = [("", "No plan (every feature is refused)")] + plans.map { (String($0.id), "\($0.name) (\($0.code))") }
+        let choosable = try await catalog.choosablePlans()
+        var choices = [("", "No plan (every feature is refused)")] + choosable.map { (String($0.id), "\($0.name) (\($0.code))") }
         if let current = account?.plan, current.archived {
             choices.append((String(current.id), "\(current.name) (\(current.code), archived)"))
         }
@@ -58,12 +59,25 @@ struct AdminAccountsRoutes {
             accountID: account?.id, accountName: account?.name, form: state,
             plans: SelectOption.list(choices, current: state.values["plan"] ?? ""),
             timeZones: TimeZone.knownTimeZoneIdentifiers.sorted())
-        return try admin.pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
+        return try pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
     }
 
-    private func save(_ form: RawForm, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
-        var errors: [String: String] = [:]
-        let anchor = Int(form["anchor_day"])
+    private func save(_ request: Request, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
+        try await FormSubmission.handle(request, context: context, parse: { try Self.draft($0) }) { draft in
+            if let account {
+                try await accounts.update(account.id, draft, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
+            }
+            let id = try await accounts.create(draft, by: context.auditActor, now: clock.now())
+            return redirect(to: "/admin/accounts/\(id)?notice=created")
+        } refused: { form in
+            try await self.form(context.session, account: account, state: form)
+        }
+    }
+
+    /// The account form as a draft, with every problem the draft itself can see.
+    static func draft(_ form: FormState) throws(FieldErrors) -> AccountDraft {
+        var errors = FieldErrors()
         var planID: Int64?
         if !form["plan"].isEmpty {
             planID = Int64(form["plan"])
@@ -71,23 +85,10 @@ struct AdminAccountsRoutes {
         }
         let draft = AccountDraft(
             externalID: form["external_id"], name: form["name"], planID: planID,
-            timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: anchor ?? 0)
-        errors.merge(draft.problems()) { old, _ in old }
-        if errors.isEmpty {
-            do {
-                if let account {
-                    try await admin.accounts.update(account.id, draft, by: context.auditActor, now: admin.clock.now())
-                    return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
-                }
-                let id = try await admin.accounts.create(draft, by: context.auditActor, now: admin.clock.now())
-                return redirect(to: "/admin/accounts/\(id)?notice=created")
-            } catch AdminChangeError.invalid(let field, let message) {
-                errors[field] = message
-            } catch AdminChangeError.notFound {
-                throw AppError.notFound
-            }
-        }
-        return try await self.form(context.session, account: account, state: FormState(form, errors: errors), status: .unprocessableContent)
+            timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: Int(form["anchor_day"]) ?? 0)
+        errors.merge(draft.problems())
+        guard errors.isEmpty else { throw errors }
+        return draft
     }
 
     static func values(_ account: AccountDetail) -> [String: String] {

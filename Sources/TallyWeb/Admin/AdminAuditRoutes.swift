@@ -7,13 +7,14 @@ import Templating
 
 /// `/admin/audit`: every staff change, newest first, filtered by the query string.
 struct AdminAuditRoutes {
-    let admin: AdminPages
+    let pages: Pages
+    let audit: AuditLog
 
     func register(on router: Router<AppRequestContext>) {
         router.group("/admin/audit", context: StaffRequestContext.self).get { request, context in
             let parameters = request.uri.queryParameters
             let text = { (name: String) in String(parameters.get(name) ?? "").trimmingCharacters(in: .whitespaces) }
-            var errors: [String: String] = [:]
+            var errors = FieldErrors()
             let from = text("from").isEmpty ? nil : AdminParse.utcDay(text("from"))
             let to = text("to").isEmpty ? nil : AdminParse.utcDay(text("to"))
             if !text("from").isEmpty, from == nil { errors["from"] = "Enter a date as YYYY-MM-DD." }
@@ -24,14 +25,14 @@ struct AdminAuditRoutes {
                 actor: text("actor"), action: text("action"), objectKind: text("kind"), accountID: account,
                 from: from, before: to.map { $0.addingTimeInterval(86_400) },
                 page: PageNumber.parse(text("page")))
-            let page = try await admin.audit.load(query)
+            let page = try await audit.load(query)
             let filters = ["actor", "action", "kind", "account", "from", "to"]
             let values = Dictionary(uniqueKeysWithValues: filters.map { ($0, text($0)) })
             let view = AuditPageView(page: page, form: FormState(values, errors: errors)) { number in
                 "/admin/audit" + queryString(filters.map { ($0, values[$0] ?? "") } + [("page", number > 1 ? String(number) : "")])
             }
             let status: HTTPResponse.Status = errors.isEmpty ? .ok : .unprocessableContent
-            return try admin.pages.page("admin/audit", frame: .staff(context.session, current: .audit), view, status: status)
+            return try pages.page("admin/audit", frame: .staff(context.session, current: .audit), view, status: status)
         }
     }
 }

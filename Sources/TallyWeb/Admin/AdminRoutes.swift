@@ -1,6 +1,6 @@
+import Alerting
 import Hummingbird
 import MeteringStore
-import Postgres
 import Reporting
 import TallyAccess
 
@@ -8,23 +8,34 @@ import TallyAccess
 /// read in `StaffRequestContext` (admin and sales); every change uses `AdminRequestContext`
 /// (sales get 403) and writes its audit row in the transaction of the change.
 struct AdminRoutes {
-    let services: AppServices
+    let admin: AdminServices
+    let pages: Pages
+    let clock: any WallClock
 
     func register(on router: Router<AppRequestContext>) {
-        let admin = AdminPages(services: services)
-        AdminAccountsRoutes(admin: admin).register(on: router)
-        AdminAccountActionRoutes(admin: admin).register(on: router)
-        AdminPlansRoutes(admin: admin).register(on: router)
-        AdminFeaturesRoutes(admin: admin).register(on: router)
-        AdminStaffRoutes(admin: admin).register(on: router)
-        AdminAuditRoutes(admin: admin).register(on: router)
+        AdminAccountsRoutes(
+            pages: pages, clock: clock, accounts: admin.accounts, accountList: admin.accountList,
+            accountDetail: admin.accountDetail, catalog: admin.catalog
+        ).register(on: router)
+        AdminAccountActionRoutes(
+            pages: pages, clock: clock, accounts: admin.accounts, accountDetail: admin.accountDetail,
+            catalog: admin.catalog, users: admin.users, reports: admin.reports
+        ).register(on: router)
+        AdminPlansRoutes(pages: pages, clock: clock, plans: admin.plans, catalog: admin.catalog).register(on: router)
+        AdminFeaturesRoutes(pages: pages, clock: clock, plans: admin.plans, catalog: admin.catalog).register(on: router)
+        AdminStaffRoutes(pages: pages, clock: clock, users: admin.users).register(on: router)
+        AdminAuditRoutes(pages: pages, audit: admin.audit).register(on: router)
+        OverviewRoutes(reports: admin.reports, topUps: admin.topUps, alerts: admin.alerts, pages: pages, clock: clock)
+            .register(on: router)
+        MarginsRoutes(reports: admin.reports, pages: pages, clock: clock).register(on: router)
+        PricesRoutes(reports: admin.reports, prices: admin.prices, pages: pages, clock: clock).register(on: router)
+        PriceImportRoutes(prices: admin.prices, pages: pages, clock: clock).register(on: router)
+        ReRateRoutes(rater: admin.rater, pages: pages, clock: clock).register(on: router)
     }
 }
 
-/// What the admin routes share: the stores, read models, pages and the clock.
-struct AdminPages: Sendable {
-    let pages: Pages
-    let clock: any WallClock
+/// The stores and read models of the admin area, built once by ``AppServices``.
+struct AdminServices: Sendable {
     let accounts: AdminAccountStore
     let plans: AdminPlanStore
     let users: StaffAdministration
@@ -32,21 +43,13 @@ struct AdminPages: Sendable {
     let accountDetail: AccountDetailReport
     let catalog: PlanCatalogReport
     let audit: AuditLog
-    /// For the read models loaded per request (the account page's margin).
-    let pool: PostgresPool
-
-    init(services: AppServices) {
-        pool = services.pool
-        pages = services.pages
-        clock = services.access.clock
-        accounts = AdminAccountStore(pool: services.pool)
-        plans = AdminPlanStore(pool: services.pool)
-        users = StaffAdministration(database: services.pool, hasher: services.access.hasher)
-        accountList = AdminAccountList(pool: services.pool)
-        accountDetail = AccountDetailReport(pool: services.pool)
-        catalog = PlanCatalogReport(pool: services.pool)
-        audit = AuditLog(pool: services.pool)
-    }
+    /// Margins, the overview and the price catalogue.
+    let reports: MoneyReports
+    let prices: PriceStore
+    let rater: ReRater
+    /// The overview's slots: top-up requests waiting and open alerts.
+    let topUps: TopUpRequests
+    let alerts: AlertStore
 }
 
 /// The id in the path as a number; anything else is the same 404 as a missing object.

@@ -2,14 +2,13 @@ import Templating
 import Foundation
 import Hummingbird
 import Metering
-import Postgres
 import Reporting
 import TallyAccess
 
 /// `GET /admin/margins` and `GET /admin/margins.csv` (admin and sales): every account's revenue,
 /// cost and gross margin for a period, with per-plan and per-feature aggregates.
 struct MarginsRoutes {
-    let pool: PostgresPool
+    let reports: MoneyReports
     let pages: Pages
     let clock: any WallClock
 
@@ -28,7 +27,7 @@ struct MarginsRoutes {
         guard let selection = query.selection else {
             return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: nil, now: clock.now()), status: .unprocessableContent)
         }
-        let report = try await MarginReport.load(selection, now: clock.now(), pool: pool, scope: context.scope)
+        let report = try await reports.margins(selection, now: clock.now(), scope: context.scope)
         return try pages.page("admin/margins", frame: frame, MarginsView(query: query, report: MarginsReportView(report, query: query), now: clock.now()))
     }
 
@@ -37,7 +36,7 @@ struct MarginsRoutes {
         guard let selection = query.selection else {
             throw AppError(.badRequest, query.periodError ?? query.throughError ?? "The period is not valid.")
         }
-        let report = try await MarginReport.load(selection, now: clock.now(), pool: pool, scope: context.scope)
+        let report = try await reports.margins(selection, now: clock.now(), scope: context.scope)
         let name = "margins-" + (query.periodText == "current" ? "current" : query.periodText + (query.throughText.isEmpty ? "" : "-" + query.throughText))
         return Response(
             status: .ok,

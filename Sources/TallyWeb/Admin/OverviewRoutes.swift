@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Metering
 import MeteringStore
-import Postgres
 import Reporting
 import SVGCharts
 import TallyAccess
@@ -33,9 +32,9 @@ struct OverviewSlots: Sendable {
     /// Reads both slots. The top-up requests are the ones waiting longest (the top-ups page's
     /// order, so each link lands on its first page); the alerts are the newest open ones (the
     /// alerts page's default list).
-    static func load(pool: PostgresPool, scope: DataScope) async throws -> OverviewSlots {
-        let waiting = try await TopUpRequests(pool: pool).pending(limit: shown, offset: 0)
-        let open = try await AlertStore(pool: pool).list(AlertFilter(open: true), page: 1, pageSize: shown, in: scope)
+    static func load(topUps: TopUpRequests, alerts: AlertStore, scope: DataScope) async throws -> OverviewSlots {
+        let waiting = try await topUps.pending(limit: shown, offset: 0)
+        let open = try await alerts.list(AlertFilter(open: true), page: 1, pageSize: shown, in: scope)
         return OverviewSlots(
             topUpRequestsWaiting: waiting.requests.map {
                 OverviewSlotItem(
@@ -55,7 +54,9 @@ struct OverviewSlots: Sendable {
 
 /// `GET /admin`: the staff home (admin and sales).
 struct OverviewRoutes {
-    let pool: PostgresPool
+    let reports: MoneyReports
+    let topUps: TopUpRequests
+    let alerts: AlertStore
     let pages: Pages
     let clock: any WallClock
 
@@ -73,25 +74,27 @@ struct OverviewRoutes {
         let today = LocalDay(containing: clock.now(), in: TimeZone(secondsFromGMT: 0)!)
         let defaultFrom = LocalDay(year: today.year, month: today.month, day: 1)!
         let query = request.uri.queryParameters
-        var form = OverviewForm(from: FieldState(value: query.get("from") ?? defaultFrom.description),
-                                through: FieldState(value: query.get("to") ?? YearMonth(today).lastDay.description))
-        let from = parseDay(form.from.value)
-        let through = parseDay(form.through.value)
-        if from == nil { form.from.error = "Enter a date as YYYY-MM-DD." }
-        if through == nil { form.through.error = "Enter a date as YYYY-MM-DD." }
-        guard let from, let through, form.from.error == nil else {
+        var form = FormState([
+            "from": query.get("from").map { String($0) } ?? defaultFrom.description,
+            "through": query.get("to").map { String($0) } ?? YearMonth(today).lastDay.description,
+        ])
+        let from = parseDay(form.values["from"] ?? "")
+        let through = parseDay(form.values["through"] ?? "")
+        if from == nil { form.errors["from"] = "Enter a date as YYYY-MM-DD." }
+        if through == nil { form.errors["through"] = "Enter a date as YYYY-MM-DD." }
+        guard let from, let through, form.errors["from"] == nil else {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
         if through < from {
-            form.through.error = "The end must not be before the start."
+            form.errors["through"] = "The end must not be before the start."
         } else if Self.days(from: from, through: through) > Self.maximumDays {
-            form.through.error = "Choose at most \(Self.maximumDays) days."
+            form.errors["through"] = "Choose at most \(Self.maximumDays) days."
         }
-        guard form.through.error == nil else {
+        guard form.errors["through"] == nil else {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
-        let report = try await OverviewReport.load(from: from, through: through, now: clock.now(), pool: pool, scope: context.scope)
-        let slots = try await OverviewSlots.load(pool: pool, scope: context.scope)
+        let report = try await reports.overview(from: from, through: through, now: clock.now(), scope: context.scope)
+        let slots = try await OverviewSlots.load(topUps: topUps, alerts: alerts, scope: context.scope)
         return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: OverviewReportView(report, slots: slots)))
     }
 
@@ -100,18 +103,10 @@ struct OverviewRoutes {
     }
 }
 
-/// The range form.
-struct OverviewForm: KeyedTemplateValue, Sendable {
-    var from: FieldState
-    var through: FieldState
-    var hasErrors: Bool { from.invalid || through.invalid }
-
-    static let templateKeys: [String: any PartialKeyPath<OverviewForm> & Sendable] = ["from": \.from, "through": \.through, "hasErrors": \.hasErrors]
-}
-
 /// The overview page.
 struct OverviewView: KeyedTemplateValue, Sendable {
-    let form: OverviewForm
+    /// The range form (`from`, `through`).
+    let form: FormState
     let report: OverviewReportView?
 
     static let templateKeys: [String: any PartialKeyPath<OverviewView> & Sendable] = ["form": \.form, "report": \.report]

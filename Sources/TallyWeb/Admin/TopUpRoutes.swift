@@ -48,90 +48,55 @@ struct TopUpRoutes {
     }
 
     private func approve(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(ApproveForm.self, from: &request, context: context)
-        let raw = context.parameters.get("id") ?? ""
-        guard let id = Int64(raw) else { throw AppError.notFound }
-        var state = TopUpFormState(requestID: id, price: form?.price ?? "", expires: form?.expires ?? "")
+        let id = try Self.requestID(context)
         let now = services.now
-        do {
-            let price = try Self.price(state.price)
-            let expires = try Self.expiry(state.expires, now: now)
-            let actor = context.auditActor
-            _ = try await services.topUps.approve(id: id, price: price, expiresAt: expires, by: context.session.userID, now: now) {
-                request, grantID, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "top_up.approve", objectKind: "top_up_request", objectID: String(request.id),
-                        accountID: request.accountID, before: ["state": "pending", "credits": request.credits.formatted],
-                        after: [
-                            "state": "approved", "credits": request.credits.formatted, "price": price.formatted(),
-                            "expires": expires.map { AccountPageFormat.day($0, in: AccountPageFormat.utc) } ?? "never",
-                            "grant": String(grantID),
-                        ]),
-                    by: actor, at: now, on: connection)
-            }
+        return try await FormSubmission.handle(request, context: context, parse: { try Self.answer($0, now: now) }) { answer in
+            _ = try await services.topUps.approve(id: id, price: answer.price, expiresAt: answer.expires, by: context.auditActor, now: now)
             return redirect(to: "/admin/top-ups?done=approved")
-        } catch let error as TopUpError {
-            return try await refusal(error, state: &state, context.session)
+        } refused: { form in
+            try await page(context.session, page: 1, form: TopUpFormState(requestID: id, form: form))
         }
     }
 
     private func decline(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(DeclineForm.self, from: &request, context: context)
-        let raw = context.parameters.get("id") ?? ""
-        guard let id = Int64(raw) else { throw AppError.notFound }
-        var state = TopUpFormState(requestID: id, reason: form?.reason ?? "")
-        let now = services.now
-        let actor = context.auditActor
-        do {
-            try await services.topUps.decline(id: id, reason: state.reason, by: context.session.userID, now: now) { request, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "top_up.decline", objectKind: "top_up_request", objectID: String(request.id),
-                        accountID: request.accountID, before: ["state": "pending"],
-                        after: ["state": "declined", "reason": request.declineReason ?? ""]),
-                    by: actor, at: now, on: connection)
-            }
+        let id = try Self.requestID(context)
+        return try await FormSubmission.handle(request, context: context, parse: { $0.values["reason"] ?? "" }) { reason in
+            try await services.topUps.decline(id: id, reason: reason, by: context.auditActor, now: services.now)
             return redirect(to: "/admin/top-ups?done=declined")
-        } catch let error as TopUpError {
-            return try await refusal(error, state: &state, context.session)
+        } refused: { form in
+            try await page(context.session, page: 1, form: TopUpFormState(requestID: id, form: form))
         }
     }
 
-    /// The page again with the form's errors: 422 for a bad field, 409 for a request that was
-    /// already answered (or never existed), so a second approval changes nothing.
-    private func refusal(_ error: TopUpError, state: inout TopUpFormState, _ session: AuthenticatedSession) async throws -> Response {
-        switch error {
-        case .invalid(let field, let message):
-            state.errors.fields[field] = message
-            return try await page(session, page: 1, status: .unprocessableContent, form: state)
-        case .notPending, .tooManyPending:
-            state.errors.fields["form"] = error.message
-            return try await page(session, page: 1, status: .conflict, form: state)
-        }
+    /// The request's id in the path; any other text is the 404 of a missing request.
+    private static func requestID(_ context: some RequestContext) throws -> Int64 {
+        guard let id = Int64(context.parameters.get("id") ?? "") else { throw AppError.notFound }
+        return id
     }
 
-    private static func price(_ text: String) throws -> Money {
+    /// The approval form: a price and an optional expiry (the price's message first).
+    private static func answer(_ form: FormState, now: Date) throws(FieldErrors) -> (price: Money, expires: Date?) {
+        (try price(form.values["price"] ?? ""), try expiry(form.values["expires"] ?? "", now: now))
+    }
+
+    private static func price(_ text: String) throws(FieldErrors) -> Money {
         let text = text.trimmingCharacters(in: .whitespaces)
-        guard !text.isEmpty else { throw TopUpError.invalid(field: "price", message: "Enter the price in USD, like 25 or 19.99 (0 for free).") }
-        do {
-            return try Money(parsing: text)
-        } catch {
-            throw TopUpError.invalid(field: "price", message: "Enter the price in USD as a plain number, like 25 or 19.99.")
+        guard !text.isEmpty else { throw FieldErrors("price", "Enter the price in USD, like 25 or 19.99 (0 for free).") }
+        guard let price = try? Money(parsing: text) else {
+            throw FieldErrors("price", "Enter the price in USD as a plain number, like 25 or 19.99.")
         }
+        return price
     }
 
     /// The first instant of the given UTC day; nil for an empty field (never expires).
-    private static func expiry(_ text: String, now: Date) throws -> Date? {
+    private static func expiry(_ text: String, now: Date) throws(FieldErrors) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
         guard let day = LocalDay(requested: text) else {
-            throw TopUpError.invalid(field: "expires", message: "Enter the expiry as a date (YYYY-MM-DD), or leave it empty.")
+            throw FieldErrors("expires", "Enter the expiry as a date (YYYY-MM-DD), or leave it empty.")
         }
         let instant = day.start(in: AccountPageFormat.utc)
-        guard instant > now else { throw TopUpError.invalid(field: "expires", message: "The expiry must be a day after today.") }
+        guard instant > now else { throw FieldErrors("expires", "The expiry must be a day after today.") }
         return instant
     }
 }

@@ -28,15 +28,6 @@ struct CheckOption: TemplateValue, Sendable {
     }
 }
 
-/// A field's error message, shown under it.
-struct FieldErrors: TemplateValue, Sendable {
-    let messages: [String: String]
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        messages[key]
-    }
-}
-
 /// The level badge's CSS class.
 func levelBadge(_ level: AlertLevel) -> String {
     switch level {

@@ -11,11 +11,6 @@ struct BillingRoutes {
     let services: PortalAccountServices
     static let perPage = 12
 
-    private struct TopUpForm: Decodable {
-        let credits: String?
-        let note: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.group("/billing", context: CustomerRequestContext.self).get { request, context in
             let sent = request.uri.queryParameters.get("requested") == "1"
@@ -45,43 +40,27 @@ struct BillingRoutes {
     }
 
     private func requestTopUp(_ request: Request, _ owner: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(TopUpForm.self, from: &request, context: owner)
-        let creditsText = (form?.credits ?? "").trimmingCharacters(in: .whitespaces)
-        let note = (form?.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = FormErrors()
-        do {
-            guard !creditsText.isEmpty else { throw TopUpError.invalid(field: "credits", message: "Enter how many credits you need.") }
-            let credits: Credits
-            do {
-                credits = try Credits(parsing: creditsText)
-            } catch {
-                throw TopUpError.invalid(field: "credits", message: "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
-            }
-            let now = services.now
-            let actor = owner.auditActor
+        try await FormSubmission.handle(request, context: owner, parse: { try Self.topUp($0) }) { topUp in
             _ = try await services.topUps.request(
-                accountID: owner.accountID, credits: credits, note: note, by: owner.session.userID, now: now
-            ) { id, connection in
-                try await AuditTrail.record(
-                    AuditChange(
-                        action: "top_up.request", objectKind: "top_up_request", objectID: String(id), accountID: owner.accountID,
-                        before: nil, after: ["credits": credits.formatted, "note": note, "state": "pending"]),
-                    by: actor, at: now, on: connection)
-            }
+                accountID: owner.accountID, credits: topUp.credits, note: topUp.note, by: owner.auditActor, now: services.now)
             return redirect(to: "/billing?requested=1#top-ups")
-        } catch let error as TopUpError {
-            switch error {
-            case .invalid(let field, let message): errors.fields[field] = message
-            case .tooManyPending, .notPending: errors.fields["form"] = error.message
+        } refused: { form in
+            try await page(owner.session, owner.accountID, page: 1, status: .unprocessableContent) {
+                var view = $0
+                view.creditsInput = form["credits"]
+                view.noteInput = form["note"]
+                view.errors = form.errors
+                return view
             }
         }
-        return try await page(owner.session, owner.accountID, page: 1, status: .unprocessableContent) {
-            var view = $0
-            view.creditsInput = creditsText
-            view.noteInput = note
-            view.errors = errors
-            return view
+    }
+
+    /// The "get more credits" form: how many, and a note.
+    private static func topUp(_ form: FormState) throws(FieldErrors) -> (credits: Credits, note: String) {
+        guard !form["credits"].isEmpty else { throw FieldErrors("credits", "Enter how many credits you need.") }
+        guard let credits = try? Credits(parsing: form["credits"]) else {
+            throw FieldErrors("credits", "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
         }
+        return (credits, form["note"])
     }
 }

@@ -4,20 +4,6 @@ import MeteringStore
 import Reporting
 import Templating
 
-/// A field's message under a form field, and the summary at the top: shared by the account pages.
-struct FormErrors: TemplateValue, Sendable {
-    var fields: [String: String] = [:]
-
-    var isEmpty: Bool { fields.isEmpty }
-
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        if key == "any" { return !fields.isEmpty }
-        return fields[key]
-    }
-
-    var templateIsTruthy: Bool { !fields.isEmpty }
-}
-
 /// The billing page.
 struct BillingPageView: TemplateValue {
     let overview: BillingOverview
@@ -28,7 +14,7 @@ struct BillingPageView: TemplateValue {
     let perPage: Int
     var creditsInput = ""
     var noteInput = ""
-    var errors = FormErrors()
+    var errors = FieldErrors()
 
     private var zone: TimeZone { overview.timeZone }
 

@@ -1,7 +1,6 @@
 import Alerting
 import Hummingbird
 import Metering
-import Postgres
 import Reporting
 import TallyAccess
 
@@ -15,24 +14,12 @@ struct DashboardPage: Sendable {
     let frames: CustomerFrames
     let drawings: ChartDrawings
 
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames, drawings: ChartDrawings) {
-        reader = DashboardReader(pool: pool)
-        self.pages = pages
-        self.clock = clock
-        self.frames = frames
-        self.drawings = drawings
-    }
-
     func render(_ context: CustomerRequestContext) async throws -> Response {
         let now = clock.now()
         let accountID = context.accountID
-        let read = try await reader.dashboard(accountID: accountID, now: now, scope: context.scope) { period in
-            [AlertStore.bannerQuery(account: accountID, periodStart: period.start, at: now)]
-        }
-        guard let (dashboard, alongside) = read else {
+        guard let (dashboard, threshold) = try await reader.dashboardWithBanner(accountID: accountID, now: now, scope: context.scope) else {
             throw context.objectNotFound("account", objectID: String(context.accountID))
         }
-        let threshold = try AlertStore.bannerThreshold(alongside[0])
         let presenter = DashboardPresenter(
             dashboard: dashboard, isOwner: context.session.role == .owner, accountID: accountID, drawings: drawings)
         var frame = frames.frame(

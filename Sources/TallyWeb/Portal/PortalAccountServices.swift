@@ -2,7 +2,6 @@ import Hummingbird
 import Foundation
 import MeteringStore
 import Passwords
-import Postgres
 import Reporting
 import TallyAccess
 import TallyDatabase
@@ -21,18 +20,6 @@ struct PortalAccountServices: Sendable {
     let frames: CustomerFrames
     /// The policy for passwords people choose here (invitations, password changes).
     let policy = PasswordPolicy.standard
-
-    init(services: AppServices, cookies: AccessCookies, frames: CustomerFrames) {
-        access = services.access
-        pages = services.pages
-        billing = BillingReport(pool: services.pool)
-        topUps = TopUpRequests(pool: services.pool)
-        team = TeamMembers(users: services.access.users)
-        invitations = Invitations(login: services.access.login)
-        apiKeys = AccountAPIKeys(pool: services.pool)
-        self.cookies = cookies
-        self.frames = frames
-    }
 
     var now: Date { access.clock.now() }
 

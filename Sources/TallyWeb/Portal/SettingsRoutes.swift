@@ -11,24 +11,18 @@ import Templating
 struct SettingsRoutes {
     let services: PortalAccountServices
 
-    private struct PasswordForm: Decodable {
-        let current: String?
-        let new: String?
-        let confirm: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         let settings = router.group("/settings", context: CustomerRequestContext.self)
         settings.get { request, context in
             let changed = request.uri.queryParameters.get("done") == "password"
-            return try await page(context, errors: FormErrors(), status: .ok,
+            return try await page(context, errors: FieldErrors(), status: .ok,
                 banner: changed ? PageBanner(level: .info, message: "Your password was changed. Your other sessions were signed out.") : nil)
         }
         settings.post("password") { request, context in try await changePassword(request, context) }
     }
 
     private func page(
-        _ context: CustomerRequestContext, errors: FormErrors, status: HTTPResponse.Status, banner: PageBanner? = nil
+        _ context: CustomerRequestContext, errors: FieldErrors, status: HTTPResponse.Status, banner: PageBanner? = nil
     ) async throws -> Response {
         let now = services.now
         guard let overview = try await services.billing.overview(accountID: context.accountID, now: now, page: 1, perPage: 0) else {
@@ -47,18 +41,15 @@ struct SettingsRoutes {
     }
 
     private func changePassword(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(PasswordForm.self, from: &request, context: context)
-        do {
+        // Passwords are taken as typed (spaces are part of them) and never shown again.
+        try await FormSubmission.handle(request, context: context, parse: { $0.values }) { typed in
             try await services.access.login.changePassword(
-                for: context.session, current: form?.current ?? "", new: form?.new ?? "", confirmation: form?.confirm ?? "",
+                for: context.session, current: typed["current"] ?? "", new: typed["new"] ?? "", confirmation: typed["confirm"] ?? "",
                 policy: services.policy, now: services.now)
-        } catch let error as PasswordChangeError {
-            var errors = FormErrors()
-            errors.fields[error.field] = error.message
-            return try await page(context, errors: errors, status: .unprocessableContent)
+            return redirect(to: "/settings?done=password")
+        } refused: { form in
+            try await page(context, errors: form.errors, status: .unprocessableContent)
         }
-        return redirect(to: "/settings?done=password")
     }
 }
 
@@ -71,7 +62,7 @@ struct SettingsPageView: TemplateValue {
     let anchorDay: Int
     let currentPeriod: String
     let resetsOn: String
-    let errors: FormErrors
+    let errors: FieldErrors
     let minimumLength: Int
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {

@@ -15,9 +15,9 @@ struct TeamPageView: TemplateValue {
     let baseURL: String
     var inviteEmail = ""
     var inviteRole = "member"
-    var inviteErrors = FormErrors()
+    var inviteErrors = FieldErrors()
     var keyName = ""
-    var keyErrors = FormErrors()
+    var keyErrors = FieldErrors()
     var memberError: String?
     var createdInvitation: (email: String, link: String)?
     var createdKey: (name: String, secret: String)?

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Metering
-import Postgres
 import Reporting
 import TallyAccess
 
@@ -17,14 +16,6 @@ struct UsageRoutes: Sendable {
     let clock: any WallClock
     let frames: CustomerFrames
     let drawings: ChartDrawings
-
-    init(pool: PostgresPool, pages: Pages, clock: any WallClock, frames: CustomerFrames, drawings: ChartDrawings) {
-        reader = UsageReader(pool: pool)
-        self.pages = pages
-        self.clock = clock
-        self.frames = frames
-        self.drawings = drawings
-    }
 
     func register(on router: Router<AppRequestContext>) {
         let usage = router.group("/usage", context: CustomerRequestContext.self)

@@ -1,11 +1,9 @@
 import Hummingbird
-import Postgres
 import TallyDatabase
 
 /// `/healthz`, `/readyz` and `/metrics`: for load balancers and monitoring, not for people.
 struct OperationsRoutes {
-    let pool: PostgresPool
-    let migrator: Migrator
+    let database: DatabaseHealth
     let metrics: AppMetrics
 
     func register(on router: Router<AppRequestContext>) {
@@ -20,7 +18,7 @@ struct OperationsRoutes {
 
     /// 200 when the database answers and no migration is pending; 503 otherwise.
     private func readiness() async throws -> Response {
-        let status = try await pool.withConnection { try await migrator.status(on: $0) }
+        let status = try await database.migrationStatus()
         if !status.problems.isEmpty {
             throw AppError(.serviceUnavailable, "migrations need attention")
         }

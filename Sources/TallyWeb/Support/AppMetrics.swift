@@ -1,6 +1,6 @@
-import Postgres
 import Prometheus
 import Synchronization
+import TallyDatabase
 
 /// Tally's Prometheus metrics: requests by route, their latency, and the database pool.
 ///
@@ -8,8 +8,8 @@ import Synchronization
 /// its own numbers.
 public final class AppMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
-    private let pool: PostgresPool
-    private let lastPoolTotals = Mutex(PostgresPool.Statistics())
+    private let database: DatabaseHealth
+    private let lastPoolTotals = Mutex(DatabaseHealth.PoolReading())
 
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -17,9 +17,9 @@ public final class AppMetrics: Sendable {
         .seconds(2.5), .seconds(5),
     ]
 
-    /// Creates the metrics for an app that uses `pool`.
-    public init(pool: PostgresPool) {
-        self.pool = pool
+    /// Creates the metrics for an app whose database is `database`.
+    public init(database: DatabaseHealth) {
+        self.database = database
     }
 
     /// Counts one request and records its latency.
@@ -59,13 +59,18 @@ public final class AppMetrics: Sendable {
         return series
     }
 
+    /// Counts one restart of the embedded database server after it exited unexpectedly.
+    public func recordDatabaseRestart() {
+        counter("db_server_restarts", "Restarts of the embedded database server after it exited unexpectedly").increment()
+    }
+
     /// The Prometheus text exposition, with the pool's numbers read now.
     public func exposition() -> String {
-        let statistics = pool.statistics
+        let statistics = database.poolReading
         gauge("db_pool_connections", "Pooled database connections by state", ["state": "in_use"]).set(Double(statistics.inUse))
         gauge("db_pool_connections", "Pooled database connections by state", ["state": "idle"]).set(Double(statistics.idle))
         gauge("db_pool_waiting", "Requests waiting for a database connection", [:]).set(Double(statistics.waiting))
-        gauge("db_pool_max", "The pool's connection limit", [:]).set(Double(pool.configuration.maxConnections))
+        gauge("db_pool_max", "The pool's connection limit", [:]).set(Double(statistics.maxConnections))
         let previous = lastPoolTotals.withLock { last in
             defer { last = statistics }
             return last

@@ -1,7 +1,6 @@
 import Foundation
 import MeteringStore
 import Passwords
-import Postgres
 import TallyAccess
 
 /// One demo login, printed once at the end of a seeding.
@@ -19,16 +18,16 @@ public struct DemoLogin: Sendable, Hashable {
 /// `tally seed-demo` and `tally serve --seed-demo`: the demo operator (`DemoSeeder`) plus one
 /// admin, one sales user and an owner for each of the first accounts, with generated passwords.
 public struct DemoSetup: Sendable {
-    let pool: PostgresPool
-    let hasher: PasswordHasher
+    let seeder: DemoSeeder
+    let users: UserAdministration
 
     /// Customer accounts that get an owner login.
     public static let ownerAccounts = 3
 
-    /// A setup over `pool`.
-    public init(pool: PostgresPool, hasher: PasswordHasher = PasswordHasher()) {
-        self.pool = pool
-        self.hasher = hasher
+    /// A setup that seeds with `seeder` and creates the logins with `users`.
+    public init(seeder: DemoSeeder, users: UserAdministration) {
+        self.seeder = seeder
+        self.users = users
     }
 
     /// Seeds the demo and creates its users; returns the seeding's result and the logins.
@@ -37,8 +36,7 @@ public struct DemoSetup: Sendable {
     public func run(
         _ options: DemoSeedOptions, progress: @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> (DemoSeedResult, [DemoLogin]) {
-        let result = try await DemoSeeder(pool: pool).seed(options, progress: progress)
-        let admin = UserAdministration(users: UserStore(database: pool), accounts: AccountStore(database: pool), hasher: hasher)
+        let result = try await seeder.seed(options, progress: progress)
         var wanted: [(String, UserRole, String?)] = [("admin@example.com", .admin, nil), ("sales@example.com", .sales, nil)]
         for account in result.accounts.prefix(Self.ownerAccounts) {
             wanted.append(("owner.\(account.externalID)@example.com", .owner, account.externalID))
@@ -46,7 +44,7 @@ public struct DemoSetup: Sendable {
         var logins: [DemoLogin] = []
         for (email, role, account) in wanted {
             let password = UserAdministration.generatePassword()
-            _ = try await admin.createUser(email: email, password: password, role: role, accountExternalID: account, now: options.now)
+            _ = try await users.createUser(email: email, password: password, role: role, accountExternalID: account, now: options.now)
             logins.append(DemoLogin(email: email, role: role, account: account, password: password))
         }
         return (result, logins)
