@@ -32,8 +32,9 @@ func withAccessDatabase<T: Sendable>(
     // SIGINT or SIGTERM mid-command still stops the embedded cluster this command started.
     let signals = await stopOnSignal(host, logger: logger)
     defer { signals.cancel() }
-    let pool = PostgresPool(
-        configuration: .init(conninfo: host.appConninfo, maxConnections: 2, sharedConnections: 1), logger: logger)
+    // The maintenance statement timeout: a command's work (the demo seeder's bulk load, say)
+    // may take minutes, and the operator who started it is there to stop it.
+    let pool = host.makeMaintenancePool(sharedConnections: 1)
     do {
         let result = try await body(pool, host, logger)
         await pool.shutdown()
