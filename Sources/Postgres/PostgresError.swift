@@ -51,12 +51,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .connectionFailed, .connectionLost, .poolTimeout, .poolClosed: return true
         case .server:
-            // Class 08 (connection exception), 57P0x (shutdown / cannot connect now), 53 (resources).
+            // Class 08 (connection exception), 57P0x (shutdown / cannot connect now), 53
+            // (resources), 57014 (a statement past its timeout: the database is too slow now).
             guard let state = sqlState else { return false }
-            return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53")
+            return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || isStatementTimeout
         case .nulInString, .copyFailed, .parameterOutOfRange: return false
         }
     }
+
+    /// True when the server cancelled the statement (SQLSTATE 57014): it ran past its
+    /// `statement_timeout`, or someone cancelled it from outside. (A statement cancelled because
+    /// its own task was cancelled throws `CancellationError` instead.)
+    public var isStatementTimeout: Bool { sqlState == "57014" }
 
     /// A generic text that is safe to show anywhere.
     public var description: String {

@@ -14,11 +14,6 @@ struct LoginRoutes {
     /// The same sentence for an unknown email, a wrong password and a disabled user.
     static let invalidCredentials = "Email or password is incorrect."
 
-    private struct LoginForm: Decodable {
-        let email: String?
-        let password: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.get("/login") { request, context in try showForm(request, context) }
         router.post("/login") { request, context in try await submit(request, context) }
@@ -39,9 +34,9 @@ struct LoginRoutes {
 
     private func submit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         var request = request
-        let form = try await FormBody.decode(LoginForm.self, from: &request, context: context)
-        let email = form?.email ?? ""
-        let password = form?.password ?? ""
+        let form = try await FormState.read(&request, context: context)
+        let email = form.values["email"] ?? ""
+        let password = form.values["password"] ?? ""
         let client = addresses.resolve(peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
         let previous = request.cookies[cookies.sessionName].flatMap { SessionToken(cookieValue: $0.value) }
         let now = access.clock.now()

@@ -57,98 +57,92 @@ struct AdminAccountActionRoutes {
         return try pages.page("admin/account", frame: frame, view, status: status)
     }
 
+    /// A plan change: now, at the next period, or cancelling the scheduled one.
+    private enum PlanChange {
+        case cancel
+        case change(Int64, PlanChangeTiming)
+    }
+
     private func changePlan(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try pathID(context)
-        var request = request
-        let form = try await RawForm.read(&request, context: context)
-        let now = clock.now()
-        var errors: [String: String] = [:]
-        do {
-            if form["timing"] == "cancel" {
-                try await accounts.cancelScheduledPlan(id, by: context.auditActor, now: now)
+        return try await FormSubmission.handle(request, context: context, parse: { try Self.planChange($0) }) { change in
+            switch change {
+            case .cancel:
+                try await accounts.cancelScheduledPlan(id, by: context.auditActor, now: clock.now())
                 return redirect(to: "/admin/accounts/\(id)?notice=plan_cancelled")
+            case .change(let planID, let timing):
+                try await accounts.changePlan(id, to: planID, timing: timing, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/accounts/\(id)?notice=\(timing == .now ? "plan" : "plan_scheduled")")
             }
-            guard let timing = PlanChangeTiming(rawValue: form["timing"]) else {
-                errors["timing"] = "Choose when the change takes effect."
-                throw FormRefused()
-            }
-            guard let planID = Int64(form["plan"]) else {
-                errors["plan"] = "Choose a plan."
-                throw FormRefused()
-            }
-            try await accounts.changePlan(id, to: planID, timing: timing, by: context.auditActor, now: now)
-            return redirect(to: "/admin/accounts/\(id)?notice=\(timing == .now ? "plan" : "plan_scheduled")")
-        } catch let refusal as Refused<AccountProblem> {
-            errors.merge(refusal)
-        } catch is FormRefused {}
-        return try await page(id, session: context.session, forms: AccountForms(plan: FormState(form, errors: errors)), status: .unprocessableContent)
+        } refused: { form in
+            try await page(id, session: context.session, forms: AccountForms(plan: form))
+        }
+    }
+
+    private static func planChange(_ form: FormState) throws(FieldErrors) -> PlanChange {
+        if form["timing"] == "cancel" { return .cancel }
+        guard let timing = PlanChangeTiming(rawValue: form["timing"]) else {
+            throw FieldErrors("timing", "Choose when the change takes effect.")
+        }
+        guard let planID = Int64(form["plan"]) else { throw FieldErrors("plan", "Choose a plan.") }
+        return .change(planID, timing)
     }
 
     private func grant(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try pathID(context)
-        var request = request
-        let form = try await RawForm.read(&request, context: context)
-        var errors: [String: String] = [:]
-        let draft = GrantForm.parse(form, errors: &errors)
-        if let draft, errors.isEmpty {
-            do {
-                try await accounts.grant(id, draft, by: context.auditActor, now: clock.now())
-                return redirect(to: "/admin/accounts/\(id)?notice=granted")
-            } catch let refusal as Refused<GrantProblem> {
-                errors.merge(refusal)
-            }
+        return try await FormSubmission.handle(request, context: context, parse: { try GrantForm.draft($0) }) { draft in
+            try await accounts.grant(id, draft, by: context.auditActor, now: clock.now())
+            return redirect(to: "/admin/accounts/\(id)?notice=granted")
+        } refused: { form in
+            try await page(id, session: context.session, forms: AccountForms(grant: form))
         }
-        return try await page(id, session: context.session, forms: AccountForms(grant: FormState(form, errors: errors)), status: .unprocessableContent)
     }
 
     private func setStatus(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try pathID(context)
-        var request = request
-        let form = try await RawForm.read(&request, context: context)
-        var errors: [String: String] = [:]
-        let status = AccountStatus(rawValue: form["status"])
-        if status == nil { errors["status"] = "Choose pause or unpause." }
+        return try await FormSubmission.handle(request, context: context, parse: { try Self.status($0) }) { status in
+            try await accounts.setStatus(id, status, by: context.auditActor, now: clock.now())
+            return redirect(to: "/admin/accounts/\(id)?notice=\(status.rawValue)")
+        } refused: { form in
+            try await page(id, session: context.session, forms: AccountForms(status: form))
+        }
+    }
+
+    private static func status(_ form: FormState) throws(FieldErrors) -> AccountStatus {
+        guard let status = AccountStatus(rawValue: form["status"]) else { throw FieldErrors("status", "Choose pause or unpause.") }
         if status == .paused, !form.isChecked("confirm") {
-            errors["confirm"] = "Tick the box to confirm: a paused account's calls are all refused."
+            throw FieldErrors("confirm", "Tick the box to confirm: a paused account's calls are all refused.")
         }
-        if let status, errors.isEmpty {
-            do {
-                try await accounts.setStatus(id, status, by: context.auditActor, now: clock.now())
-                return redirect(to: "/admin/accounts/\(id)?notice=\(status.rawValue)")
-            } catch let refusal as Refused<AccountProblem> {
-                errors.merge(refusal)
-            }
-        }
-        return try await page(id, session: context.session, forms: AccountForms(status: FormState(form, errors: errors)), status: .unprocessableContent)
+        return status
     }
 
     private func addUser(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         let id = try pathID(context)
-        var request = request
-        let form = try await RawForm.read(&request, context: context)
-        var errors: [String: String] = [:]
-        let role = UserRole(rawValue: form["role"]).flatMap { $0.needsAccount ? $0 : nil }
-        if role == nil { errors["role"] = "Choose owner or member." }
-        if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
-        if let role, errors.isEmpty {
-            do {
-                let (user, password) = try await users.createUser(
-                    email: form["email"], role: role, accountID: id, by: context.auditActor, now: clock.now())
-                // The password is shown on this response only (never stored, never in a URL), so
-                // there is no redirect: reloading would only refuse the same email again.
-                return try await page(
-                    id, session: context.session,
-                    forms: AccountForms(createdUser: CreatedUser(email: user.email, role: role.rawValue, password: password)))
-            } catch let refusal as Refused<UserProblem> {
-                errors.merge(refusal)
-            }
+        return try await FormSubmission.handle(request, context: context, parse: { try NewUserForm.parse($0, staff: false) }) { new in
+            let (user, password) = try await users.createUser(
+                email: new.email, role: new.role, accountID: id, by: context.auditActor, now: clock.now())
+            // The password is shown on this response only (never stored, never in a URL), so
+            // there is no redirect: reloading would only refuse the same email again.
+            return try await page(
+                id, session: context.session,
+                forms: AccountForms(createdUser: CreatedUser(email: user.email, role: new.role.rawValue, password: password)))
+        } refused: { form in
+            try await page(id, session: context.session, forms: AccountForms(user: form))
         }
-        return try await page(id, session: context.session, forms: AccountForms(user: FormState(form, errors: errors)), status: .unprocessableContent)
     }
 }
 
-/// A form refused before it reached a store; the messages are already collected.
-struct FormRefused: Error {}
+/// The "add a user" form of the staff page (admin or sales) and of an account (owner or member).
+enum NewUserForm {
+    static func parse(_ form: FormState, staff: Bool) throws(FieldErrors) -> (email: String, role: UserRole) {
+        try FieldErrors.collecting { errors in
+            let role = UserRole(rawValue: form["role"]).flatMap { $0.isStaff == staff ? $0 : nil }
+            if role == nil { errors["role"] = staff ? "Choose admin or sales." : "Choose owner or member." }
+            if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
+            return role.map { (form["email"], $0) }
+        }
+    }
+}
 
 /// The account page's action forms: their state after a refusal, or the user just created.
 struct AccountForms {
@@ -168,7 +162,12 @@ struct CreatedUser: Sendable {
 
 /// Reads the grant form: amount (credits, up to 3 decimals), kind, note, optional price and expiry.
 enum GrantForm {
-    static func parse(_ form: RawForm, errors: inout [String: String]) -> GrantDraft? {
+    /// The form as a draft, or every message at once.
+    static func draft(_ form: FormState) throws(FieldErrors) -> GrantDraft {
+        try FieldErrors.collecting { parse(form, errors: &$0) }
+    }
+
+    static func parse(_ form: FormState, errors: inout FieldErrors) -> GrantDraft? {
         let kind = GrantKind(rawValue: form["kind"]).flatMap { $0 == .included ? nil : $0 }
         if kind == nil { errors["kind"] = "Choose a top-up or an adjustment." }
         var amount: Credits?

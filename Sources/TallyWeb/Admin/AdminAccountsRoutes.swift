@@ -28,16 +28,12 @@ struct AdminAccountsRoutes {
             try await form(context.session, account: nil, state: FormState(["time_zone": "UTC", "anchor_day": "1"]))
         }
         write.post { request, context in
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            return try await save(form, account: nil, context: context)
+            try await save(request, account: nil, context: context)
         }
         write.post("{id}") { request, context in
             let id = try pathID(context)
             guard let account = try await accountDetail.load(id: id, now: clock.now()) else { throw AppError.notFound }
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            return try await save(form, account: account, context: context)
+            return try await save(request, account: account, context: context)
         }
     }
 
@@ -66,9 +62,22 @@ struct AdminAccountsRoutes {
         return try pages.page("admin/account-form", frame: .staff(session, current: .accounts), view, status: status)
     }
 
-    private func save(_ form: RawForm, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
-        var errors: [String: String] = [:]
-        let anchor = Int(form["anchor_day"])
+    private func save(_ request: Request, account: AccountDetail?, context: AdminRequestContext) async throws -> Response {
+        try await FormSubmission.handle(request, context: context, parse: { try Self.draft($0) }) { draft in
+            if let account {
+                try await accounts.update(account.id, draft, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
+            }
+            let id = try await accounts.create(draft, by: context.auditActor, now: clock.now())
+            return redirect(to: "/admin/accounts/\(id)?notice=created")
+        } refused: { form in
+            try await self.form(context.session, account: account, state: form)
+        }
+    }
+
+    /// The account form as a draft, with every problem the draft itself can see.
+    static func draft(_ form: FormState) throws(FieldErrors) -> AccountDraft {
+        var errors = FieldErrors()
         var planID: Int64?
         if !form["plan"].isEmpty {
             planID = Int64(form["plan"])
@@ -76,21 +85,10 @@ struct AdminAccountsRoutes {
         }
         let draft = AccountDraft(
             externalID: form["external_id"], name: form["name"], planID: planID,
-            timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: anchor ?? 0)
+            timeZone: form["time_zone"].isEmpty ? "UTC" : form["time_zone"], anchorDay: Int(form["anchor_day"]) ?? 0)
         errors.merge(draft.problems())
-        if errors.isEmpty {
-            do {
-                if let account {
-                    try await accounts.update(account.id, draft, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/accounts/\(account.id)?notice=saved")
-                }
-                let id = try await accounts.create(draft, by: context.auditActor, now: clock.now())
-                return redirect(to: "/admin/accounts/\(id)?notice=created")
-            } catch let refusal as Refused<AccountProblem> {
-                errors.merge(refusal)
-            }
-        }
-        return try await self.form(context.session, account: account, state: FormState(form, errors: errors), status: .unprocessableContent)
+        guard errors.isEmpty else { throw errors }
+        return draft
     }
 
     static func values(_ account: AccountDetail) -> [String: String] {

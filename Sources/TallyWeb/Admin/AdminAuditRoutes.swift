@@ -14,7 +14,7 @@ struct AdminAuditRoutes {
         router.group("/admin/audit", context: StaffRequestContext.self).get { request, context in
             let parameters = request.uri.queryParameters
             let text = { (name: String) in String(parameters.get(name) ?? "").trimmingCharacters(in: .whitespaces) }
-            var errors: [String: String] = [:]
+            var errors = FieldErrors()
             let from = text("from").isEmpty ? nil : AdminParse.utcDay(text("from"))
             let to = text("to").isEmpty ? nil : AdminParse.utcDay(text("to"))
             if !text("from").isEmpty, from == nil { errors["from"] = "Enter a date as YYYY-MM-DD." }

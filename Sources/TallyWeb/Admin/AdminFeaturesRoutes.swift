@@ -28,56 +28,47 @@ struct AdminFeaturesRoutes {
         }
         let write = router.group("/admin/features", context: AdminRequestContext.self)
         write.post { request, context in
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            let rule = RuleForm.parse(kind: form["rule_kind"], rate: form["rate"], errors: &errors)
-            if form["key"].isEmpty { errors["key"] = "Enter the key events send in “feature”." }
-            if form["name"].isEmpty { errors["name"] = "Enter a name people will read." }
-            if let rule, errors.isEmpty {
-                do {
-                    try await plans.createFeature(key: form["key"], name: form["name"], rule: rule, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/features?notice=created")
-                } catch let refusal as Refused<FeatureProblem> {
-                    errors.merge(refusal)
-                }
+            try await FormSubmission.handle(request, context: context, parse: { try Self.fields($0, withKey: true) }) { fields in
+                try await plans.createFeature(key: fields.key, name: fields.name, rule: fields.rule, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/features?notice=created")
+            } refused: { form in
+                try await list(context.session, create: form)
             }
-            return try await list(context.session, create: FormState(form, errors: errors), status: .unprocessableContent)
         }
         write.post("{key}") { request, context in
             let key = context.parameters.get("key") ?? ""
             guard let feature = try await catalog.feature(key) else { throw AppError.notFound }
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            let rule = RuleForm.parse(kind: form["rule_kind"], rate: form["rate"], errors: &errors)
-            if form["name"].isEmpty { errors["name"] = "Enter a name people will read." }
-            if let rule, errors.isEmpty {
-                do {
-                    try await plans.updateFeature(key: key, name: form["name"], rule: rule, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/features?notice=saved")
-                } catch let refusal as Refused<FeatureProblem> {
-                    errors.merge(refusal)
-                }
+            return try await FormSubmission.handle(request, context: context, parse: { try Self.fields($0, withKey: false) }) { fields in
+                try await plans.updateFeature(key: key, name: fields.name, rule: fields.rule, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/features?notice=saved")
+            } refused: { form in
+                try edit(context.session, feature, form)
             }
-            return try edit(context.session, feature, FormState(form, errors: errors), status: .unprocessableContent)
+        }
+    }
+
+    /// The feature form: its key (when registering), name and credit rule.
+    static func fields(_ form: FormState, withKey: Bool) throws(FieldErrors) -> (key: String, name: String, rule: CreditRule) {
+        try FieldErrors.collecting { errors in
+            let rule = RuleForm.parse(kind: form["rule_kind"], rate: form["rate"], errors: &errors)
+            if withKey, form["key"].isEmpty { errors["key"] = "Enter the key events send in “feature”." }
+            if form["name"].isEmpty { errors["name"] = "Enter a name people will read." }
+            return rule.map { (form["key"], form["name"], $0) }
         }
     }
 
     private func list(
-        _ session: AuthenticatedSession, notice: String? = nil, create: FormState = FormState(["rule_kind": "per_event", "rate": "1"]),
-        status: HTTPResponse.Status = .ok
+        _ session: AuthenticatedSession, notice: String? = nil, create: FormState = FormState(["rule_kind": "per_event", "rate": "1"])
     ) async throws -> Response {
         var frame = PageFrame.staff(session, current: .features)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
         let view = FeatureListView(
             features: try await catalog.features(), unregistered: try await catalog.unregisteredFeatures(), form: create)
-        return try pages.page("admin/features", frame: frame, view, status: status)
+        return try pages.page("admin/features", frame: frame, view)
     }
 
-    private func edit(_ session: AuthenticatedSession, _ feature: FeatureRow, _ state: FormState, status: HTTPResponse.Status = .ok) throws -> Response {
-        try pages.page(
-            "admin/feature", frame: .staff(session, current: .features), FeatureEditView(feature: feature, form: state), status: status)
+    private func edit(_ session: AuthenticatedSession, _ feature: FeatureRow, _ state: FormState) throws -> Response {
+        try pages.page("admin/feature", frame: .staff(session, current: .features), FeatureEditView(feature: feature, form: state))
     }
 }
 

@@ -8,7 +8,12 @@ import Reporting
 /// overage policy (block with a grace percentage, or charge a price per credit), with Metering's
 /// parsers (too many decimals are refused, never rounded).
 enum PlanForm {
-    static func parse(_ form: RawForm, errors: inout [String: String]) -> PlanDraft? {
+    /// The form as a draft, or every message at once.
+    static func draft(_ form: FormState) throws(FieldErrors) -> PlanDraft {
+        try FieldErrors.collecting { parse(form, errors: &$0) }
+    }
+
+    static func parse(_ form: FormState, errors: inout FieldErrors) -> PlanDraft? {
         let fee = amount(form, "monthly_fee", empty: "Enter the monthly fee in USD, e.g. 49 or 0.", errors: &errors) { try Money(parsing: $0) }
         var included: CreditLimit?
         if form.isChecked("unlimited") {
@@ -61,7 +66,7 @@ enum PlanForm {
     }
 
     private static func amount<T>(
-        _ form: RawForm, _ field: String, empty: String, errors: inout [String: String], _ parse: (String) throws -> T
+        _ form: FormState, _ field: String, empty: String, errors: inout FieldErrors, _ parse: (String) throws -> T
     ) -> T? {
         do {
             return try parse(form[field])
@@ -74,7 +79,7 @@ enum PlanForm {
 
 /// Reads a credit rule (kind and rate), e.g. the feature form's or an entitlement override's.
 enum RuleForm {
-    static func parse(kind: String, rate: String, errors: inout [String: String], prefix: String = "") -> CreditRule? {
+    static func parse(kind: String, rate: String, errors: inout FieldErrors, prefix: String = "") -> CreditRule? {
         guard AdminText.ruleKinds.contains(where: { $0.0 == kind }) else {
             errors[prefix + "rule_kind"] = "Choose how events earn credits."
             return nil

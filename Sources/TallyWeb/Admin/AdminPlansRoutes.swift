@@ -34,79 +34,60 @@ struct AdminPlansRoutes {
             try newForm(context.session, FormState(["overage_policy": "block", "grace": "0", "monthly_fee": "0"]))
         }
         write.post { request, context in
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
-                do {
-                    let id = try await plans.create(draft, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/plans/\(id)?notice=created")
-                } catch let refusal as Refused<PlanProblem> {
-                    errors.merge(refusal)
-                }
+            try await FormSubmission.handle(request, context: context, parse: { try PlanForm.draft($0) }) { draft in
+                let id = try await plans.create(draft, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/plans/\(id)?notice=created")
+            } refused: { form in
+                try newForm(context.session, form)
             }
-            return try newForm(context.session, FormState(form, errors: errors), status: .unprocessableContent)
         }
         write.post("{id}") { request, context in
             let id = try pathID(context)
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            if let draft = PlanForm.parse(form, errors: &errors), errors.isEmpty {
-                do {
-                    try await plans.update(id, draft, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/plans/\(id)?notice=saved")
-                } catch let refusal as Refused<PlanProblem> {
-                    errors.merge(refusal)
-                }
+            return try await FormSubmission.handle(request, context: context, parse: { try PlanForm.draft($0) }) { draft in
+                try await plans.update(id, draft, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/plans/\(id)?notice=saved")
+            } refused: { form in
+                try await page(id, session: context.session, edit: form)
             }
-            return try await page(id, session: context.session, edit: FormState(form, errors: errors), status: .unprocessableContent)
         }
         write.post("{id}/archive") { request, context in
             let id = try pathID(context)
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            let archive = form["archived"] == "yes"
-            if form["archived"] != "yes" && form["archived"] != "no" { errors["archived"] = "Choose archive or unarchive." }
-            if archive, !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm archiving." }
-            if errors.isEmpty {
-                do {
-                    try await plans.setArchived(id, archive, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/plans/\(id)?notice=\(archive ? "archived" : "unarchived")")
-                } catch let refusal as Refused<PlanProblem> {
-                    errors.merge(refusal)
-                }
+            return try await FormSubmission.handle(request, context: context, parse: { try Self.archiving($0) }) { archive in
+                try await plans.setArchived(id, archive, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/plans/\(id)?notice=\(archive ? "archived" : "unarchived")")
+            } refused: { form in
+                try await page(id, session: context.session, archive: form)
             }
-            return try await page(id, session: context.session, archive: FormState(form, errors: errors), status: .unprocessableContent)
         }
         write.post("{id}/entitlements") { request, context in
             let id = try pathID(context)
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            let entitlement = EntitlementForm.parse(form, errors: &errors)
-            if form["feature"].isEmpty { errors["feature"] = "Choose a feature." }
-            if let entitlement, errors.isEmpty {
-                do {
-                    try await plans.setEntitlement(id, featureKey: form["feature"], entitlement, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/plans/\(id)?notice=entitlement#feature-\(form["feature"])")
-                } catch let refusal as Refused<PlanProblem> {
-                    errors.merge(refusal)
-                }
+            return try await FormSubmission.handle(request, context: context, parse: { try EntitlementForm.featureAndEntitlement($0) }) { parsed in
+                let (feature, entitlement) = parsed
+                try await plans.setEntitlement(id, featureKey: feature, entitlement, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/plans/\(id)?notice=entitlement#feature-\(feature)")
+            } refused: { form in
+                try await page(id, session: context.session, entitlement: (form["feature"], form))
             }
-            return try await page(
-                id, session: context.session, entitlement: (form["feature"], FormState(form, errors: errors)), status: .unprocessableContent)
         }
     }
 
-    private func newForm(_ session: AuthenticatedSession, _ state: FormState, status: HTTPResponse.Status = .ok) throws -> Response {
-        try pages.page("admin/plan-new", frame: .staff(session, current: .plans), PlanNewView(form: state), status: status)
+    private func newForm(_ session: AuthenticatedSession, _ state: FormState) throws -> Response {
+        try pages.page("admin/plan-new", frame: .staff(session, current: .plans), PlanNewView(form: state))
+    }
+
+    /// The archive form: archive (which needs the confirmation ticked) or unarchive.
+    static func archiving(_ form: FormState) throws(FieldErrors) -> Bool {
+        var errors = FieldErrors()
+        let archive = form["archived"] == "yes"
+        if form["archived"] != "yes" && form["archived"] != "no" { errors["archived"] = "Choose archive or unarchive." }
+        if archive, !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm archiving." }
+        guard errors.isEmpty else { throw errors }
+        return archive
     }
 
     private func page(
         _ id: Int64, session: AuthenticatedSession, notice: String? = nil, edit: FormState? = nil, archive: FormState? = nil,
-        entitlement: (String, FormState)? = nil, status: HTTPResponse.Status = .ok
+        entitlement: (String, FormState)? = nil
     ) async throws -> Response {
         guard let found = try await catalog.plan(id, now: clock.now()) else { throw AppError.notFound }
         let (row, features) = found
@@ -115,14 +96,23 @@ struct AdminPlansRoutes {
         let view = PlanDetailView(
             row: row, features: features, edit: edit ?? FormState(PlanForm.values(row.plan)), archive: archive ?? FormState(),
             entitlement: entitlement)
-        return try pages.page("admin/plan", frame: frame, view, status: status)
+        return try pages.page("admin/plan", frame: frame, view)
     }
 }
 
 /// Reads one feature's entitlement form: enabled, an optional credit-rule override, an optional
 /// per-period limit (empty: unlimited).
 enum EntitlementForm {
-    static func parse(_ form: RawForm, errors: inout [String: String]) -> Entitlement? {
+    /// The feature chosen and its entitlement.
+    static func featureAndEntitlement(_ form: FormState) throws(FieldErrors) -> (String, Entitlement) {
+        try FieldErrors.collecting { errors in
+            let entitlement = parse(form, errors: &errors)
+            if form["feature"].isEmpty { errors["feature"] = "Choose a feature." }
+            return entitlement.map { (form["feature"], $0) }
+        }
+    }
+
+    static func parse(_ form: FormState, errors: inout FieldErrors) -> Entitlement? {
         var rule: CreditRule?
         if !form["rule_kind"].isEmpty {
             rule = RuleForm.parse(kind: form["rule_kind"], rate: form["rate"], errors: &errors)

@@ -19,45 +19,36 @@ struct AdminStaffRoutes {
             return try await page(context, notice: notice)
         }
         group.post { request, context in
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            let role = UserRole(rawValue: form["role"]).flatMap { $0.isStaff ? $0 : nil }
-            if role == nil { errors["role"] = "Choose admin or sales." }
-            if form["email"].isEmpty { errors["email"] = "Enter the person's email address." }
-            if let role, errors.isEmpty {
-                do {
-                    let (user, password) = try await users.createUser(
-                        email: form["email"], role: role, accountID: nil, by: context.auditActor, now: clock.now())
-                    // Shown on this response only; see the account page's "add user".
-                    return try await page(context, created: CreatedUser(email: user.email, role: role.rawValue, password: password))
-                } catch let refusal as Refused<UserProblem> {
-                    errors.merge(refusal)
-                }
+            try await FormSubmission.handle(request, context: context, parse: { try NewUserForm.parse($0, staff: true) }) { new in
+                let (user, password) = try await users.createUser(
+                    email: new.email, role: new.role, accountID: nil, by: context.auditActor, now: clock.now())
+                // Shown on this response only; see the account page's "add user".
+                return try await page(context, created: CreatedUser(email: user.email, role: new.role.rawValue, password: password))
+            } refused: { form in
+                try await page(context, create: form)
             }
-            return try await page(context, create: FormState(form, errors: errors), status: .unprocessableContent)
         }
         group.post("{id}/disable") { request, context in
             let id = try pathID(context)
-            var request = request
-            let form = try await RawForm.read(&request, context: context)
-            var errors: [String: String] = [:]
-            if !form.isChecked("confirm") { errors["confirm"] = "Tick the box to confirm: the user is signed out and cannot sign in again." }
-            if errors.isEmpty {
-                do {
-                    try await users.disable(userID: id, staffOnly: true, by: context.auditActor, now: clock.now())
-                    return redirect(to: "/admin/staff?notice=disabled")
-                } catch let refusal as Refused<UserProblem> {
-                    errors.merge(refusal)
-                }
+            return try await FormSubmission.handle(request, context: context, parse: { try Self.confirmed($0) }) {
+                try await users.disable(userID: id, staffOnly: true, by: context.auditActor, now: clock.now())
+                return redirect(to: "/admin/staff?notice=disabled")
+            } refused: { form in
+                try await page(context, disable: (id, form))
             }
-            return try await page(context, disable: (id, FormState(form, errors: errors)), status: .unprocessableContent)
+        }
+    }
+
+    /// The disable form: only its confirmation.
+    static func confirmed(_ form: FormState) throws(FieldErrors) {
+        guard form.isChecked("confirm") else {
+            throw FieldErrors("confirm", "Tick the box to confirm: the user is signed out and cannot sign in again.")
         }
     }
 
     private func page(
         _ context: AdminRequestContext, notice: String? = nil, created: CreatedUser? = nil,
-        create: FormState = FormState(["role": "sales"]), disable: (Int64, FormState)? = nil, status: HTTPResponse.Status = .ok
+        create: FormState = FormState(["role": "sales"]), disable: (Int64, FormState)? = nil
     ) async throws -> Response {
         var frame = PageFrame.staff(context.session, current: .staff)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
@@ -65,7 +56,7 @@ struct AdminStaffRoutes {
         if let disable, !staff.contains(where: { $0.id == disable.0 }) { throw AppError.notFound }
         let view = StaffPageView(
             staff: staff, me: context.session.userID, created: created, form: create, disable: disable)
-        return try pages.page("admin/staff", frame: frame, view, status: status)
+        return try pages.page("admin/staff", frame: frame, view)
     }
 }
 

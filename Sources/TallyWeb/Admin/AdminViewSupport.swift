@@ -14,16 +14,6 @@ extension KeyedTemplateValue {
     }
 }
 
-/// A form field's value and its message, for templates: `{{#f.error}}` shows the message.
-struct FieldState: KeyedTemplateValue, Sendable {
-    var value: String = ""
-    var error: String? = nil
-
-    var invalid: Bool { error != nil }
-
-    static let templateKeys: [String: any PartialKeyPath<FieldState> & Sendable] = ["value": \.value, "error": \.error, "invalid": \.invalid]
-}
-
 /// A link in a pager or a sortable column head.
 struct LinkView: KeyedTemplateValue, Sendable {
     let label: String

@@ -5,15 +5,15 @@ import Reporting
 
 /// The margins page.
 struct MarginsView: KeyedTemplateValue, Sendable {
-    let period: FieldState
-    let through: FieldState
+    /// The period fields as typed, with their messages.
+    let form: FormState
     let hasErrors: Bool
     let report: MarginsReportView?
     /// The last 12 months, newest first, for the period suggestions.
     let months: [String]
 
     static let templateKeys: [String: any PartialKeyPath<MarginsView> & Sendable] = [
-        "period": \.period, "through": \.through, "hasErrors": \.hasErrors, "report": \.report, "months": \.months,
+        "form": \.form, "hasErrors": \.hasErrors, "report": \.report, "months": \.months,
     ]
 
     init(query: MarginsQuery, report: MarginsReportView?, now: Date) {
@@ -24,8 +24,10 @@ struct MarginsView: KeyedTemplateValue, Sendable {
             month = month.previous
         }
         self.months = months
-        period = FieldState(value: query.periodText, error: query.periodError)
-        through = FieldState(value: query.throughText, error: query.throughError)
+        var errors = FieldErrors()
+        errors["period"] = query.periodError
+        errors["through"] = query.throughError
+        form = FormState(["period": query.periodText, "through": query.throughText], errors: errors)
         hasErrors = query.periodError != nil || query.throughError != nil
         self.report = report
     }

@@ -74,21 +74,23 @@ struct OverviewRoutes {
         let today = LocalDay(containing: clock.now(), in: TimeZone(secondsFromGMT: 0)!)
         let defaultFrom = LocalDay(year: today.year, month: today.month, day: 1)!
         let query = request.uri.queryParameters
-        var form = OverviewForm(from: FieldState(value: query.get("from") ?? defaultFrom.description),
-                                through: FieldState(value: query.get("to") ?? YearMonth(today).lastDay.description))
-        let from = parseDay(form.from.value)
-        let through = parseDay(form.through.value)
-        if from == nil { form.from.error = "Enter a date as YYYY-MM-DD." }
-        if through == nil { form.through.error = "Enter a date as YYYY-MM-DD." }
-        guard let from, let through, form.from.error == nil else {
+        var form = FormState([
+            "from": query.get("from").map { String($0) } ?? defaultFrom.description,
+            "through": query.get("to").map { String($0) } ?? YearMonth(today).lastDay.description,
+        ])
+        let from = parseDay(form.values["from"] ?? "")
+        let through = parseDay(form.values["through"] ?? "")
+        if from == nil { form.errors["from"] = "Enter a date as YYYY-MM-DD." }
+        if through == nil { form.errors["through"] = "Enter a date as YYYY-MM-DD." }
+        guard let from, let through, form.errors["from"] == nil else {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
         if through < from {
-            form.through.error = "The end must not be before the start."
+            form.errors["through"] = "The end must not be before the start."
         } else if Self.days(from: from, through: through) > Self.maximumDays {
-            form.through.error = "Choose at most \(Self.maximumDays) days."
+            form.errors["through"] = "Choose at most \(Self.maximumDays) days."
         }
-        guard form.through.error == nil else {
+        guard form.errors["through"] == nil else {
             return try pages.page("admin/overview", frame: frame, OverviewView(form: form, report: nil), status: .unprocessableContent)
         }
         let report = try await reports.overview(from: from, through: through, now: clock.now(), scope: context.scope)
@@ -101,18 +103,10 @@ struct OverviewRoutes {
     }
 }
 
-/// The range form.
-struct OverviewForm: KeyedTemplateValue, Sendable {
-    var from: FieldState
-    var through: FieldState
-    var hasErrors: Bool { from.invalid || through.invalid }
-
-    static let templateKeys: [String: any PartialKeyPath<OverviewForm> & Sendable] = ["from": \.from, "through": \.through, "hasErrors": \.hasErrors]
-}
-
 /// The overview page.
 struct OverviewView: KeyedTemplateValue, Sendable {
-    let form: OverviewForm
+    /// The range form (`from`, `through`).
+    let form: FormState
     let report: OverviewReportView?
 
     static let templateKeys: [String: any PartialKeyPath<OverviewView> & Sendable] = ["form": \.form, "report": \.report]

@@ -26,77 +26,59 @@ func utcInputValue(_ date: Date) -> String {
     String(MoneyText.timestamp(date).dropLast(4)).replacingOccurrences(of: " ", with: "T")
 }
 
-/// The "add a version" form as posted.
-struct PriceVersionForm: Decodable, Sendable {
-    var model: String?
-    var input: String?
-    var cached_input: String?
-    var output: String?
-    var per_request: String?
-    var effective_from: String?
-}
+/// The "add a version" form: `model`, `input`, `cached_input`, `output`, `per_request` and
+/// `effective_from`.
+enum PriceVersionForm {
+    /// The form as a new page shows it: effective now.
+    static func initial(now: Date) -> FormState {
+        FormState(["effective_from": utcInputValue(now)])
+    }
 
-/// The add-a-version form on the page: values kept, messages per field.
-struct PriceVersionFormView: KeyedTemplateValue, Sendable {
-    var model = FieldState()
-    var input = FieldState()
-    var cachedInput = FieldState()
-    var output = FieldState()
-    var perRequest = FieldState()
-    var effectiveFrom = FieldState()
-    var hasErrors: Bool { [model, input, cachedInput, output, perRequest, effectiveFrom].contains { $0.invalid } }
+    /// The form as a refused page shows it: values trimmed, the instant in the input's format.
+    static func shown(_ form: FormState) -> FormState {
+        var shown = FormState(form.values.mapValues { $0.trimmingCharacters(in: .whitespaces) }, errors: form.errors)
+        if let effective = parseUTCInstant(form["effective_from"]) { shown.values["effective_from"] = utcInputValue(effective) }
+        return shown
+    }
 
-    static let templateKeys: [String: any PartialKeyPath<PriceVersionFormView> & Sendable] = [
-        "model": \.model, "input": \.input, "cachedInput": \.cachedInput, "output": \.output,
-        "perRequest": \.perRequest, "effectiveFrom": \.effectiveFrom, "hasErrors": \.hasErrors,
-    ]
-
-    /// Validates `form`: the draft when every field is right, else the messages.
-    static func validate(_ form: PriceVersionForm) -> (PriceVersionFormView, PriceDraft?) {
-        func trimmed(_ text: String?) -> String { (text ?? "").trimmingCharacters(in: .whitespaces) }
-        var view = PriceVersionFormView(
-            model: FieldState(value: trimmed(form.model)), input: FieldState(value: trimmed(form.input)),
-            cachedInput: FieldState(value: trimmed(form.cached_input)), output: FieldState(value: trimmed(form.output)),
-            perRequest: FieldState(value: trimmed(form.per_request)), effectiveFrom: FieldState(value: trimmed(form.effective_from)))
-        if view.model.value.isEmpty {
-            view.model.error = "Enter a model id (gpt-4o) or a pattern with * (gpt-4o*)."
-        } else if view.model.value.count > 200 {
-            view.model.error = "Use at most 200 characters."
+    /// The version to add, or every message at once.
+    static func draft(_ form: FormState) throws(FieldErrors) -> PriceDraft {
+        var errors = FieldErrors()
+        let model = form["model"]
+        if model.isEmpty {
+            errors["model"] = "Enter a model id (gpt-4o) or a pattern with * (gpt-4o*)."
+        } else if model.count > 200 {
+            errors["model"] = "Use at most 200 characters."
         }
-        func price(_ field: inout FieldState, required: Bool) -> PricePerMillionTokens? {
-            if field.value.isEmpty {
-                if required { field.error = "Enter a price in USD per 1M tokens, like 2.50." }
+        func price(_ field: String, required: Bool) -> PricePerMillionTokens? {
+            if form[field].isEmpty {
+                if required { errors[field] = "Enter a price in USD per 1M tokens, like 2.50." }
                 return nil
             }
             do {
-                return try PricePerMillionTokens(parsing: field.value)
+                return try PricePerMillionTokens(parsing: form[field])
             } catch {
-                field.error = Self.message(for: error, unit: "USD per 1M tokens")
+                errors[field] = Self.message(for: error, unit: "USD per 1M tokens")
             }
             return nil
         }
-        let input = price(&view.input, required: true)
-        let output = price(&view.output, required: true)
-        let cached = price(&view.cachedInput, required: false)
+        let input = price("input", required: true)
+        let output = price("output", required: true)
+        let cached = price("cached_input", required: false)
         var perRequest = Money.zero
-        if !view.perRequest.value.isEmpty {
+        if !form["per_request"].isEmpty {
             do {
-                perRequest = try Money(parsing: view.perRequest.value)
-                if perRequest < .zero { view.perRequest.error = "The fee must not be negative." }
+                perRequest = try Money(parsing: form["per_request"])
+                if perRequest < .zero { errors["per_request"] = "The fee must not be negative." }
             } catch {
-                view.perRequest.error = Self.message(for: error, unit: "USD")
+                errors["per_request"] = Self.message(for: error, unit: "USD")
             }
         }
-        let effective = parseUTCInstant(view.effectiveFrom.value)
-        if let effective {
-            view.effectiveFrom.value = utcInputValue(effective)
-        } else {
-            view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)."
-        }
-        guard !view.hasErrors, let input, let output, let effective else { return (view, nil) }
-        return (view, PriceDraft(
-            model: view.model.value, input: input, cachedInput: cached ?? input, output: output, perRequest: perRequest,
-            effectiveFrom: effective))
+        let effective = parseUTCInstant(form["effective_from"])
+        if effective == nil { errors["effective_from"] = "Enter a date (YYYY-MM-DD) or date and time (UTC)." }
+        guard errors.isEmpty, let input, let output, let effective else { throw errors }
+        return PriceDraft(
+            model: model, input: input, cachedInput: cached ?? input, output: output, perRequest: perRequest, effectiveFrom: effective)
     }
 
     static func message(for error: AmountError, unit: String) -> String {

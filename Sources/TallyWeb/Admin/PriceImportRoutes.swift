@@ -13,60 +13,53 @@ struct PriceImportRoutes {
     let pages: Pages
     let clock: any WallClock
 
-    struct Form: Decodable, Sendable {
-        var list: String?
-        var effective_from: String?
-        var only: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.group("/admin/prices", context: StaffRequestContext.self).get("import") { _, context in
             var view = PriceImportView()
-            view.effectiveFrom.value = utcInputValue(clock.now())
+            view.form.values["effective_from"] = utcInputValue(clock.now())
             return try pages.page("admin/price-import", frame: .staff(context.session, current: .prices), view)
         }
         let admin = router.group("/admin/prices", context: AdminRequestContext.self)
         admin.post("import") { request, context in
             var request = request
-            let form = try await FormBody.decode(Form.self, from: &request, context: context) ?? Form()
-            return try await preview(form, context)
+            return try await preview(try await FormState.read(&request, context: context), context)
         }
         admin.post("import/apply") { request, context in
             var request = request
-            let form = try await FormBody.decode(Form.self, from: &request, context: context) ?? Form()
-            return try await apply(form, context)
+            return try await apply(try await FormState.read(&request, context: context), context)
         }
     }
 
     /// Reads the form: the view with messages, and the list and date when usable.
-    private func read(_ form: Form) -> (PriceImportView, PriceList?, Date?) {
+    private func read(_ submitted: FormState) -> (PriceImportView, PriceList?, Date?) {
         var view = PriceImportView()
-        view.list.value = form.list ?? ""
-        view.effectiveFrom.value = (form.effective_from ?? "").trimmingCharacters(in: .whitespaces)
-        view.only.value = (form.only ?? "").trimmingCharacters(in: .whitespaces)
-        let effective = parseUTCInstant(view.effectiveFrom.value)
+        view.form = FormState([
+            "list": submitted.values["list"] ?? "", "effective_from": submitted["effective_from"], "only": submitted["only"],
+        ])
+        let effective = parseUTCInstant(view.form["effective_from"])
         if let effective {
-            view.effectiveFrom.value = utcInputValue(effective)
+            view.form.values["effective_from"] = utcInputValue(effective)
         } else {
-            view.effectiveFrom.error = "Enter a date (YYYY-MM-DD) or date and time (UTC)."
+            view.form.errors["effective_from"] = "Enter a date (YYYY-MM-DD) or date and time (UTC)."
         }
-        guard !view.list.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            view.list.error = "Paste a price list in one of the formats below."
+        guard !view.form["list"].isEmpty else {
+            view.form.errors["list"] = "Paste a price list in one of the formats below."
             return (view, nil, effective)
         }
-        let list = PriceList.parse(view.list.value, only: view.only.value)
+        let list = PriceList.parse(view.form.values["list"] ?? "", only: view.form["only"])
         view.format = list.format.label
         view.errors = list.errors.map(PriceNoteView.init)
         view.skipped = list.skipped.map(PriceNoteView.init)
         if !list.errors.isEmpty {
-            view.list.error = "\(list.errors.count) \(list.errors.count == 1 ? "line has" : "lines have") errors (listed above); nothing is imported until all are fixed."
+            view.form.errors["list"] =
+                "\(list.errors.count) \(list.errors.count == 1 ? "line has" : "lines have") errors (listed above); nothing is imported until all are fixed."
         } else if list.entries.isEmpty {
-            view.list.error = "No model in the list passes the filter."
+            view.form.errors["list"] = "No model in the list passes the filter."
         }
         return (view, list, effective)
     }
 
-    private func preview(_ form: Form, _ context: AdminRequestContext) async throws -> Response {
+    private func preview(_ form: FormState, _ context: AdminRequestContext) async throws -> Response {
         let frame = PageFrame.staff(context.session, current: .prices)
         let (validated, list, effective) = read(form)
         var view = validated
@@ -80,7 +73,7 @@ struct PriceImportRoutes {
         return try pages.page("admin/price-import", frame: frame, view)
     }
 
-    private func apply(_ form: Form, _ context: AdminRequestContext) async throws -> Response {
+    private func apply(_ form: FormState, _ context: AdminRequestContext) async throws -> Response {
         let frame = PageFrame.staff(context.session, current: .prices)
         let (validated, list, effective) = read(form)
         var view = validated
@@ -91,9 +84,9 @@ struct PriceImportRoutes {
             let changes = try await prices.importList(list, effectiveFrom: effective, by: context.auditActor, at: clock.now())
             return redirect(to: "/admin/prices?imported=\(changes.count)")
         } catch PriceChangeError.nothingToImport {
-            view.list.error = "Every model in the list already has these prices: nothing to import."
+            view.form.errors["list"] = "Every model in the list already has these prices: nothing to import."
         } catch PriceChangeError.versionExists(let model, _) {
-            view.effectiveFrom.error = "\(model) already has a version from this instant: choose another date."
+            view.form.errors["effective_from"] = "\(model) already has a version from this instant: choose another date."
         }
         return try pages.page("admin/price-import", frame: frame, view, status: .unprocessableContent)
     }
@@ -149,23 +142,22 @@ struct PriceChangeView: KeyedTemplateValue, Sendable {
 
 /// The import page: the form, then either the errors or the preview.
 struct PriceImportView: KeyedTemplateValue, Sendable {
-    var list = FieldState()
-    var effectiveFrom = FieldState()
-    var only = FieldState()
+    /// The list, `effective_from` and `only` as typed, with their messages.
+    var form = FormState()
     var format = ""
     var errors: [PriceNoteView] = []
     var skipped: [PriceNoteView] = []
     var changes: [PriceChangeView] = []
     var addCount = 0
     var isPreview = false
-    var hasErrors: Bool { list.invalid || effectiveFrom.invalid }
+    var hasErrors: Bool { form.hasErrors }
     var hasLineErrors: Bool { !errors.isEmpty }
     var hasSkipped: Bool { !skipped.isEmpty }
     var canApply: Bool { isPreview && addCount > 0 }
     var addCountText: String { String(addCount) }
 
     static let templateKeys: [String: any PartialKeyPath<PriceImportView> & Sendable] = [
-        "list": \.list, "effectiveFrom": \.effectiveFrom, "only": \.only, "format": \.format, "errors": \.errors,
+        "form": \.form, "format": \.format, "errors": \.errors,
         "skipped": \.skipped, "changes": \.changes, "isPreview": \.isPreview, "hasErrors": \.hasErrors,
         "hasLineErrors": \.hasLineErrors, "hasSkipped": \.hasSkipped, "canApply": \.canApply, "addCount": \.addCountText,
     ]

@@ -21,39 +21,29 @@ struct PricesRoutes {
                 ?? query["imported"].map { "Imported \($0) price versions." })
         }
         router.group("/admin", context: AdminRequestContext.self).post("prices") { request, context in
-            var request = request
-            let form = try await FormBody.decode(PriceVersionForm.self, from: &request, context: context) ?? PriceVersionForm()
-            return try await add(form, context)
+            try await FormSubmission.handle(request, context: context, parse: { try PriceVersionForm.draft($0) }) { draft in
+                do {
+                    try await prices.addVersion(draft, by: context.auditActor, at: clock.now())
+                } catch PriceChangeError.versionExists {
+                    throw FieldErrors("effective_from", "\(draft.model) already has a version from this instant: choose another.")
+                }
+                return redirect(to: "/admin/prices?added=" + queryValue(draft.model))
+            } refused: { form in
+                try await page(context.session, check: nil, notice: nil, form: PriceVersionForm.shown(form))
+            }
         }
     }
 
     private func page(
-        _ session: AuthenticatedSession, check: String?, notice: String?, form: PriceVersionFormView? = nil,
-        status: HTTPResponse.Status = .ok
+        _ session: AuthenticatedSession, check: String?, notice: String?, form: FormState? = nil
     ) async throws -> Response {
         let now = clock.now()
         let check = check?.trimmingCharacters(in: .whitespaces).prefix(200).description
         let report = try await reports.priceCatalog(now: now, check: check)
         var frame = PageFrame.staff(session, current: .prices)
         if let notice { frame.banners.append(PageBanner(level: .info, message: notice)) }
-        var defaultForm = PriceVersionFormView()
-        defaultForm.effectiveFrom.value = utcInputValue(now)
-        let view = PricesView(report, form: form ?? defaultForm, check: check ?? "", now: now)
-        return try pages.page("admin/prices", frame: frame, view, status: status)
-    }
-
-    private func add(_ form: PriceVersionForm, _ context: AdminRequestContext) async throws -> Response {
-        let (validated, draft) = PriceVersionFormView.validate(form)
-        var view = validated
-        if let draft {
-            do {
-                try await prices.addVersion(draft, by: context.auditActor, at: clock.now())
-                return redirect(to: "/admin/prices?added=" + queryValue(draft.model))
-            } catch PriceChangeError.versionExists {
-                view.effectiveFrom.error = "\(draft.model) already has a version from this instant: choose another."
-            }
-        }
-        return try await page(context.session, check: nil, notice: nil, form: view, status: .unprocessableContent)
+        let view = PricesView(report, form: form ?? PriceVersionForm.initial(now: now), check: check ?? "", now: now)
+        return try pages.page("admin/prices", frame: frame, view)
     }
 }
 
@@ -113,7 +103,7 @@ struct PriceMatcherRow: KeyedTemplateValue, Sendable {
 struct PricesView: KeyedTemplateValue, Sendable {
     let matchers: [PriceMatcherRow]
     let hasPrices: Bool
-    let form: PriceVersionFormView
+    let form: FormState
     let check: String
     let hasCheck: Bool
     let checkedPrice: PriceMatcherCheck?
@@ -124,7 +114,7 @@ struct PricesView: KeyedTemplateValue, Sendable {
         "checkedPrice": \.checkedPrice, "now": \.now,
     ]
 
-    init(_ report: PriceCatalogReport, form: PriceVersionFormView, check: String, now: Date) {
+    init(_ report: PriceCatalogReport, form: FormState, check: String, now: Date) {
         matchers = report.matchers.map(PriceMatcherRow.init)
         hasPrices = !report.matchers.isEmpty
         self.form = form

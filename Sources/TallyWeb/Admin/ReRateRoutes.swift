@@ -16,18 +16,11 @@ struct ReRateRoutes {
     /// The longest range one re-rate covers.
     static let maximumDays = 400
 
-    struct Form: Decodable, Sendable {
-        var from: String?
-        var to: String?
-        var model: String?
-        var confirmation: String?
-        var confirm: String?
-    }
 
     func register(on router: Router<AppRequestContext>) {
         router.group("/admin/prices", context: StaffRequestContext.self).get("rerate") { request, context in
             let query = request.queryDictionary
-            let form = Form(from: query["from"], to: query["to"], model: query["model"])
+            let form = FormState(query.filter { ["from", "to", "model"].contains($0.key) })
             var frame = PageFrame.staff(context.session, current: .prices)
             if let done = query["done"] { frame.banners.append(PageBanner(level: .info, message: "Re-rated \(done) events.")) }
             guard query["from"] != nil || query["to"] != nil else {
@@ -41,46 +34,44 @@ struct ReRateRoutes {
         }
         router.group("/admin/prices", context: AdminRequestContext.self).post("rerate") { request, context in
             var request = request
-            let form = try await FormBody.decode(Form.self, from: &request, context: context) ?? Form()
-            return try await apply(form, context)
+            return try await apply(try await FormState.read(&request, context: context), context)
         }
     }
 
     /// Validates the range fields.
-    private func read(_ form: Form) -> (ReRateView, ReRateRange?) {
-        var view = ReRateView()
-        view.from.value = (form.from ?? "").trimmingCharacters(in: .whitespaces)
-        view.to.value = (form.to ?? "").trimmingCharacters(in: .whitespaces)
-        view.model.value = IdentityText.normalized((form.model ?? "").trimmingCharacters(in: .whitespaces))
-        let from = parseDay(view.from.value)
-        let to = parseDay(view.to.value)
-        if from == nil { view.from.error = "Enter the first day as YYYY-MM-DD." }
-        if to == nil { view.to.error = "Enter the last day as YYYY-MM-DD." }
-        if view.model.value.count > 200 { view.model.error = "Use at most 200 characters." }
-        guard let from, let to, view.model.error == nil else { return (view, nil) }
+    private func read(_ submitted: FormState) -> (ReRateView, ReRateRange?) {
+        var form = FormState([
+            "from": submitted["from"], "to": submitted["to"], "model": IdentityText.normalized(submitted["model"]),
+        ])
+        let from = parseDay(form["from"])
+        let to = parseDay(form["to"])
+        if from == nil { form.errors["from"] = "Enter the first day as YYYY-MM-DD." }
+        if to == nil { form.errors["to"] = "Enter the last day as YYYY-MM-DD." }
+        if form["model"].count > 200 { form.errors["model"] = "Use at most 200 characters." }
+        guard let from, let to, form.errors["model"] == nil else { return (ReRateView(form: form), nil) }
         if to < from {
-            view.to.error = "The last day must not be before the first."
+            form.errors["to"] = "The last day must not be before the first."
         } else if OverviewRoutes.days(from: from, through: to) > Self.maximumDays {
-            view.to.error = "Re-rate at most \(Self.maximumDays) days at a time."
+            form.errors["to"] = "Re-rate at most \(Self.maximumDays) days at a time."
         }
-        guard view.to.error == nil else { return (view, nil) }
+        guard form.errors["to"] == nil else { return (ReRateView(form: form), nil) }
         let utc = TimeZone(secondsFromGMT: 0)!
-        return (view, ReRateRange(
-            from: from.start(in: utc), until: to.next.start(in: utc), model: view.model.value.isEmpty ? nil : view.model.value))
+        return (ReRateView(form: form), ReRateRange(
+            from: from.start(in: utc), until: to.next.start(in: utc), model: form["model"].isEmpty ? nil : form["model"]))
     }
 
-    private func apply(_ form: Form, _ context: AdminRequestContext) async throws -> Response {
+    private func apply(_ form: FormState, _ context: AdminRequestContext) async throws -> Response {
         let frame = PageFrame.staff(context.session, current: .prices)
         let (validated, range) = read(form)
         var view = validated
         guard let range else { return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent) }
-        guard form.confirm == "yes" else {
+        guard form["confirm"] == "yes" else {
             if try await preview(range, into: &view) { view.confirmError = "Tick the box to confirm: stored costs will change." }
             return try pages.page("admin/rerate", frame: frame, view, status: .unprocessableContent)
         }
         do {
-            let result = try await rater.apply(range, confirmation: form.confirmation ?? "", by: context.auditActor, at: clock.now())
-            let query = "from=\(view.from.value)&to=\(view.to.value)" + (range.model.map { "&model=" + queryValue($0) } ?? "")
+            let result = try await rater.apply(range, confirmation: form["confirmation"], by: context.auditActor, at: clock.now())
+            let query = "from=\(view.form["from"])&to=\(view.form["to"])" + (range.model.map { "&model=" + queryValue($0) } ?? "")
             return redirect(to: "/admin/prices/rerate?\(query)&done=\(result.changedEvents)")
         } catch ReRateError.changedSincePreview {
             view.confirmError = "Prices or events changed since this preview: review the new difference and confirm again."
@@ -114,16 +105,14 @@ struct ReRateRoutes {
 
 /// The re-rate page.
 struct ReRateView: KeyedTemplateValue, Sendable {
-    var from = FieldState()
-    var to = FieldState()
-    var model = FieldState()
+    /// The range (`from`, `to`, `model`) as typed, with its messages.
+    var form = FormState()
     var confirmError: String?
     var preview: ReRatePreviewView?
-    var hasErrors: Bool { from.invalid || to.invalid || model.invalid }
+    var hasErrors: Bool { form.hasErrors }
 
     static let templateKeys: [String: any PartialKeyPath<ReRateView> & Sendable] = [
-        "from": \.from, "to": \.to, "model": \.model, "confirmError": \.confirmError, "preview": \.preview,
-        "hasErrors": \.hasErrors,
+        "form": \.form, "confirmError": \.confirmError, "preview": \.preview, "hasErrors": \.hasErrors,
     ]
 }
 

@@ -48,50 +48,38 @@ struct TopUpRoutes {
     }
 
     private func approve(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(ApproveForm.self, from: &request, context: context)
-        let raw = context.parameters.get("id") ?? ""
-        guard let id = Int64(raw) else { throw AppError.notFound }
-        var state = TopUpFormState(requestID: id, price: form?.price ?? "", expires: form?.expires ?? "")
+        let id = try Self.requestID(context)
         let now = services.now
-        do {
-            let price = try Self.price(state.price)
-            let expires = try Self.expiry(state.expires, now: now)
-            _ = try await services.topUps.approve(id: id, price: price, expiresAt: expires, by: context.auditActor, now: now)
+        return try await FormSubmission.handle(request, context: context, parse: { try Self.answer($0, now: now) }) { answer in
+            _ = try await services.topUps.approve(id: id, price: answer.price, expiresAt: answer.expires, by: context.auditActor, now: now)
             return redirect(to: "/admin/top-ups?done=approved")
-        } catch let errors as FieldErrors {
-            state.errors = errors
-            return try await page(context.session, page: 1, status: .unprocessableContent, form: state)
-        } catch let refusal as Refused<TopUpProblem> {
-            return try await refused(refusal, state: &state, context.session)
+        } refused: { form in
+            try await page(context.session, page: 1, form: TopUpFormState(requestID: id, form: form))
         }
     }
 
     private func decline(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(DeclineForm.self, from: &request, context: context)
-        let raw = context.parameters.get("id") ?? ""
-        guard let id = Int64(raw) else { throw AppError.notFound }
-        var state = TopUpFormState(requestID: id, reason: form?.reason ?? "")
-        do {
-            try await services.topUps.decline(id: id, reason: state.reason, by: context.auditActor, now: services.now)
+        let id = try Self.requestID(context)
+        return try await FormSubmission.handle(request, context: context, parse: { $0.values["reason"] ?? "" }) { reason in
+            try await services.topUps.decline(id: id, reason: reason, by: context.auditActor, now: services.now)
             return redirect(to: "/admin/top-ups?done=declined")
-        } catch let refusal as Refused<TopUpProblem> {
-            return try await refused(refusal, state: &state, context.session)
+        } refused: { form in
+            try await page(context.session, page: 1, form: TopUpFormState(requestID: id, form: form))
         }
     }
 
-    /// The page again with the form's errors: 422 for a bad field, 409 for a request that was
-    /// already answered (or never existed), so a second approval changes nothing.
-    private func refused(
-        _ refusal: Refused<TopUpProblem>, state: inout TopUpFormState, _ session: AuthenticatedSession
-    ) async throws -> Response {
-        state.errors = FieldErrors(refusal)
-        let answered = refusal.problems.contains(.notPending) || refusal.problems.contains(.tooManyPending)
-        return try await page(session, page: 1, status: answered ? .conflict : .unprocessableContent, form: state)
+    /// The request's id in the path; any other text is the 404 of a missing request.
+    private static func requestID(_ context: some RequestContext) throws -> Int64 {
+        guard let id = Int64(context.parameters.get("id") ?? "") else { throw AppError.notFound }
+        return id
     }
 
-    private static func price(_ text: String) throws -> Money {
+    /// The approval form: a price and an optional expiry (the price's message first).
+    private static func answer(_ form: FormState, now: Date) throws(FieldErrors) -> (price: Money, expires: Date?) {
+        (try price(form.values["price"] ?? ""), try expiry(form.values["expires"] ?? "", now: now))
+    }
+
+    private static func price(_ text: String) throws(FieldErrors) -> Money {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { throw FieldErrors("price", "Enter the price in USD, like 25 or 19.99 (0 for free).") }
         guard let price = try? Money(parsing: text) else {
@@ -101,7 +89,7 @@ struct TopUpRoutes {
     }
 
     /// The first instant of the given UTC day; nil for an empty field (never expires).
-    private static func expiry(_ text: String, now: Date) throws -> Date? {
+    private static func expiry(_ text: String, now: Date) throws(FieldErrors) -> Date? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return nil }
         guard let day = LocalDay(requested: text) else {

@@ -3,13 +3,10 @@ import Metering
 import MeteringStore
 import Templating
 
-/// What an admin typed into one request's answer, kept on a refusal.
+/// What an admin typed into one request's answer (`price`, `expires`, `reason`), kept on a refusal.
 struct TopUpFormState: Sendable {
     let requestID: Int64
-    var price = ""
-    var expires = ""
-    var reason = ""
-    var errors = FieldErrors()
+    let form: FormState
 }
 
 /// The admin list of top-up requests.
@@ -30,7 +27,7 @@ struct TopUpsPageView: TemplateValue {
         case "decided": decided.map { TopUpRowView(request: $0, zone: AccountPageFormat.utc) }
         case "hasDecided": !decided.isEmpty
         case "isAdmin": isAdmin
-        case "formError": form?.errors["form"] ?? (form?.errors.isEmpty == false ? "The answer was not saved. See the request's form below." : nil)
+        case "formError": form?.form.errors["form"] ?? (form?.form.hasErrors == true ? "The answer was not saved. See the request's form below." : nil)
         case "pagination":
             total > perPage
                 ? PaginationView(page: page, pages: (total + perPage - 1) / perPage, total: total, noun: "requests", path: "/admin/top-ups")
@@ -55,10 +52,10 @@ struct PendingTopUpView: TemplateValue {
         case "credits": request.credits.formatted
         case "note": request.note
         case "isAdmin": isAdmin
-        case "price": form?.price ?? ""
-        case "expires": form?.expires ?? ""
-        case "reason": form?.reason ?? ""
-        case "errors": form?.errors ?? FieldErrors()
+        case "price": form?.form.values["price"] ?? ""
+        case "expires": form?.form.values["expires"] ?? ""
+        case "reason": form?.form.values["reason"] ?? ""
+        case "errors": form?.form.errors ?? FieldErrors()
         default: nil
         }
     }

@@ -35,42 +35,32 @@ struct AlertRoutes {
         return try pages.page("admin/alerts", frame: .staff(context.session, current: .alerts), query.view(page, pageSize: Self.pageSize))
     }
 
-    private struct AcknowledgeForm: Decodable {
-        var `return`: String?
-    }
-
     private func acknowledge(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw AppError.notFound }
         var request = request
-        let form = try await FormBody.decode(AcknowledgeForm.self, from: &request, context: context)
+        let form = try await FormState.read(&request, context: context)
         do {
             try await alerting.alerts.acknowledge(id: id, by: context.auditActor, at: clock.now())
         } catch AcknowledgeError.notFound {
             throw AppError.notFound
         }
-        let back = form?.return ?? ""
+        let back = form.values["return"] ?? ""
         return redirect(to: back.hasPrefix("/admin/alerts?") || back == "/admin/alerts" ? back : "/admin/alerts")
     }
 
     private func rules(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
         let settings = try await alerting.rules.load()
         let view = AlertRulesView(
-            form: AlertRulesForm(settings), errors: FieldErrors(messages: [:]),
-            saved: request.uri.queryParameters.get("saved") == "1")
+            form: FormState(AlertRulesForm.values(settings)), saved: request.uri.queryParameters.get("saved") == "1")
         return try pages.page("admin/alert-rules", frame: .staff(context.session, current: .alerts), view)
     }
 
     private func saveRules(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        guard let form = try await FormBody.decode(AlertRulesForm.self, from: &request, context: context) else { throw AppError.badForm }
-        switch form.settings() {
-        case .failure(let problems):
-            let view = AlertRulesView(form: form, errors: problems, saved: false)
-            return try pages.page(
-                "admin/alert-rules", frame: .staff(context.session, current: .alerts), view, status: .unprocessableContent)
-        case .success(let settings):
+        try await FormSubmission.handle(request, context: context, requireForm: true, parse: { try AlertRulesForm.settings($0) }) { settings in
             try await alerting.rules.save(settings, by: context.auditActor, at: clock.now())
             return redirect(to: "/admin/alerts/rules?saved=1")
+        } refused: { form in
+            try pages.page("admin/alert-rules", frame: .staff(context.session, current: .alerts), AlertRulesView(form: form, saved: false))
         }
     }
 }

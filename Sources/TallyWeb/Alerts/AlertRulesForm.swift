@@ -3,84 +3,69 @@ import Foundation
 import Metering
 import Templating
 
-/// The rule settings form as posted (`application/x-www-form-urlencoded`); unchecked boxes are absent.
-struct AlertRulesForm: Decodable, Sendable {
-    var creditsEnabled: String?
-    var creditThresholds: String?
-    var marginEnabled: String?
-    var marginWarning: String?
-    var marginCritical: String?
-    var marginCooldown: String?
-    var spikeEnabled: String?
-    var spikeMultiplier: String?
-    var spikeMinimum: String?
-    var spikeCooldown: String?
-    var unpricedEnabled: String?
-    var unpricedCooldown: String?
-    var capEnabled: String?
-
+/// The rule settings form (`creditsEnabled`, `creditThresholds`, `marginEnabled`, …); unchecked
+/// boxes are absent.
+enum AlertRulesForm {
     /// The form showing `settings`.
-    init(_ settings: AlertRuleSettings) {
-        func on(_ flag: Bool) -> String? { flag ? "on" : nil }
-        creditsEnabled = on(settings.creditsEnabled)
-        creditThresholds = settings.creditThresholds.map(String.init).joined(separator: ", ")
-        marginEnabled = on(settings.marginEnabled)
-        marginWarning = percentText(settings.marginWarningBP)
-        marginCritical = percentText(settings.marginCriticalBP)
-        marginCooldown = String(settings.marginCooldownMinutes)
-        spikeEnabled = on(settings.spikeEnabled)
-        spikeMultiplier = percentText(settings.spikeMultiplierBP / 100)
-        spikeMinimum = Money(nanos: settings.spikeMinimumCost).decimalString
-        spikeCooldown = String(settings.spikeCooldownMinutes)
-        unpricedEnabled = on(settings.unpricedEnabled)
-        unpricedCooldown = String(settings.unpricedCooldownMinutes)
-        capEnabled = on(settings.capEnabled)
+    static func values(_ settings: AlertRuleSettings) -> [String: String] {
+        var values = [
+            "creditThresholds": settings.creditThresholds.map(String.init).joined(separator: ", "),
+            "marginWarning": percentText(settings.marginWarningBP), "marginCritical": percentText(settings.marginCriticalBP),
+            "marginCooldown": String(settings.marginCooldownMinutes), "spikeMultiplier": percentText(settings.spikeMultiplierBP / 100),
+            "spikeMinimum": Money(nanos: settings.spikeMinimumCost).decimalString,
+            "spikeCooldown": String(settings.spikeCooldownMinutes), "unpricedCooldown": String(settings.unpricedCooldownMinutes),
+        ]
+        let flags = [
+            ("creditsEnabled", settings.creditsEnabled), ("marginEnabled", settings.marginEnabled),
+            ("spikeEnabled", settings.spikeEnabled), ("unpricedEnabled", settings.unpricedEnabled), ("capEnabled", settings.capEnabled),
+        ]
+        for (name, on) in flags where on { values[name] = "on" }
+        return values
     }
 
-    /// The settings, or the field problems (field → sentence).
-    func settings() -> Result<AlertRuleSettings, FieldErrors> {
+    /// The settings, or every field's message at once.
+    static func settings(_ form: FormState) throws(FieldErrors) -> AlertRuleSettings {
         var settings = AlertRuleSettings()
-        var problems: [String: String] = [:]
-        settings.creditsEnabled = creditsEnabled != nil
-        settings.marginEnabled = marginEnabled != nil
-        settings.spikeEnabled = spikeEnabled != nil
-        settings.unpricedEnabled = unpricedEnabled != nil
-        settings.capEnabled = capEnabled != nil
-        let thresholds = (creditThresholds ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var problems = FieldErrors()
+        settings.creditsEnabled = form.values["creditsEnabled"] != nil
+        settings.marginEnabled = form.values["marginEnabled"] != nil
+        settings.spikeEnabled = form.values["spikeEnabled"] != nil
+        settings.unpricedEnabled = form.values["unpricedEnabled"] != nil
+        settings.capEnabled = form.values["capEnabled"] != nil
+        let thresholds = form["creditThresholds"].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let values = thresholds.compactMap { Int($0) }
         if values.count == thresholds.count, !values.isEmpty {
             settings.creditThresholds = values
         } else {
             problems["creditThresholds"] = "Give whole percentages separated by commas, e.g. 50, 75, 90, 100."
         }
-        func percent(_ text: String?, _ field: String) -> Int64? {
-            do { return try BasisPoints(parsingPercent: (text ?? "").trimmingCharacters(in: .whitespaces)).value } catch {
+        func percent(_ field: String) -> Int64? {
+            do { return try BasisPoints(parsingPercent: form[field]).value } catch {
                 problems[field] = "Give a percentage like 30 or 12.5."
                 return nil
             }
         }
-        func minutes(_ text: String?, _ field: String) -> Int? {
-            guard let value = Int((text ?? "").trimmingCharacters(in: .whitespaces)), (1...100_000).contains(value) else {
+        func minutes(_ field: String) -> Int? {
+            guard let value = Int(form[field]), (1...100_000).contains(value) else {
                 problems[field] = "Give whole minutes from 1 to 100000 (1440 is a day)."
                 return nil
             }
             return value
         }
-        settings.marginWarningBP = percent(marginWarning, "marginWarning") ?? settings.marginWarningBP
-        settings.marginCriticalBP = percent(marginCritical, "marginCritical") ?? settings.marginCriticalBP
-        settings.marginCooldownMinutes = minutes(marginCooldown, "marginCooldown") ?? settings.marginCooldownMinutes
-        if let multiple = percent(spikeMultiplier, "spikeMultiplier") { settings.spikeMultiplierBP = multiple * 100 }
+        settings.marginWarningBP = percent("marginWarning") ?? settings.marginWarningBP
+        settings.marginCriticalBP = percent("marginCritical") ?? settings.marginCriticalBP
+        settings.marginCooldownMinutes = minutes("marginCooldown") ?? settings.marginCooldownMinutes
+        if let multiple = percent("spikeMultiplier") { settings.spikeMultiplierBP = multiple * 100 }
         do {
-            settings.spikeMinimumCost = try Money(parsing: (spikeMinimum ?? "").trimmingCharacters(in: .whitespaces)).int64Nanos()
+            settings.spikeMinimumCost = try Money(parsing: form["spikeMinimum"]).int64Nanos()
         } catch {
             problems["spikeMinimum"] = "Give an amount in USD like 5 or 2.50."
         }
-        settings.spikeCooldownMinutes = minutes(spikeCooldown, "spikeCooldown") ?? settings.spikeCooldownMinutes
-        settings.unpricedCooldownMinutes = minutes(unpricedCooldown, "unpricedCooldown") ?? settings.unpricedCooldownMinutes
-        for problem in AlertRuleStore.validate(settings) where problems[problem.field] == nil {
-            problems[problem.field] = problem.message
-        }
-        return problems.isEmpty ? .success(settings) : .failure(FieldErrors(messages: problems))
+        settings.spikeCooldownMinutes = minutes("spikeCooldown") ?? settings.spikeCooldownMinutes
+        settings.unpricedCooldownMinutes = minutes("unpricedCooldown") ?? settings.unpricedCooldownMinutes
+        problems.merge(AlertRuleStore.validate(settings))
+        guard problems.isEmpty else { throw problems }
+        return settings
     }
 }
 
@@ -94,27 +79,26 @@ func percentText(_ bp: Int64) -> String {
 
 /// `/admin/alerts/rules`.
 struct AlertRulesView: TemplateValue, Sendable {
-    let form: AlertRulesForm
-    let errors: FieldErrors
+    let form: FormState
     let saved: Bool
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
-        case "creditsEnabled": form.creditsEnabled != nil
-        case "creditThresholds": form.creditThresholds ?? ""
-        case "marginEnabled": form.marginEnabled != nil
-        case "marginWarning": form.marginWarning ?? ""
-        case "marginCritical": form.marginCritical ?? ""
-        case "marginCooldown": form.marginCooldown ?? ""
-        case "spikeEnabled": form.spikeEnabled != nil
-        case "spikeMultiplier": form.spikeMultiplier ?? ""
-        case "spikeMinimum": form.spikeMinimum ?? ""
-        case "spikeCooldown": form.spikeCooldown ?? ""
-        case "unpricedEnabled": form.unpricedEnabled != nil
-        case "unpricedCooldown": form.unpricedCooldown ?? ""
-        case "capEnabled": form.capEnabled != nil
-        case "errors": errors
-        case "hasErrors": !errors.messages.isEmpty
+        case "creditsEnabled": form.values["creditsEnabled"] != nil
+        case "creditThresholds": form.values["creditThresholds"] ?? ""
+        case "marginEnabled": form.values["marginEnabled"] != nil
+        case "marginWarning": form.values["marginWarning"] ?? ""
+        case "marginCritical": form.values["marginCritical"] ?? ""
+        case "marginCooldown": form.values["marginCooldown"] ?? ""
+        case "spikeEnabled": form.values["spikeEnabled"] != nil
+        case "spikeMultiplier": form.values["spikeMultiplier"] ?? ""
+        case "spikeMinimum": form.values["spikeMinimum"] ?? ""
+        case "spikeCooldown": form.values["spikeCooldown"] ?? ""
+        case "unpricedEnabled": form.values["unpricedEnabled"] != nil
+        case "unpricedCooldown": form.values["unpricedCooldown"] ?? ""
+        case "capEnabled": form.values["capEnabled"] != nil
+        case "errors": form.errors
+        case "hasErrors": form.hasErrors
         case "saved": saved
         default: nil
         }

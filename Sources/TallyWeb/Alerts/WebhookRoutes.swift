@@ -30,24 +30,22 @@ struct WebhookRoutes {
     }
 
     private func list(_ context: StaffRequestContext) async throws -> Response {
-        try await listPage(session: context.session, form: WebhookForm.blank, errors: [:], status: .ok)
+        try await listPage(session: context.session, form: WebhookForm.blank)
     }
 
-    private func listPage(session: AuthenticatedSession, form: WebhookForm, errors: [String: String], status: HTTPResponse.Status) async throws -> Response {
+    private func listPage(session: AuthenticatedSession, form: FormState) async throws -> Response {
         let endpoints = try await alerting.webhooks.list()
-        let view = WebhookListView(rows: endpoints.map(WebhookRow.init), form: form.view(errors: errors))
-        return try pages.page("admin/webhooks", frame: .staff(session, current: .alerts), view, status: status)
+        let view = WebhookListView(rows: endpoints.map(WebhookRow.init), form: WebhookForm.view(form))
+        return try pages.page("admin/webhooks", frame: .staff(session, current: .alerts), view)
     }
 
     private func create(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(WebhookForm.self, from: &request, context: context) ?? WebhookForm()
-        do {
-            let (id, secret) = try await alerting.webhooks.create(form.draft, by: context.auditActor, at: clock.now())
-            let view = WebhookCreatedView(id: String(id), name: form.draft.name.trimmingCharacters(in: .whitespaces), secret: secret)
+        try await FormSubmission.handle(request, context: context, parse: { try WebhookForm.draft($0) }) { draft in
+            let (id, secret) = try await alerting.webhooks.create(draft, by: context.auditActor, at: clock.now())
+            let view = WebhookCreatedView(id: String(id), name: draft.name.trimmingCharacters(in: .whitespaces), secret: secret)
             return try pages.page("admin/webhook-created", frame: .staff(context.session, current: .alerts), view)
-        } catch let refusal as Refused<WebhookProblem> {
-            return try await listPage(session: context.session, form: form, errors: refusal.fieldMessages, status: .unprocessableContent)
+        } refused: { form in
+            try await listPage(session: context.session, form: form)
         }
     }
 
@@ -57,36 +55,31 @@ struct WebhookRoutes {
         }
         let page = request.pageNumber
         return try await detailPage(
-            endpoint, form: WebhookForm(endpoint), errors: [:], page: page, saved: request.uri.queryParameters.get("saved") == "1",
-            session: context.session, status: .ok)
+            endpoint, form: WebhookForm.showing(endpoint), page: page, saved: request.uri.queryParameters.get("saved") == "1",
+            session: context.session)
     }
 
     private func detailPage(
-        _ endpoint: WebhookEndpoint, form: WebhookForm, errors: [String: String], page: Int, saved: Bool,
-        session: AuthenticatedSession, status: HTTPResponse.Status
+        _ endpoint: WebhookEndpoint, form: FormState, page: Int, saved: Bool, session: AuthenticatedSession
     ) async throws -> Response {
         let (records, total) = try await alerting.webhooks.deliveries(of: endpoint.id, page: page)
         let view = WebhookDetailView(
-            endpoint: WebhookRow(endpoint: endpoint), form: form.view(errors: errors),
+            endpoint: WebhookRow(endpoint: endpoint), form: WebhookForm.view(form),
             deliveries: records.map(WebhookDetailView.Delivery.init),
             pagination: Pagination(total: total, page: page, pageSize: 50, path: "/admin/webhooks/\(endpoint.id)", query: []),
             saved: saved)
-        return try pages.page("admin/webhook", frame: .staff(session, current: .alerts), view, status: status)
+        return try pages.page("admin/webhook", frame: .staff(session, current: .alerts), view)
     }
 
     private func update(_ request: Request, _ context: AdminRequestContext) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(Int64.init), let endpoint = try await alerting.webhooks.find(id: id) else {
             throw AppError.notFound
         }
-        var request = request
-        let form = try await FormBody.decode(WebhookForm.self, from: &request, context: context) ?? WebhookForm()
-        do {
-            try await alerting.webhooks.update(id: id, form.draft, by: context.auditActor, at: clock.now())
+        return try await FormSubmission.handle(request, context: context, parse: { try WebhookForm.draft($0) }) { draft in
+            try await alerting.webhooks.update(id: id, draft, by: context.auditActor, at: clock.now())
             return redirect(to: "/admin/webhooks/\(id)?saved=1")
-        } catch let refusal as Refused<WebhookProblem> {
-            return try await detailPage(
-                endpoint, form: form, errors: refusal.fieldMessages, page: 1, saved: false, session: context.session,
-                status: .unprocessableContent)
+        } refused: { form in
+            try await detailPage(endpoint, form: form, page: 1, saved: false, session: context.session)
         }
     }
 }

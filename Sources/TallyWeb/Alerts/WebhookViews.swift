@@ -2,49 +2,42 @@ import Alerting
 import Foundation
 import Templating
 
-/// The endpoint form as posted; the alert kinds arrive as repeated `rules` fields.
-struct WebhookForm: Decodable, Sendable {
-    var name: String?
-    var url: String?
-    var secret: String?
-    var rules: [String]?
-    var format: String?
-    var enabled: String?
-
-    init(name: String? = nil, url: String? = nil, secret: String? = nil, rules: [String]? = nil, format: String? = nil, enabled: String? = nil) {
-        self.name = name
-        self.url = url
-        self.secret = secret
-        self.rules = rules
-        self.format = format
-        self.enabled = enabled
-    }
-
+/// The endpoint form: `name`, `url`, `secret`, `format`, `enabled`, and the alert kinds as
+/// repeated `rules[]` fields.
+enum WebhookForm {
     /// The form showing `endpoint`.
-    init(_ endpoint: WebhookEndpoint) {
-        self.init(name: endpoint.name, url: endpoint.url, rules: endpoint.rules.map(\.rawValue), format: endpoint.format.rawValue,
-                  enabled: endpoint.enabled ? "on" : nil)
+    static func showing(_ endpoint: WebhookEndpoint) -> FormState {
+        var form = FormState(["name": endpoint.name, "url": endpoint.url, "format": endpoint.format.rawValue])
+        if endpoint.enabled { form.values["enabled"] = "on" }
+        form.lists["rules"] = endpoint.rules.map(\.rawValue)
+        return form
     }
 
     /// The form of a new endpoint: every alert kind, JSON, enabled.
-    static let blank = WebhookForm(rules: AlertRule.allCases.map(\.rawValue), format: WebhookFormat.json.rawValue, enabled: "on")
+    static var blank: FormState {
+        var form = FormState(["format": WebhookFormat.json.rawValue, "enabled": "on"])
+        form.lists["rules"] = AlertRule.allCases.map(\.rawValue)
+        return form
+    }
 
-    var draft: WebhookDraft {
+    /// The endpoint as submitted (the store checks it).
+    static func draft(_ form: FormState) -> WebhookDraft {
         WebhookDraft(
-            name: name ?? "", url: (url ?? "").trimmingCharacters(in: .whitespaces), secret: secret ?? "",
-            rules: (rules ?? []).compactMap(AlertRule.init(rawValue:)),
-            format: format.flatMap(WebhookFormat.init(rawValue:)) ?? .json, enabled: enabled != nil)
+            name: form.values["name"] ?? "", url: (form.values["url"] ?? "").trimmingCharacters(in: .whitespaces),
+            secret: form.values["secret"] ?? "", rules: (form.lists["rules"] ?? []).compactMap(AlertRule.init(rawValue:)),
+            format: form.values["format"].flatMap(WebhookFormat.init(rawValue:)) ?? .json, enabled: form.values["enabled"] != nil)
     }
 
     /// The fields for a template.
-    func view(errors: [String: String]) -> WebhookFormView {
-        let chosen = Set(rules ?? [])
+    static func view(_ form: FormState) -> WebhookFormView {
+        let chosen = Set(form.lists["rules"] ?? [])
+        let format = form.values["format"]
         return WebhookFormView(
-            name: name ?? "", url: url ?? "", secret: secret ?? "",
+            name: form.values["name"] ?? "", url: form.values["url"] ?? "", secret: form.values["secret"] ?? "",
             rules: AlertRule.allCases.map { CheckOption(value: $0.rawValue, label: $0.label, checked: chosen.contains($0.rawValue), id: "rule-\($0.rawValue)") },
             formats: [SelectOption(value: "json", label: "JSON (signed)", selected: format != "slack"),
                       SelectOption(value: "slack", label: "Slack-compatible ({\"text\": …})", selected: format == "slack")],
-            enabled: enabled != nil, errors: FieldErrors(messages: errors))
+            enabled: form.values["enabled"] != nil, errors: form.errors)
     }
 }
 
@@ -67,7 +60,7 @@ struct WebhookFormView: TemplateValue, Sendable {
         case "formats": formats
         case "enabled": enabled
         case "errors": errors
-        case "hasErrors": !errors.messages.isEmpty
+        case "hasErrors": !errors.isEmpty
         default: nil
         }
     }

@@ -94,3 +94,8 @@ extension AccountAPIKeyError: ProblemWording {
         }
     }
 }
+
+extension PasswordChangeError: FieldRefusal {}
+extension InvitationError: FieldRefusal {}
+extension TeamError: FieldRefusal {}
+extension AccountAPIKeyError: FieldRefusal {}

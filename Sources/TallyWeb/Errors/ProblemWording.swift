@@ -9,6 +9,13 @@ public protocol ProblemWording: Hashable, Sendable {
     var field: String { get }
     /// A sentence that says what to do.
     var message: String { get }
+    /// The status of a page or answer that refuses for this reason; 422 unless it says otherwise
+    /// (a request already answered is a 409).
+    var status: HTTPResponse.Status { get }
+}
+
+extension ProblemWording {
+    public var status: HTTPResponse.Status { .unprocessableContent }
 }
 
 extension Refused where Problem: ProblemWording {
@@ -28,7 +35,7 @@ extension Refused where Problem: ProblemWording {
 /// A refusal a handler did not turn into a form answers 422 with its first message (the error
 /// middleware renders it); forms catch it and show every message under its field.
 extension Refused: ResponseGenerator, HTTPResponseError where Problem: ProblemWording {
-    public var status: HTTPResponse.Status { .unprocessableContent }
+    public var status: HTTPResponse.Status { problems[0].status }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         try AppError(status, problems[0].message).response(from: request, context: context)

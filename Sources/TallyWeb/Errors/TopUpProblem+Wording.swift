@@ -1,3 +1,4 @@
+import Hummingbird
 import Metering
 import MeteringStore
 
@@ -11,6 +12,11 @@ extension TopUpProblem: ProblemWording {
         case .expiryNotFuture: "expires"
         case .reasonLength: "reason"
         }
+    }
+
+    /// A request that was answered already (or never existed) is a conflict, not a typing error.
+    public var status: HTTPResponse.Status {
+        self == .notPending ? .conflict : .unprocessableContent
     }
 
     public var message: String {

@@ -48,6 +48,15 @@ struct FieldErrors: Error, Sendable, Equatable, TemplateValue {
         messages.merge(other.messages) { old, _ in old }
     }
 
+    /// Runs a parser that notes messages as it goes; its value when it noted none, else the
+    /// messages as the error.
+    static func collecting<Value>(_ parse: (inout FieldErrors) -> Value?) throws(FieldErrors) -> Value {
+        var errors = FieldErrors()
+        let value = parse(&errors)
+        guard let value, errors.isEmpty else { throw errors }
+        return value
+    }
+
     /// Every field name resolves (to its message or to nothing), so a field without a message
     /// is simply falsy.
     func templateValue(forKey key: String) -> (any TemplateValue)? {

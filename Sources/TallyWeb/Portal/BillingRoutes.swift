@@ -11,11 +11,6 @@ struct BillingRoutes {
     let services: PortalAccountServices
     static let perPage = 12
 
-    private struct TopUpForm: Decodable {
-        let credits: String?
-        let note: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.group("/billing", context: CustomerRequestContext.self).get { request, context in
             let sent = request.uri.queryParameters.get("requested") == "1"
@@ -45,30 +40,27 @@ struct BillingRoutes {
     }
 
     private func requestTopUp(_ request: Request, _ owner: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(TopUpForm.self, from: &request, context: owner)
-        let creditsText = (form?.credits ?? "").trimmingCharacters(in: .whitespaces)
-        let note = (form?.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = FieldErrors()
-        do {
-            guard !creditsText.isEmpty else { throw FieldErrors("credits", "Enter how many credits you need.") }
-            guard let credits = try? Credits(parsing: creditsText) else {
-                throw FieldErrors("credits", "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
-            }
+        try await FormSubmission.handle(request, context: owner, parse: { try Self.topUp($0) }) { topUp in
             _ = try await services.topUps.request(
-                accountID: owner.accountID, credits: credits, note: note, by: owner.auditActor, now: services.now)
+                accountID: owner.accountID, credits: topUp.credits, note: topUp.note, by: owner.auditActor, now: services.now)
             return redirect(to: "/billing?requested=1#top-ups")
-        } catch let refusal as FieldErrors {
-            errors = refusal
-        } catch let refusal as Refused<TopUpProblem> {
-            errors = FieldErrors(refusal)
+        } refused: { form in
+            try await page(owner.session, owner.accountID, page: 1, status: .unprocessableContent) {
+                var view = $0
+                view.creditsInput = form["credits"]
+                view.noteInput = form["note"]
+                view.errors = form.errors
+                return view
+            }
         }
-        return try await page(owner.session, owner.accountID, page: 1, status: .unprocessableContent) {
-            var view = $0
-            view.creditsInput = creditsText
-            view.noteInput = note
-            view.errors = errors
-            return view
+    }
+
+    /// The "get more credits" form: how many, and a note.
+    private static func topUp(_ form: FormState) throws(FieldErrors) -> (credits: Credits, note: String) {
+        guard !form["credits"].isEmpty else { throw FieldErrors("credits", "Enter how many credits you need.") }
+        guard let credits = try? Credits(parsing: form["credits"]) else {
+            throw FieldErrors("credits", "Enter a number of credits, like 500 or 1250.5 (at most 3 decimals).")
         }
+        return (credits, form["note"])
     }
 }

@@ -15,11 +15,6 @@ import Templating
 struct InvitationRoutes {
     let services: PortalAccountServices
 
-    private struct AcceptForm: Decodable {
-        let password: String?
-        let confirm: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         router.get("/invitations/:token") { request, context in try await show(request, context) }
         router.post("/invitations/:token") { request, context in try await accept(request, context) }
@@ -43,34 +38,35 @@ struct InvitationRoutes {
         let now = services.now
         guard let details = try await services.invitations.details(token: token, now: now) else { return try invalid() }
         if let session = context.session { return try signedIn(session, details, status: .conflict) }
-        var request = request
-        let form = try await FormBody.decode(AcceptForm.self, from: &request, context: context)
-        let password = form?.password ?? ""
         // The CSRF middleware has checked this cookie against the form's token.
         let csrf = request.cookies[services.cookies.csrfName]?.value ?? ""
-        var errors = FieldErrors()
-        if let violation = services.policy.violation(for: password) {
-            errors["password"] = violation.message
-        } else if password != (form?.confirm ?? "") {
-            errors["confirm"] = "The two passwords differ."
-        }
-        guard errors.isEmpty else { return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent) }
         let previous = request.cookies[services.cookies.sessionName].flatMap { SessionToken(cookieValue: $0.value) }
-        do {
-            let (sessionToken, session) = try await services.invitations.accept(
-                token: token, password: password, replacing: previous, now: now)
+        return try await FormSubmission.handle(request, context: context, parse: { try password($0) }) { password in
+            let sessionToken: SessionToken
+            let session: AuthenticatedSession
+            do {
+                (sessionToken, session) = try await services.invitations.accept(
+                    token: token, password: password, replacing: previous, now: now)
+            } catch InvitationError.notValid {
+                return try invalid()
+            }
             SecurityLog(logger: context.logger).record(
                 .loginSucceeded, outcome: .success, userID: session.userID, accountID: session.accountID,
                 requestID: context.id, at: now, details: ["via": "invitation"])
             var response = redirect(to: "/")
             response.setCookie(services.cookies.session(sessionToken.value))
             return response
-        } catch InvitationError.notValid {
-            return try invalid()
-        } catch let error as InvitationError {
-            errors[error == .emailTaken ? "form" : "password"] = error.message
-            return try self.form(details, token: token, csrf: csrf, errors: errors, status: .unprocessableContent)
+        } refused: { form in
+            try self.form(details, token: token, csrf: csrf, errors: form.errors, status: .unprocessableContent)
         }
+    }
+
+    /// The new password, typed twice alike and within the policy (taken as typed: spaces count).
+    private func password(_ form: FormState) throws(FieldErrors) -> String {
+        let password = form.values["password"] ?? ""
+        if let violation = services.policy.violation(for: password) { throw FieldErrors("password", violation.message) }
+        guard password == form.values["confirm"] ?? "" else { throw FieldErrors("confirm", "The two passwords differ.") }
+        return password
     }
 
     private func form(

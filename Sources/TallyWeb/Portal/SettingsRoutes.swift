@@ -11,12 +11,6 @@ import Templating
 struct SettingsRoutes {
     let services: PortalAccountServices
 
-    private struct PasswordForm: Decodable {
-        let current: String?
-        let new: String?
-        let confirm: String?
-    }
-
     func register(on router: Router<AppRequestContext>) {
         let settings = router.group("/settings", context: CustomerRequestContext.self)
         settings.get { request, context in
@@ -47,18 +41,15 @@ struct SettingsRoutes {
     }
 
     private func changePassword(_ request: Request, _ context: CustomerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(PasswordForm.self, from: &request, context: context)
-        do {
+        // Passwords are taken as typed (spaces are part of them) and never shown again.
+        try await FormSubmission.handle(request, context: context, parse: { $0.values }) { typed in
             try await services.access.login.changePassword(
-                for: context.session, current: form?.current ?? "", new: form?.new ?? "", confirmation: form?.confirm ?? "",
+                for: context.session, current: typed["current"] ?? "", new: typed["new"] ?? "", confirmation: typed["confirm"] ?? "",
                 policy: services.policy, now: services.now)
-        } catch let error as PasswordChangeError {
-            var errors = FieldErrors()
-            errors[error.field] = error.message
-            return try await page(context, errors: errors, status: .unprocessableContent)
+            return redirect(to: "/settings?done=password")
+        } refused: { form in
+            try await page(context, errors: form.errors, status: .unprocessableContent)
         }
-        return redirect(to: "/settings?done=password")
     }
 }
 

@@ -10,10 +10,6 @@ import TallyDatabase
 struct TeamRoutes {
     let services: PortalAccountServices
 
-    private struct InviteForm: Decodable { let email: String?; let role: String? }
-    private struct KeyForm: Decodable { let name: String? }
-    private struct RoleForm: Decodable { let user: String?; let role: String? }
-    private struct IDForm: Decodable { let id: String? }
 
     func register(on router: Router<AppRequestContext>) {
         let team = router.group("/team", context: OwnerRequestContext.self)
@@ -74,32 +70,30 @@ struct TeamRoutes {
     // MARK: - Invitations
 
     private func invite(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(InviteForm.self, from: &request, context: context)
-        let email = (form?.email ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let roleName = form?.role ?? "member"
-        let now = services.now
-        do {
-            guard let role = UserRole(rawValue: roleName), role.needsAccount else { throw InvitationError.invalidRole }
+        try await FormSubmission.handle(request, context: context, parse: { try Self.invitation($0) }) { invitee in
             let (invitation, token) = try await services.invitations.invite(
-                email: email, role: role, accountID: context.accountID, by: context.auditActor, now: now)
+                email: invitee.email, role: invitee.role, accountID: context.accountID, by: context.auditActor, now: services.now)
             let link = "\(baseURL(request))/invitations/\(token)"
             return try await page(request, context) {
                 var view = $0
                 view.createdInvitation = (invitation.email, link)
                 return view
             }
-        } catch let error as InvitationError {
-            var errors = FieldErrors()
-            errors[error == .invalidRole ? "role" : "email"] = error.message
-            return try await page(request, context, status: .unprocessableContent) {
+        } refused: { form in
+            try await page(request, context, status: .unprocessableContent) {
                 var view = $0
-                view.inviteEmail = email
-                view.inviteRole = roleName
-                view.inviteErrors = errors
+                view.inviteEmail = form["email"]
+                view.inviteRole = form.values["role"] ?? "member"
+                view.inviteErrors = form.errors
                 return view
             }
         }
+    }
+
+    /// The invitation form: an email and the role (owner or member).
+    private static func invitation(_ form: FormState) throws(InvitationError) -> (email: String, role: UserRole) {
+        guard let role = UserRole(rawValue: form.values["role"] ?? "member"), role.needsAccount else { throw .invalidRole }
+        return (form["email"], role)
     }
 
     private func confirmRevokeInvitation(_ context: OwnerRequestContext) async throws -> Response {
@@ -127,32 +121,31 @@ struct TeamRoutes {
     // MARK: - Members
 
     private func changeRole(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(RoleForm.self, from: &request, context: context)
-        guard let raw = form?.user, let userID = Int64(raw) else { throw AppError.badForm }
-        let now = services.now
-        do {
-            guard let role = form?.role.flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
-            let before = try await services.team.changeRole(
-                userID: userID, to: role, accountID: context.accountID, by: context.auditActor, now: now)
+        try await FormSubmission.handle(request, context: context, parse: { try Self.roleChange($0) }) { change in
+            let now = services.now
+            let before = try await member(change.userID, context) {
+                try await services.team.changeRole(
+                    userID: change.userID, to: change.role, accountID: context.accountID, by: context.auditActor, now: now)
+            }
             if let before {
                 SecurityLog(logger: context.logger).record(
                     .roleChanged, outcome: .success, userID: context.session.userID, accountID: context.accountID,
                     requestID: context.id, at: now,
-                    details: ["target": String(before.id), "from": before.role.rawValue, "to": role.rawValue])
+                    details: ["target": String(before.id), "from": before.role.rawValue, "to": change.role.rawValue])
             }
             // Owners who made themselves members can no longer see this page.
-            if userID == context.session.userID, role == .member { return redirect(to: "/") }
+            if change.userID == context.session.userID, change.role == .member { return redirect(to: "/") }
             return redirect(to: "/team?done=role")
-        } catch TeamError.memberNotFound {
-            throw context.objectNotFound("user", objectID: raw)
-        } catch let error as TeamError {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = error.message
-                return view
-            }
+        } refused: { form in
+            try await memberRefused(request, context, form.errors)
         }
+    }
+
+    /// The role form: the member's id (400 without one) and owner or member.
+    private static func roleChange(_ form: FormState) throws -> (userID: Int64, role: UserRole) {
+        guard let userID = Int64(form["user"]) else { throw AppError.badForm }
+        guard let role = UserRole(rawValue: form["role"]), role.needsAccount else { throw TeamError.invalidRole }
+        return (userID, role)
     }
 
     private func confirmRemove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
@@ -161,11 +154,7 @@ struct TeamRoutes {
             throw context.objectNotFound("user", objectID: raw)
         }
         if member.id == context.session.userID {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = TeamError.cannotRemoveYourself.message
-                return view
-            }
+            return try await memberRefused(request, context, TeamError.cannotRemoveYourself.fieldErrors)
         }
         return try await confirm(context, ConfirmPageView(
             heading: "Remove \(member.email)?",
@@ -174,28 +163,40 @@ struct TeamRoutes {
     }
 
     private func remove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        let id = try await Self.id(request, context)
+        try await FormSubmission.handle(request, context: context, parse: { try Self.id($0) }) { id in
+            _ = try await member(id, context) {
+                try await services.team.remove(userID: id, accountID: context.accountID, by: context.auditActor, now: services.now)
+            }
+            return redirect(to: "/team?done=removed")
+        } refused: { form in
+            try await memberRefused(request, context, form.errors)
+        }
+    }
+
+    /// Runs a change to member `id`; a member who is not on the team is the 404 of a missing user.
+    private func member<Result>(
+        _ id: Int64, _ context: OwnerRequestContext, _ change: () async throws -> Result
+    ) async throws -> Result {
         do {
-            _ = try await services.team.remove(userID: id, accountID: context.accountID, by: context.auditActor, now: services.now)
+            return try await change()
         } catch TeamError.memberNotFound {
             throw context.objectNotFound("user", objectID: String(id))
-        } catch let error as TeamError {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = error.message
-                return view
-            }
         }
-        return redirect(to: "/team?done=removed")
+    }
+
+    /// The team page again with a refused member change's message above the list.
+    private func memberRefused(_ request: Request, _ context: OwnerRequestContext, _ errors: FieldErrors) async throws -> Response {
+        try await page(request, context, status: .unprocessableContent) {
+            var view = $0
+            view.memberError = errors["member"] ?? errors["role"]
+            return view
+        }
     }
 
     // MARK: - API keys
 
     private func createKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormBody.decode(KeyForm.self, from: &request, context: context)
-        let name = (form?.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        do {
+        try await FormSubmission.handle(request, context: context, parse: { $0["name"] }) { name in
             let created = try await services.apiKeys.create(
                 name: name, accountID: context.accountID, by: context.auditActor, now: services.now)
             return try await page(request, context) {
@@ -203,13 +204,11 @@ struct TeamRoutes {
                 view.createdKey = (created.identity.name, created.secret)
                 return view
             }
-        } catch let error as AccountAPIKeyError {
-            var errors = FieldErrors()
-            errors["name"] = error.message
-            return try await page(request, context, status: .unprocessableContent) {
+        } refused: { form in
+            try await page(request, context, status: .unprocessableContent) {
                 var view = $0
-                view.keyName = name
-                view.keyErrors = errors
+                view.keyName = form["name"]
+                view.keyErrors = form.errors
                 return view
             }
         }
@@ -247,9 +246,11 @@ struct TeamRoutes {
     /// The `id` field of a confirmation form; 400 when it is missing or not a number.
     private static func id(_ request: Request, _ context: OwnerRequestContext) async throws -> Int64 {
         var request = request
-        guard let raw = try await FormBody.decode(IDForm.self, from: &request, context: context)?.id, let id = Int64(raw) else {
-            throw AppError.badForm
-        }
+        return try id(try await FormState.read(&request, context: context))
+    }
+
+    private static func id(_ form: FormState) throws -> Int64 {
+        guard let id = Int64(form["id"]) else { throw AppError.badForm }
         return id
     }
 }
