@@ -59,12 +59,12 @@ enum EntitlementJSON {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
-        writeDigits(year, 4, to: &out)
+        let day = LocalDay(ordinal: days)
+        writeDigits(Int64(day.year), 4, to: &out)
         out.writeInteger(UInt8(ascii: "-"))
-        writeDigits(month, 2, to: &out)
+        writeDigits(Int64(day.month), 2, to: &out)
         out.writeInteger(UInt8(ascii: "-"))
-        writeDigits(day, 2, to: &out)
+        writeDigits(Int64(day.day), 2, to: &out)
         out.writeInteger(UInt8(ascii: "T"))
         writeDigits(secondOfDay / 3600, 2, to: &out)
         out.writeInteger(UInt8(ascii: ":"))
@@ -80,18 +80,5 @@ enum EntitlementJSON {
         let digits = String(value.magnitude)
         for _ in digits.utf8.count..<max(width, digits.utf8.count) { out.writeInteger(UInt8(ascii: "0")) }
         out.writeString(digits)
-    }
-
-    /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
