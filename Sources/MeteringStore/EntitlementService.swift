@@ -32,11 +32,12 @@ public enum EntitlementCheck: Sendable, Hashable {
 public struct EntitlementService: Sendable {
     let pool: PostgresPool
     /// The current period per time zone and anchor day (pure calendar arithmetic, remembered).
-    let placements = CalendarPlacements()
+    let calendar: CalendarMemo
 
-    /// A service over `pool`.
-    public init(pool: PostgresPool) {
+    /// A service over `pool` that finds current periods through `calendar`.
+    public init(pool: PostgresPool, calendar: CalendarMemo = CalendarMemo()) {
         self.pool = pool
+        self.calendar = calendar
     }
 
     /// Authenticates `secret` (the API key as sent) and answers for the account with
@@ -52,13 +53,13 @@ public struct EntitlementService: Sendable {
         let row = try EntitlementRow(first)
         guard let key = row.key.verifiedIdentity(presented: hash) else { return .unauthenticated }
         guard let account = row.account else { return .unknownAccount(key) }
-        return .answered(key, try Self.answer(account, requested: requested, now: now, placements: placements))
+        return .answered(key, try Self.answer(account, requested: requested, now: now, calendar: calendar))
     }
 
     static func answer(
-        _ account: EntitlementRow.Account, requested: Credits, now: Date, placements: CalendarPlacements
+        _ account: EntitlementRow.Account, requested: Credits, now: Date, calendar: CalendarMemo
     ) throws -> EntitlementAnswer {
-        let period = try placements.placement(of: now, for: account.metered).period
+        let period = try calendar.placement(of: now, for: account.metered).period
         let (used, featureUsed) = usage(account.recentUsage, in: period)
         let included = account.plan.includedCredits
         let ledger = try CreditLedger(

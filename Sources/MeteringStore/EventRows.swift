@@ -33,7 +33,7 @@ struct EventRows {
     /// problems (unknown accounts, amounts out of range).
     static func build(
         _ events: [UsageEvent], catalog: IngestCatalog, settings: MeteringSettings, endUserKey: [UInt8],
-        placements: CalendarPlacements
+        calendar memo: CalendarMemo
     ) -> (EventRows, [EventProblem]) {
         var rows = EventRows()
         rows.reserveCapacity(events.count)
@@ -54,7 +54,7 @@ struct EventRows {
             if lhs.accountID != rhs.accountID { return lhs.accountID < rhs.accountID }
             return events[lhs.event].id < events[rhs.event].id
         }
-        var calendar = BatchCalendar(placements)
+        var calendar = BatchCalendar(memo)
         for (_, index) in order {
             let event = events[index], account = accounts[index]!
             do {

@@ -21,16 +21,18 @@ public struct IngestService: Sendable {
     let pool: PostgresPool
     let gate: IngestGate
     let observers: [any IngestObserver]
-    let placements = CalendarPlacements()
+    let calendar: CalendarMemo
 
     /// A service over `pool` that runs at most `concurrentTransactions` ingest transactions at
-    /// once; `observers` run inside each batch's transaction, before COMMIT.
+    /// once; `observers` run inside each batch's transaction, before COMMIT. Events are placed in
+    /// their periods and local days through `calendar`.
     public init(
         pool: PostgresPool, observers: [any IngestObserver] = [],
-        concurrentTransactions: Int = defaultConcurrentTransactions
+        concurrentTransactions: Int = defaultConcurrentTransactions, calendar: CalendarMemo = CalendarMemo()
     ) {
         self.pool = pool
         self.observers = observers
+        self.calendar = calendar
         gate = IngestGate(limit: concurrentTransactions)
     }
 
@@ -79,7 +81,7 @@ public struct IngestService: Sendable {
     ) async throws -> Int {
         let catalog = try await IngestCatalog.load(for: events, on: connection)
         let (rows, problems) = EventRows.build(
-            events, catalog: catalog, settings: settings, endUserKey: endUserKey, placements: placements)
+            events, catalog: catalog, settings: settings, endUserKey: endUserKey, calendar: calendar)
         guard problems.isEmpty else { throw IngestError.invalidEvents(problems.sorted { $0.index < $1.index }) }
         let stored = try await insert(rows, receivedAt: receivedAt, ids: ids, on: connection)
         try await checkDuplicates(rows, stored: stored, events: events, on: connection)

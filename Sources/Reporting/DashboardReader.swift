@@ -23,12 +23,14 @@ import TallyDatabase
 /// read and group the rows again, in a second round trip that reads everything afresh.
 public struct DashboardReader: Sendable {
     let pool: PostgresPool
-    private let calendars = CalendarHints()
+    private let memo: CalendarMemo
+    private let guesses = CalendarGuesses()
     private let breakdowns = PeriodBreakdowns()
 
-    /// A reader over `pool`.
-    public init(pool: PostgresPool) {
+    /// A reader over `pool` that finds periods and days through `calendar`.
+    public init(pool: PostgresPool, calendar: CalendarMemo = CalendarMemo()) {
         self.pool = pool
+        memo = calendar
     }
 
     /// The dashboard of `accountID` at `now`, in `scope` (a customer's own account scope), and
@@ -38,14 +40,15 @@ public struct DashboardReader: Sendable {
         accountID: Int64, now: Date, scope: DataScope,
         alongside: (BillingPeriod) -> [PostgresQuery] = { _ in [] }
     ) async throws -> (dashboard: Dashboard, alongside: [PostgresRows])? {
-        var calendar = calendars[accountID] ?? AccountCalendar(anchorDay: 1, timeZoneName: "UTC")
+        let guess = guesses[accountID]
+        var calendar = guess ?? AccountCalendar(anchorDay: 1, timeZoneName: "UTC")
         var readBreakdown = false
         // A calendar changed between two reads is read a third time, and a breakdown that
         // changed since it was remembered once more; more would mean a calendar changing on
         // every request, which no admin form can do.
         for _ in 0..<4 {
-            let moment = try calendars.moment(accountID, calendar, at: now)
-            let (period, previous) = (moment.period, moment.previous)
+            let placement = try memo.placement(of: now, anchorDay: calendar.anchorDay, timeZone: calendar.timeZone)
+            let (period, previous) = (placement.period, placement.previous)
             let remembered = readBreakdown ? nil : breakdowns.breakdown(accountID: accountID, periodStart: period.start)
             let rows = try await pool.read(
                 [Self.accountQuery(accountID),
@@ -57,6 +60,7 @@ public struct DashboardReader: Sendable {
                 calendar = account.calendar
                 continue
             }
+            if calendar != guess { guesses.remember(calendar, for: accountID) }
             var usage = try Self.usage(rows[1])
             if let remembered {
                 guard remembered.version == usage.version else {
@@ -67,7 +71,7 @@ public struct DashboardReader: Sendable {
             } else {
                 breakdowns.remember(usage.breakdown, accountID: accountID, periodStart: period.start)
             }
-            let dashboard = try Self.assemble(account, usage, period: period, previous: previous, today: moment.today, now: now)
+            let dashboard = try Self.assemble(account, usage, period: period, previous: previous, today: placement.day, now: now)
             return (dashboard, Array(rows.dropFirst(2)))
         }
         throw DashboardReadError.calendarKeptChanging(accountID: accountID)
@@ -262,11 +266,6 @@ public struct AccountCalendar: Sendable, Hashable {
 
     /// The zone periods and local days are computed in.
     public var timeZone: TimeZone { TimeZone(identifier: timeZoneName) ?? TimeZone(secondsFromGMT: 0)! }
-
-    /// The billing period holding `instant`.
-    public func period(containing instant: Date) throws -> BillingPeriod {
-        try BillingPeriod.containing(instant, anchorDay: anchorDay, timeZone: timeZone)
-    }
 }
 
 /// The dashboard could not settle on the account's calendar.
@@ -275,59 +274,23 @@ public enum DashboardReadError: Error, Sendable {
     case calendarKeptChanging(accountID: Int64)
 }
 
-/// The calendar a reader last used per account, with the periods and the day it computed for
-/// it: bounded (cleared when full), shared by tasks. Only ever a guess: the account row read in
-/// the same round trip checks the calendar.
-final class CalendarHints: Sendable {
-    private struct Hint {
-        let calendar: AccountCalendar
-        let moment: CalendarMoment
-    }
-
-    private let hints = Mutex<[Int64: Hint]>([:])
+/// The calendar a reader last found per account: bounded (cleared when full), shared by tasks.
+/// Only ever a guess: the account row read in the same round trip checks it. (The periods and
+/// day a calendar gives come from the shared `CalendarMemo`.)
+final class CalendarGuesses: Sendable {
+    private let guesses = Mutex<[Int64: AccountCalendar]>([:])
     private static let capacity = 100_000
 
-    /// The calendar last used for the account.
+    /// The calendar last found for the account.
     subscript(accountID: Int64) -> AccountCalendar? {
-        hints.withLock { $0[accountID]?.calendar }
+        guesses.withLock { $0[accountID] }
     }
 
-    /// The periods and day of `calendar` at `now`: the ones computed last time when that was
-    /// for the same calendar and the same local day, else computed now; either way `calendar`
-    /// becomes the account's hint.
-    func moment(_ accountID: Int64, _ calendar: AccountCalendar, at now: Date) throws -> CalendarMoment {
-        if let kept = hints.withLock({ $0[accountID] }), kept.calendar == calendar, kept.moment.holds(now) {
-            return kept.moment
+    /// Remembers `calendar` as the account's.
+    func remember(_ calendar: AccountCalendar, for accountID: Int64) {
+        guesses.withLock { guesses in
+            if guesses.count >= Self.capacity, guesses[accountID] == nil { guesses.removeAll(keepingCapacity: true) }
+            guesses[accountID] = calendar
         }
-        let moment = try CalendarMoment(calendar, at: now)
-        hints.withLock { hints in
-            if hints.count >= Self.capacity, hints[accountID] == nil { hints.removeAll(keepingCapacity: true) }
-            hints[accountID] = Hint(calendar: calendar, moment: moment)
-        }
-        return moment
-    }
-}
-
-/// A calendar's current and previous billing periods and its local day at an instant; the same
-/// for every instant of that local day (periods start at local midnight), so a reader computes
-/// them once a day per account instead of on every view.
-struct CalendarMoment: Sendable {
-    let period: BillingPeriod
-    let previous: BillingPeriod
-    let today: LocalDay
-    private let todayStart: Date
-    private let tomorrowStart: Date
-
-    init(_ calendar: AccountCalendar, at instant: Date) throws {
-        period = try calendar.period(containing: instant)
-        previous = period.preceding
-        today = LocalDay(containing: instant, in: period.timeZone)
-        todayStart = today.start(in: period.timeZone)
-        tomorrowStart = today.adding(days: 1).start(in: period.timeZone)
-    }
-
-    /// Whether `instant` falls on the same local day (and so in the same periods).
-    func holds(_ instant: Date) -> Bool {
-        todayStart <= instant && instant < tomorrowStart
     }
 }

@@ -40,7 +40,9 @@ public struct AppServices: Sendable {
         metrics = AppMetrics(database: database)
         let access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
         self.access = access
-        metering = MeteringServices(pool: pool)
+        // One calendar memo for the ingest, the entitlement check and the dashboard.
+        let calendar = CalendarMemo()
+        metering = MeteringServices(pool: pool, calendar: calendar)
         alerting = AlertingServices(pool: pool, destinations: webhooks)
         admin = AdminServices(
             accounts: AdminAccountStore(pool: pool), plans: AdminPlanStore(pool: pool),
@@ -49,7 +51,7 @@ public struct AppServices: Sendable {
             reports: MoneyReports(pool: pool), prices: PriceStore(pool: pool), rater: ReRater(pool: pool),
             topUps: TopUpRequests(pool: pool), alerts: alerting.alerts)
         portal = PortalStores(
-            dashboard: DashboardReader(pool: pool), usage: UsageReader(pool: pool), billing: BillingReport(pool: pool),
+            dashboard: DashboardReader(pool: pool, calendar: calendar), usage: UsageReader(pool: pool), billing: BillingReport(pool: pool),
             topUps: admin.topUps, apiKeys: AccountAPIKeys(pool: pool))
     }
 }
@@ -80,11 +82,12 @@ extension AccessServices {
 
 extension MeteringServices {
     /// Builds the services over `pool`; the ingest checks threshold alerts in each batch's
-    /// transaction.
-    public init(pool: PostgresPool) {
+    /// transaction. The ingest and the check place instants through `calendar`.
+    public init(pool: PostgresPool, calendar: CalendarMemo = CalendarMemo()) {
         self.init(
-            keys: APIKeyStore(pool: pool), ingest: IngestService(pool: pool, observers: [ThresholdAlerts()]),
-            entitlements: EntitlementService(pool: pool), usage: UsageQueryService(pool: pool))
+            keys: APIKeyStore(pool: pool),
+            ingest: IngestService(pool: pool, observers: [ThresholdAlerts()], calendar: calendar),
+            entitlements: EntitlementService(pool: pool, calendar: calendar), usage: UsageQueryService(pool: pool))
     }
 }
 

@@ -4,10 +4,11 @@ import Metering
 import Testing
 
 /// The ingest places events through a memo shared by every batch and every account with the
-/// same time zone and anchor day; its answers must be the calendar's own, whatever the order of
-/// the instants and accounts it has seen before.
+/// same time zone and anchor day (`CalendarMemo`, behind each batch's `BatchCalendar`); its
+/// answers must be the calendar's own, whatever the order of the instants and accounts it has
+/// seen before.
 @Suite("Calendar placements")
-struct CalendarPlacementsTests {
+struct BatchCalendarTests {
     @Test("remembered placements equal the calendar's, across zones, anchors, DST changes and month ends")
     func memoMatchesTheCalendar() throws {
         let zones = ["UTC", "Europe/Berlin", "America/New_York", "America/Santiago", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Apia"]
@@ -20,7 +21,7 @@ struct CalendarPlacementsTests {
                     timeZone: try #require(TimeZone(identifier: zone)), anchorDay: anchor))
             }
         }
-        let placements = CalendarPlacements()
+        let memo = CalendarMemo()
         var generator = SystemRandomNumberGenerator()
         // Two years around DST changes and leap days, in runs of nearby instants (as batches
         // arrive), with the accounts interleaved.
@@ -28,7 +29,7 @@ struct CalendarPlacementsTests {
         var checked = 0
         for _ in 0..<400 {
             let around = first + Double.random(in: 0..<(2 * 366 * 86_400), using: &generator)
-            var calendar = BatchCalendar(placements)
+            var calendar = BatchCalendar(memo)
             let batch = (0..<25).map { _ in
                 (accounts.randomElement(using: &generator)!, Date(timeIntervalSince1970: around + Double.random(in: -3 * 3_600...3 * 3_600, using: &generator)))
             }.sorted { $0.0.id < $1.0.id }
