@@ -96,7 +96,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Money, credits, model prices, billing periods, local days, the clock and the entitlement decision: pure rules, Foundation only.
+        // Money, credits, model prices, billing periods, local days (and their memo), the clock and the entitlement decision: pure rules, Foundation only.
         .target(name: "Metering", swiftSettings: swiftSettings),
         // Metering persistence and services: catalog, API keys, ingest, entitlement checks (the only metering SQL).
         .target(

@@ -35,7 +35,7 @@ public enum UsageRangeError: Error, Sendable, Equatable {
     /// `from` after `to`.
     case reversed(from: LocalDay, to: LocalDay)
     /// Longer than ``UsageRange/maxDays``.
-    case tooLong(days: Int64)
+    case tooLong(from: LocalDay, to: LocalDay, days: Int64)
 }
 
 /// A range of local days in the account's time zone, both ends included.
@@ -58,7 +58,7 @@ public struct UsageRange: Sendable, Hashable {
     public init(from: LocalDay, to: LocalDay) throws(UsageRangeError) {
         guard from <= to else { throw .reversed(from: from, to: to) }
         let days = from.days(until: to) + 1
-        guard days <= Self.maxDays else { throw .tooLong(days: days) }
+        guard days <= Self.maxDays else { throw .tooLong(from: from, to: to, days: days) }
         self.from = from
         self.to = to
     }

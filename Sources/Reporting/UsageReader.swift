@@ -48,6 +48,27 @@ public struct UsageReader: Sendable {
         }
     }
 
+    /// The API's usage report of the account with `externalID`, read in the service scope; nil
+    /// when no account has that external id. A missing `to` is the account's local today; a
+    /// missing `from` is 29 days before `to`.
+    ///
+    /// - Throws: `UsageRangeError` when `from` is after `to` or the range is longer than
+    ///   ``UsageRange/maxDays``.
+    public func report(
+        account externalID: String, from: LocalDay?, to: LocalDay?, groupBy: UsageGrouping, now: Date
+    ) async throws -> UsageReport? {
+        try await pool.withTransaction(scope: .service) { connection in
+            guard let row = try await connection.query(
+                "SELECT id, time_zone FROM accounts WHERE external_id = \(externalID)").first else { return nil }
+            let (accountID, zone) = try row.decode((Int64, String).self)
+            let timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!
+            let last = to ?? LocalDay(containing: now, in: timeZone)
+            let range = try UsageRange(from: from ?? last.adding(days: -(UsageReport.defaultDays - 1)), to: last)
+            let rows = try await Self.dailyRows(accountID, range: range, on: connection)
+            return UsageReport(account: externalID, range: range, groupBy: groupBy, rows: rows)
+        }
+    }
+
     /// The range's usage cells that pass `filter`, and the filter menus.
     public func breakdown(accountID: Int64, range: UsageRange, filter: UsageFilter, scope: DataScope) async throws -> UsageBreakdown {
         try await pool.withTransaction(scope: scope) { connection in
@@ -94,29 +115,48 @@ public struct UsageReader: Sendable {
         var cells: [UsageCell] = []
         var features: [String: String] = [:]
         var models: Set<String> = []
-        for row in try await connection.query(
-            """
-            SELECT to_char(d.local_day, 'YYYY-MM-DD'), d.feature_key, coalesce(f.name, d.feature_key), d.model,
-                   d.events, d.input_tokens + d.cached_input_tokens + d.output_tokens, d.credits
-            FROM daily_usage d LEFT JOIN features f ON f.key = d.feature_key
-            WHERE d.account_id = \(account)
-              AND d.local_day BETWEEN \(range.from.description)::date AND \(range.to.description)::date
-            ORDER BY d.local_day, d.feature_key COLLATE "C", d.model COLLATE "C"
-            """) {
-            let (day, feature, name, model, events, tokens, credits) =
-                try row.decode((String, String, String, String, Int64, Int128, Int128).self)
-            let label = feature.isEmpty ? "Unattributed" : name
-            features[feature] = label
-            models.insert(model)
-            guard filter.admits(feature: feature, model: model), let localDay = LocalDay(day) else { continue }
+        for row in try await dailyRows(account, range: range, on: connection) {
+            let label = row.feature.isEmpty ? "Unattributed" : row.featureName
+            features[row.feature] = label
+            models.insert(row.model)
+            guard filter.admits(feature: row.feature, model: row.model), let localDay = LocalDay(row.day) else { continue }
             cells.append(UsageCell(
-                day: localDay, feature: feature, featureLabel: label, model: model, events: events, tokens: tokens,
-                credits: Credits(millis: credits)))
+                day: localDay, feature: row.feature, featureLabel: label, model: row.model, events: row.sums.events,
+                tokens: row.tokens.value, credits: row.sums.credits))
         }
         return UsageBreakdown(
             range: range, filter: filter, cells: cells,
             features: features.map { UsageOption(key: $0.key, label: $0.value) }.sorted { ($0.label, $0.key) < ($1.label, $1.key) },
             models: models.sorted().map { UsageOption(key: $0, label: $0.isEmpty ? "No model" : $0) })
+    }
+
+    /// Every `daily_usage` row of `account` in `range`, ordered by day, feature key and model
+    /// (byte for byte): the one read of the rollup behind both the usage page and the API's
+    /// usage report.
+    private static func dailyRows(_ account: Int64, range: UsageRange, on connection: PostgresConnection) async throws -> [DailyUsageRow] {
+        try await connection.query(
+            """
+            SELECT to_char(d.local_day, 'YYYY-MM-DD'), d.feature_key, coalesce(f.name, d.feature_key), d.model,
+                   d.events, d.failures, d.input_tokens, d.cached_input_tokens, d.output_tokens,
+                   d.input_tokens + d.cached_input_tokens + d.output_tokens, d.credits
+            FROM daily_usage d LEFT JOIN features f ON f.key = d.feature_key
+            WHERE d.account_id = \(account)
+              AND d.local_day BETWEEN \(range.from.description)::date AND \(range.to.description)::date
+            ORDER BY d.local_day, d.feature_key COLLATE "C", d.model COLLATE "C"
+            """
+        ).map { row in
+            let (day, feature, name, model, events, failures) = try row.decode((String, String, String, String, Int64, Int64).self)
+            var sums = UsageSums()
+            sums.events = events
+            sums.failures = failures
+            sums.inputTokens = try row.decode(Int128.self, at: 6)
+            sums.cachedInputTokens = try row.decode(Int128.self, at: 7)
+            sums.outputTokens = try row.decode(Int128.self, at: 8)
+            sums.credits = Credits(millis: try row.decode(Int128.self, at: 10))
+            return DailyUsageRow(
+                day: day, feature: feature, featureName: name, model: model, sums: sums,
+                tokens: WideInteger(try row.decode(Int128.self, at: 9)))
+        }
     }
 
     private static func events(
@@ -160,4 +200,21 @@ public struct UsageReader: Sendable {
             eventID: id, occurredAt: occurred, feature: feature, featureName: name, model: model, tokens: tokens,
             credits: Credits(millis: credits), success: success)
     }
+}
+
+/// One `daily_usage` row: an account's usage of one feature and model on one local day.
+struct DailyUsageRow: Sendable {
+    /// The local day as `YYYY-MM-DD`.
+    let day: String
+    /// The feature key; `""` for unattributed.
+    let feature: String
+    /// The feature's name; the key of an unregistered feature.
+    let featureName: String
+    /// The model id; `""` for none.
+    let model: String
+    /// The row's sums.
+    let sums: UsageSums
+    /// Input, cached input and output tokens together (summed by PostgreSQL, so a sum past 128
+    /// bits is a decoding error rather than a trap).
+    let tokens: WideInteger
 }

@@ -40,9 +40,11 @@ public struct AppServices: Sendable {
         metrics = AppMetrics(database: database)
         let access = access ?? AccessServices(pool: pool, logger: Logger(label: "tally.access"))
         self.access = access
-        // One calendar memo for the ingest, the entitlement check and the dashboard.
+        // One calendar memo for the ingest, the entitlement check and the dashboard; one usage
+        // reader for the API's usage report and the usage page.
         let calendar = CalendarMemo()
-        metering = MeteringServices(pool: pool, calendar: calendar)
+        let usage = UsageReader(pool: pool)
+        metering = MeteringServices(pool: pool, calendar: calendar, usage: usage)
         alerting = AlertingServices(pool: pool, destinations: webhooks)
         admin = AdminServices(
             accounts: AdminAccountStore(pool: pool), plans: AdminPlanStore(pool: pool),
@@ -51,7 +53,7 @@ public struct AppServices: Sendable {
             reports: MoneyReports(pool: pool), prices: PriceStore(pool: pool), rater: ReRater(pool: pool),
             topUps: TopUpRequests(pool: pool), alerts: alerting.alerts)
         portal = PortalStores(
-            dashboard: DashboardReader(pool: pool, calendar: calendar), usage: UsageReader(pool: pool), billing: BillingReport(pool: pool),
+            dashboard: DashboardReader(pool: pool, calendar: calendar), usage: usage, billing: BillingReport(pool: pool),
             topUps: admin.topUps, apiKeys: AccountAPIKeys(pool: pool))
     }
 }
@@ -83,11 +85,11 @@ extension AccessServices {
 extension MeteringServices {
     /// Builds the services over `pool`; the ingest checks threshold alerts in each batch's
     /// transaction. The ingest and the check place instants through `calendar`.
-    public init(pool: PostgresPool, calendar: CalendarMemo = CalendarMemo()) {
+    public init(pool: PostgresPool, calendar: CalendarMemo = CalendarMemo(), usage: UsageReader? = nil) {
         self.init(
             keys: APIKeyStore(pool: pool),
             ingest: IngestService(pool: pool, observers: [ThresholdAlerts()], calendar: calendar),
-            entitlements: EntitlementService(pool: pool, calendar: calendar), usage: UsageQueryService(pool: pool))
+            entitlements: EntitlementService(pool: pool, calendar: calendar), usage: usage ?? UsageReader(pool: pool))
     }
 }
 

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metering
 import MeteringStore
+import Reporting
 import TallyAccess
 
 /// `/api/v1`: the operator backend's API, authenticated by API key (see `APIKeyMiddleware`).
@@ -124,9 +125,9 @@ extension MeteringAPIRoutes {
         }
         let report: UsageReport?
         do {
-            report = try await services.usage.usage(account: account, from: from, to: to, groupBy: grouping, now: clock.now())
-        } catch let error as UsageQueryError {
-            throw AppError(.badRequest, error.message)
+            report = try await services.usage.report(account: account, from: from, to: to, groupBy: grouping, now: clock.now())
+        } catch let error as UsageRangeError {
+            throw AppError(.badRequest, Self.message(error))
         }
         guard let report else { throw AppError(.notFound, "No account has this external id.") }
         if csv ?? Self.acceptsCSV(request) {
@@ -136,6 +137,15 @@ extension MeteringAPIRoutes {
                 body: .init(byteBuffer: ByteBuffer(string: UsageCSV.text(report))))
         }
         return try APIJSON.response(.ok, UsageBody(report))
+    }
+
+    /// Why the report's range cannot be answered, for the client.
+    private static func message(_ error: UsageRangeError) -> String {
+        switch error {
+        case .reversed(let from, let to): "from (\(from)) is after to (\(to))."
+        case .tooLong(let from, let to, _): "The range \(from)…\(to) is longer than \(UsageRange.maxDays) days."
+        case .missingDay(let field): "\(field) is required."
+        }
     }
 
     private static func day(_ text: String?, name: String) throws -> LocalDay? {

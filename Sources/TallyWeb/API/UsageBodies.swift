@@ -1,6 +1,6 @@
 import Foundation
 import Metering
-import MeteringStore
+import Reporting
 
 /// The usage sums in JSON; credits as a decimal string (`"12.5"`). No cost, on purpose.
 struct UsageSumsBody: Encodable {

@@ -98,7 +98,7 @@ struct UsageQuery: Sendable {
             switch error {
             case .missingDay(let field): errors[field] = "Enter a date."
             case .reversed(let from, let to): errors["to"] = "The end date (\(to)) is before the start date (\(from))."
-            case .tooLong(let days): errors["to"] = "Choose at most \(UsageRange.maxDays) days (this range has \(days))."
+            case .tooLong(_, _, let days): errors["to"] = "Choose at most \(UsageRange.maxDays) days (this range has \(days))."
             }
             return nil
         }
