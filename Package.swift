@@ -166,7 +166,7 @@ let package = Package(
         // Throwaway migrated databases for tests.
         .target(
             name: "TallyTestSupport",
-            dependencies: ["TallyDatabase", "EmbeddedPostgres", "Postgres"],
+            dependencies: ["TallyDatabase", "EmbeddedPostgres", "Postgres", "Metering"],
             swiftSettings: swiftSettings
         ),
 
@@ -195,9 +195,9 @@ let package = Package(
             dependencies: ["TallyDatabase", "EmbeddedPostgres", "TallyTestSupport"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TemplatingTests", dependencies: ["Templating"], swiftSettings: swiftSettings),
-        .testTarget(name: "MeteringTests", dependencies: ["Metering"], swiftSettings: swiftSettings),
-        .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts"], exclude: ["Golden"], swiftSettings: swiftSettings),
+        .testTarget(name: "TemplatingTests", dependencies: ["Templating", "TallyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MeteringTests", dependencies: ["Metering", "TallyTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "SVGChartsTests", dependencies: ["SVGCharts", "TallyTestSupport"], exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TallyWebTests",
             dependencies: [

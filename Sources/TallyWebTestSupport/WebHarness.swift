@@ -13,34 +13,6 @@ import TallyDatabase
 import TallyTestSupport
 import TallyWeb
 
-/// A clock tests move by hand.
-public final class TestClock: WallClock {
-    private let current: Mutex<Date>
-
-    /// A clock standing at `start`.
-    public init(_ start: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
-        current = Mutex(start)
-    }
-
-    /// The time the clock stands at.
-    public func now() -> Date { current.withLock { $0 } }
-
-    /// Moves the clock forward.
-    public func advance(seconds: Double) {
-        current.withLock { $0 = $0.addingTimeInterval(seconds) }
-    }
-
-    /// Sets the clock.
-    public func set(_ date: Date) {
-        current.withLock { $0 = date }
-    }
-}
-
-/// `2027-02-20T12:00:00Z`-style instants for tests.
-public func instant(_ text: String) -> Date {
-    try! Date.ISO8601FormatStyle().parse(text)
-}
-
 /// Light argon2 parameters so tests that create many users stay fast.
 public let lightPasswordParameters = Argon2Parameters(memoryKiB: 64, iterations: 1, parallelism: 1)
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import TallyAccess
+import TallyTestSupport
 import TallyWeb
 import TallyWebTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import Passwords
 import TallyAccess
+import TallyTestSupport
 import TallyWeb
 import TallyWebTestSupport
 import Testing

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import TallyAccess
+import TallyTestSupport
 import TallyWeb
 import TallyWebTestSupport
 import Testing

@@ -5,6 +5,7 @@ import Postgres
 import TallyDatabase
 import HummingbirdTesting
 import TallyAccess
+import TallyTestSupport
 import TallyWeb
 import TallyWebTestSupport
 import Testing

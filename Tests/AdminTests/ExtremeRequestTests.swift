@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MeteringStore
 import NIOCore
 import TallyAccess
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

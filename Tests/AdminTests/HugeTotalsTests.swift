@@ -7,6 +7,7 @@ import MeteringStore
 import NIOCore
 import Postgres
 import TallyAccess
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Metering
 import MeteringStore
 import Postgres
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import MeteringStore
 import Postgres
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

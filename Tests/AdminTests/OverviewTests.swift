@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Metering
 import Postgres
 import Reporting
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

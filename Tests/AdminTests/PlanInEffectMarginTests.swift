@@ -6,6 +6,7 @@ import MeteringStore
 import Postgres
 import Reporting
 import TallyDatabase
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

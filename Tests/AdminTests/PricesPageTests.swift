@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Metering
 import Postgres
 import MeteringStore
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -3,6 +3,7 @@ import Alerting
 import Foundation
 import Metering
 import MeteringStore
+import TallyTestSupport
 import TallyWebTestSupport
 import Postgres
 import TallyDatabase

@@ -5,6 +5,7 @@ import Metering
 import MeteringStore
 import Postgres
 import TallyDatabase
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -8,6 +8,7 @@ import MeteringStore
 import Postgres
 import TallyDatabase
 import TallyAccess
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MeteringStore
 import NIOCore
 import Postgres
+import TallyTestSupport
 import Testing
 
 @Suite("API keys")

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import MeteringStore
 import Postgres
+import TallyTestSupport
 import Testing
 
 /// Billing periods through the real ingest and entitlement check: month-end clamping, leap

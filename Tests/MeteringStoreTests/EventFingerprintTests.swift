@@ -2,6 +2,7 @@ import Foundation
 import Metering
 import MeteringStore
 import TallyCrypto
+import TallyTestSupport
 import Testing
 
 /// Stored events keep their fingerprints and a retried event is recognised by them for as long as

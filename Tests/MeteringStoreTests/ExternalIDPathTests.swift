@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MeteringStore
 import NIOCore
 import TallyDatabase
+import TallyTestSupport
 import Testing
 
 /// External ids may hold any character but whitespace; clients percent-encode them in the path.

@@ -6,6 +6,7 @@ import MeteringStore
 import NIOCore
 import Postgres
 import Synchronization
+import TallyTestSupport
 import Testing
 
 /// Random batches drawn from the documented bounds (docs/api.md, docs/openapi.json), sent by

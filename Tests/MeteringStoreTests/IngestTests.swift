@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Metering
 import MeteringStore
 import Postgres
+import TallyTestSupport
 import Testing
 
 @Suite("Ingest: POST /api/v1/events")

@@ -6,27 +6,10 @@ import HummingbirdTesting
 import Metering
 import MeteringStore
 import Postgres
-import Synchronization
 import TallyAccess
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
-
-/// A clock tests move by hand.
-final class TestClock: WallClock {
-    private let current: Mutex<Date>
-
-    init(_ start: Date) { current = Mutex(start) }
-
-    func now() -> Date { current.withLock { $0 } }
-
-    func set(_ date: Date) { current.withLock { $0 = date } }
-}
-
-/// `2027-02-20T12:00:00Z`-style instants for tests.
-func instant(_ text: String) -> Date {
-    try! Date.ISO8601FormatStyle().parse(text)
-}
 
 /// A migrated database with a small catalog: plan `pro` (block, 100 credits included, no grace),
 /// plan `payg` (charge), features `summarize` (1 credit per event) and `chat` (2 credits per 1k

@@ -5,6 +5,7 @@ import Metering
 import MeteringStore
 import NIOCore
 import Postgres
+import TallyTestSupport
 import Testing
 
 /// Issue "No request can hurt anyone else", findings 3 to 6: dates outside what PostgreSQL can

@@ -1,5 +1,6 @@
 import Foundation
 import Metering
+import TallyTestSupport
 import Testing
 
 /// One memo of calendar arithmetic serves the ingest, the entitlement check and the dashboard:
@@ -11,8 +12,8 @@ struct CalendarMemoTests {
         let memo = CalendarMemo()
         let berlin = try zone("Europe/Berlin")
         // Hourly across the end of DST in Berlin (2027-10-31) and a period boundary (anchor 31).
-        var moment = try instant("2027-10-29T00:00:00Z")
-        while moment < (try instant("2027-11-03T00:00:00Z")) {
+        var moment = instant("2027-10-29T00:00:00Z")
+        while moment < (instant("2027-11-03T00:00:00Z")) {
             let placement = try memo.placement(of: moment, anchorDay: 31, timeZone: berlin)
             let period = try BillingPeriod.containing(moment, anchorDay: 31, timeZone: berlin)
             let day = LocalDay(containing: moment, in: berlin)
@@ -29,7 +30,7 @@ struct CalendarMemoTests {
     @Test("zones and anchor days are remembered apart")
     func keyedByZoneAndAnchor() throws {
         let memo = CalendarMemo()
-        let moment = try instant("2027-03-01T03:00:00Z")
+        let moment = instant("2027-03-01T03:00:00Z")
         let utc = try memo.placement(of: moment, anchorDay: 1, timeZone: try zone("UTC"))
         let newYork = try memo.placement(of: moment, anchorDay: 1, timeZone: try zone("America/New_York"))
         let fifteenth = try memo.placement(of: moment, anchorDay: 15, timeZone: try zone("UTC"))

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 @testable import Metering
 
@@ -7,7 +8,7 @@ struct LedgerTests {
     func credits(_ text: String) throws -> Credits { try Credits(parsing: text) }
 
     @Test func grantedIsIncludedPlusActiveGrants() throws {
-        let now = try instant("2027-03-15T00:00:00Z")
+        let now = instant("2027-03-15T00:00:00Z")
         let grants = [
             try CreditGrant(amount: credits("500"), kind: .topUp, grantedAt: instant("2027-03-01T00:00:00Z"), price: Money(dollars: 50)),
             try CreditGrant(amount: credits("200"), kind: .topUp, grantedAt: instant("2027-01-01T00:00:00Z"), expiresAt: instant("2027-03-15T00:00:00Z")),

@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 @testable import Metering
 
@@ -19,7 +20,7 @@ struct PriceTableTests {
             price(1, "gpt-4o*", input: "2.5", output: "10"),
             price(2, "gpt-4o-mini", input: "0.15", output: "0.6"),
         ])
-        let at = try instant("2026-06-01T00:00:00Z")
+        let at = instant("2026-06-01T00:00:00Z")
         #expect(table.price(for: "gpt-4o-mini", at: at)?.id == ModelPriceID(2))
         #expect(table.price(for: "gpt-4o-2024-08-06", at: at)?.id == ModelPriceID(1))
         #expect(table.price(for: "o3", at: at) == nil)
@@ -30,7 +31,7 @@ struct PriceTableTests {
             price(1, "gpt-4o-mini", input: "0.15", output: "0.6", from: "2026-01-01T00:00:00Z"),
             price(2, "gpt-4o*", input: "2.5", output: "10", from: "2026-05-01T00:00:00Z"),
         ])
-        #expect(table.price(for: "gpt-4o-mini", at: try instant("2026-06-01T00:00:00Z"))?.id == ModelPriceID(1))
+        #expect(table.price(for: "gpt-4o-mini", at: instant("2026-06-01T00:00:00Z"))?.id == ModelPriceID(1))
     }
 
     @Test func mostSpecificPatternWinsAndTiesAreDeterministic() throws {
@@ -44,7 +45,7 @@ struct PriceTableTests {
             price(7, "ab*", input: "1", output: "1"),    // 2 literals: same as "*ab"
             price(8, "*ab", input: "1", output: "1"),
         ])
-        let at = try instant("2026-06-01T00:00:00Z")
+        let at = instant("2026-06-01T00:00:00Z")
         #expect(table.price(for: "claude-3-5-haiku", at: at)?.id == ModelPriceID(3))
         #expect(table.price(for: "claude-opus-4", at: at)?.id == ModelPriceID(2))
         #expect(table.price(for: "mistral", at: at)?.id == ModelPriceID(1))
@@ -63,7 +64,7 @@ struct PriceTableTests {
             ("2026-03-01T00:00:00Z", 2), ("2026-05-31T12:00:00Z", 2), ("2026-06-01T00:00:00Z", 3), ("2030-01-01T00:00:00Z", 3),
         ]
         for (at, id) in cases {
-            #expect(table.price(for: "gpt-4o", at: try instant(at))?.id.rawValue == id, "\(at)")
+            #expect(table.price(for: "gpt-4o", at: instant(at))?.id.rawValue == id, "\(at)")
         }
     }
 
@@ -72,8 +73,8 @@ struct PriceTableTests {
             price(1, "gpt-4o*", input: "2.5", output: "10", from: "2026-01-01T00:00:00Z"),
             price(2, "gpt-4o-mini", input: "0.15", output: "0.6", from: "2026-03-01T00:00:00Z"),
         ])
-        #expect(table.price(for: "gpt-4o-mini", at: try instant("2026-02-01T00:00:00Z"))?.id == ModelPriceID(1))
-        #expect(table.price(for: "gpt-4o-mini", at: try instant("2026-03-01T00:00:00Z"))?.id == ModelPriceID(2))
+        #expect(table.price(for: "gpt-4o-mini", at: instant("2026-02-01T00:00:00Z"))?.id == ModelPriceID(1))
+        #expect(table.price(for: "gpt-4o-mini", at: instant("2026-03-01T00:00:00Z"))?.id == ModelPriceID(2))
     }
 
     @Test func duplicateVersionsAreRefused() throws {

@@ -1,10 +1,6 @@
 import Foundation
 @testable import Metering
-
-/// An instant from RFC 3339 text, e.g. `2027-03-14T07:00:00Z` or `2027-03-14T03:00:00-04:00`.
-func instant(_ text: String) throws -> Date {
-    try Date(text, strategy: .iso8601)
-}
+import TallyTestSupport
 
 /// A time zone that must exist.
 func zone(_ identifier: String) throws -> TimeZone {

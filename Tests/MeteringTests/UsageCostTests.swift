@@ -1,4 +1,5 @@
 import Foundation
+import TallyTestSupport
 import Testing
 @testable import Metering
 
@@ -67,7 +68,7 @@ struct UsageCostTests {
     @Test func chooseProviderReportedThenTableThenUnpriced() throws {
         let table = try PriceTable([price(1, "gpt-4o", input: "2.5", output: "10", from: "2026-01-01T00:00:00Z")])
         let usage = try TokenUsage(input: 1_000, cachedInput: 0, output: 100)
-        let at = try instant("2026-02-01T00:00:00Z")
+        let at = instant("2026-02-01T00:00:00Z")
         let reported = try UsageCost.of(model: "gpt-4o", usage: usage, occurredAt: at,
                                         providerReportedCost: Money(parsing: "0.0042"), prices: table)
         #expect(reported.source == .providerReported)

@@ -7,6 +7,7 @@ import MeteringStore
 import Postgres
 import TallyAccess
 import TallyDatabase
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

@@ -7,6 +7,7 @@ import Postgres
 import Reporting
 import SVGCharts
 import TallyAccess
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

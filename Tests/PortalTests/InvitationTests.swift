@@ -8,6 +8,7 @@ import Postgres
 import TallyAccess
 import TallyCrypto
 import TallyDatabase
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 

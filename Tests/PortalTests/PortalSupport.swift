@@ -5,6 +5,7 @@ import MeteringStore
 import Postgres
 import TallyAccess
 import TallyDatabase
+import TallyTestSupport
 import TallyWebTestSupport
 
 /// The zone of the portal tests' account: eight hours behind UTC in February, so local midnight

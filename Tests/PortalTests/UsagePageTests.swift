@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Metering
 import SVGCharts
 import TallyAccess
+import TallyTestSupport
 import TallyWebTestSupport
 import Testing
 
