@@ -62,29 +62,68 @@ public struct TestDatabase: Sendable {
         }
     }
 
-    /// A pool of app-role connections; shut it down before the test ends. One shared connection
-    /// (not the server's two) keeps the many databases of a parallel test run under the test
-    /// cluster's connection limit. No statement timeout unless asked (a busy test machine).
+    /// A pool of connections as `role` (the app role unless told); shut it down before the test
+    /// ends, or use ``withPool(as:maxConnections:acquireTimeout:sharedConnections:statementTimeout:_:)``.
+    /// One shared connection (not the server's two) keeps the many databases of a parallel test
+    /// run under the test cluster's connection limit. No statement timeout unless asked (a busy
+    /// test machine).
     public func makePool(
-        maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1,
+        as role: Role = .app, maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1,
         statementTimeout: Duration? = nil
     ) -> PostgresPool {
         PostgresPool(
             configuration: .init(
-                conninfo: appConninfo, maxConnections: maxConnections, acquireTimeout: acquireTimeout,
+                conninfo: conninfo(as: role), maxConnections: maxConnections, acquireTimeout: acquireTimeout,
                 sharedConnections: sharedConnections, statementTimeout: statementTimeout),
             logger: logger)
     }
 
+    /// Runs `body` with a pool made by ``makePool(as:maxConnections:acquireTimeout:sharedConnections:statementTimeout:)``
+    /// and shuts it down afterwards, also when `body` throws.
+    @discardableResult
+    public func withPool<Result: Sendable>(
+        as role: Role = .app, maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1,
+        statementTimeout: Duration? = nil, _ body: (PostgresPool) async throws -> Result
+    ) async throws -> Result {
+        let pool = makePool(
+            as: role, maxConnections: maxConnections, acquireTimeout: acquireTimeout, sharedConnections: sharedConnections,
+            statementTimeout: statementTimeout)
+        return try await TallyTestSupport.withPool(pool, body)
+    }
+
+    /// A fresh migrated database and a pool over it (see ``withPool(as:maxConnections:acquireTimeout:sharedConnections:statementTimeout:_:)``)
+    /// for the length of `body`.
+    ///
+    /// ```swift
+    /// try await TestDatabase.withPool(maxConnections: 1) { database, pool in
+    ///     …
+    /// }
+    /// ```
+    @discardableResult
+    public static func withPool<Result: Sendable>(
+        as role: Role = .app, maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1,
+        statementTimeout: Duration? = nil, _ body: (TestDatabase, PostgresPool) async throws -> Result
+    ) async throws -> Result {
+        try await with { database in
+            try await database.withPool(
+                as: role, maxConnections: maxConnections, acquireTimeout: acquireTimeout,
+                sharedConnections: sharedConnections, statementTimeout: statementTimeout
+            ) { pool in try await body(database, pool) }
+        }
+    }
+
     /// A single connection as `role` (`.app`, `.owner` or `.superuser`); the caller closes it.
     public func connect(as role: Role = .app) async throws -> PostgresConnection {
-        let conninfo: String
+        try await PostgresConnection.connect(to: conninfo(as: role), logger: logger)
+    }
+
+    /// The conninfo of `role`.
+    public func conninfo(as role: Role) -> String {
         switch role {
-        case .app: conninfo = appConninfo
-        case .owner: conninfo = ownerConninfo
-        case .superuser: conninfo = superuserConninfo
+        case .app: appConninfo
+        case .owner: ownerConninfo
+        case .superuser: superuserConninfo
         }
-        return try await PostgresConnection.connect(to: conninfo, logger: logger)
     }
 
     /// Which database role a connection uses.

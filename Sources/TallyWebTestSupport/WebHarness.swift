@@ -61,9 +61,8 @@ public struct WebHarness: Sendable {
     public static func with(
         database: TestDatabase, start: Date = instant("2027-02-20T12:00:00Z"), _ body: (WebHarness) async throws -> Void
     ) async throws {
-        let pool = database.makePool(maxConnections: 8)
-        let clock = TestClock(start)
-        do {
+        try await database.withPool(maxConnections: 8) { pool in
+            let clock = TestClock(start)
             let hasher = PasswordHasher(parameters: lightPasswordParameters)
             let harness = WebHarness(
                 database: database, pool: pool, clock: clock,
@@ -71,10 +70,6 @@ public struct WebHarness: Sendable {
                 catalog: CatalogStore(pool: pool, actor: .seed),
                 pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger))
             try await body(harness)
-            await pool.shutdown()
-        } catch {
-            await pool.shutdown()
-            throw error
         }
     }
 

@@ -31,20 +31,13 @@ struct AccessHarness: Sendable {
         hasher: PasswordHasher = PasswordHasher(parameters: lightParameters),
         _ body: (AccessHarness) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool()
+        try await TestDatabase.withPool { database, pool in
             let clock = TestClock()
             let harness = AccessHarness(
                 database: database, pool: pool, clock: clock, hasher: hasher,
                 access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
                 pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger))
-            do {
-                try await body(harness)
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
-            }
+            try await body(harness)
         }
     }
 

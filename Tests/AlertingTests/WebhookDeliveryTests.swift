@@ -131,19 +131,20 @@ struct WebhookDeliveryTests {
                 try await harness.addEndpoint(url: url)
                 try await harness.ingest(harness.summarizeEvents("acme", count: 20, prefix: "b"))   // 80 %: 75 fires
                 // The first Tally cannot reach the endpoint, and then stops.
-                let firstPool = harness.database.makePool(maxConnections: 2)
-                let first = WebhookDeliverer(pool: firstPool, transport: UnreachableTransport(), destinations: .testReceivers, logger: Logger(label: "first"))
-                #expect(try await first.deliverDue(at: harness.clock.now()).retrying == 1)
-                await firstPool.shutdown()
+                let firstRun = try await harness.database.withPool(maxConnections: 2) { firstPool in
+                    let first = WebhookDeliverer(pool: firstPool, transport: UnreachableTransport(), destinations: .testReceivers, logger: Logger(label: "first"))
+                    return try await first.deliverDue(at: harness.clock.now())
+                }
+                #expect(firstRun.retrying == 1)
                 // A new Tally over the same database carries on.
                 harness.clock.advance(seconds: 30)
-                let secondPool = harness.database.makePool(maxConnections: 4)
-                let transport = HTTPWebhookTransport()
-                let scheduler = Alerting.scheduler(
-                    pool: secondPool, clock: harness.clock, transport: transport, destinations: .testReceivers, logger: Logger(label: "second"))
-                #expect(try await scheduler.tick() == .ran(["alerts.evaluate", "webhooks.deliver"]))
-                try await transport.shutdown()
-                await secondPool.shutdown()
+                try await harness.database.withPool(maxConnections: 4) { secondPool in
+                    let transport = HTTPWebhookTransport()
+                    let scheduler = Alerting.scheduler(
+                        pool: secondPool, clock: harness.clock, transport: transport, destinations: .testReceivers, logger: Logger(label: "second"))
+                    #expect(try await scheduler.tick() == .ran(["alerts.evaluate", "webhooks.deliver"]))
+                    try await transport.shutdown()
+                }
             }
             #expect(receiver.received.count == 1)
             #expect(try await attempts(harness) == [nil, 200])

@@ -20,17 +20,17 @@ struct ConcurrencyTests {
                     })
                 }
             }
-            let pool = harness.database.makePool(maxConnections: 16, acquireTimeout: .seconds(30))
-            let service = IngestService(pool: pool)
             let now = harness.clock.now()
-            let results = try await withThrowingTaskGroup(of: IngestResult.self) { group in
-                for batch in batches {
-                    let body = Data(("{\"events\": [" + batch.joined(separator: ",") + "]}").utf8)
-                    group.addTask { try await service.ingest(body, now: now) }
+            let results = try await harness.database.withPool(maxConnections: 16, acquireTimeout: .seconds(30)) { pool in
+                let service = IngestService(pool: pool)
+                return try await withThrowingTaskGroup(of: IngestResult.self) { group in
+                    for batch in batches {
+                        let body = Data(("{\"events\": [" + batch.joined(separator: ",") + "]}").utf8)
+                        group.addTask { try await service.ingest(body, now: now) }
+                    }
+                    return try await group.reduce(into: [IngestResult]()) { $0.append($1) }
                 }
-                return try await group.reduce(into: [IngestResult]()) { $0.append($1) }
             }
-            await pool.shutdown()
             #expect(batches.count == 32)
             #expect(results.map(\.accepted).reduce(0, +) == 1_000)
             #expect(results.map(\.duplicates).reduce(0, +) == 3_000)

@@ -104,14 +104,12 @@ struct EntitlementTests {
     @Test func theCheckSetsItsDataScopeForItsOwnStatementOnly() async throws {
         try await MeteringHarness.with { harness in
             // One connection, so the statements after the check run on the check's connection.
-            let pool = harness.database.makePool(maxConnections: 1)
-            do {
+            try await harness.database.withPool(maxConnections: 1) { pool in
                 let service = EntitlementService(pool: pool)
                 let check = try await service.check(
                     presenting: harness.ingestKey, account: "acme", feature: "chat", requested: .zero, now: harness.clock.now())
                 guard case .answered(let key, let answer) = check else {
                     Issue.record("expected an answer, got \(check)")
-                    await pool.shutdown()
                     return
                 }
                 #expect(key.name == "backend")
@@ -123,11 +121,7 @@ struct EntitlementTests {
                     presenting: "tly_" + String(repeating: "x", count: 43), account: "acme", feature: "chat",
                     requested: .zero, now: harness.clock.now())
                 #expect(unknown == .unauthenticated)
-            } catch {
-                await pool.shutdown()
-                throw error
             }
-            await pool.shutdown()
         }
     }
 }

@@ -26,16 +26,9 @@ struct MeteringHarness: Sendable {
     static let start = instant("2027-02-20T12:00:00Z")
 
     static func with(_ body: (MeteringHarness) async throws -> Void) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool()
-            do {
-                let harness = try await make(database: database, pool: pool)
-                try await body(harness)
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
-            }
+        try await TestDatabase.withPool { database, pool in
+            let harness = try await make(database: database, pool: pool)
+            try await body(harness)
         }
     }
 

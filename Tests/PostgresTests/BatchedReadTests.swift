@@ -43,8 +43,7 @@ private struct PositionlessRead: BatchedRead {
 struct BatchedReadTests {
     @Test("each of hundreds of concurrent reads gets exactly its own rows (none, one or several)", arguments: [0, 1, 2])
     func eachReadGetsItsOwnRows(lanes: Int) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: lanes)
+        try await TestDatabase.withOwnerPool(sharedConnections: lanes) { database, pool in
             let answers = try await withThrowingTaskGroup(of: (Int, [Int], [String], Int).self) { group in
                 for index in 0..<300 {
                     group.addTask {
@@ -66,14 +65,12 @@ struct BatchedReadTests {
                 #expect(numbers == (0..<(index % 4)).map { index * 10 + $0 })
                 #expect(labels == Array(repeating: "read \(index) ✓", count: index % 4))
             }
-            await pool.shutdown()
         }
     }
 
     @Test("reads waiting together share one statement")
     func waitingReadsShareOneStatement() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             let gate = try await LaneGate.close(database, pool, lanes: 1)
             let reads = (0..<40).map { index in Task { try await pool.read(NumbersRead(start: index, count: 1, label: "")) } }
             try await gate.open(once: 40)
@@ -84,14 +81,12 @@ struct BatchedReadTests {
                 // All 40 waited while the lane was held: one statement answered them all.
                 #expect(try rows[0].decode(Int.self, at: 3) == 40)
             }
-            await pool.shutdown()
         }
     }
 
     @Test("a value that fails the shared statement fails only its own read", arguments: [0, 1])
     func failingValueFailsAlone(lanes: Int) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: lanes)
+        try await TestDatabase.withOwnerPool(sharedConnections: lanes) { database, pool in
             let gate = try await LaneGate.close(database, pool, lanes: lanes)
             let divisions = (0..<20).map { index in Task { try await pool.read(QuotientRead(divisor: index == 7 ? 0 : index + 1)) } }
             // A NUL cannot be bound at all: that read fails before the statement runs.
@@ -116,14 +111,12 @@ struct BatchedReadTests {
                 #expect(error.kind == .nulInString)
             }
             #expect(try await fine.value.map { try $0.decode(String.self, at: 2) } == ["fine"])
-            await pool.shutdown()
         }
     }
 
     @Test("rows that name no read fail their reads, and the connection keeps working")
     func rowsWithoutPositionFail() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             for value in [1, 2] {
                 do {
                     _ = try await pool.read(PositionlessRead(value: value))
@@ -134,14 +127,12 @@ struct BatchedReadTests {
             }
             let rows = try await pool.read(NumbersRead(start: 3, count: 2, label: "after"))
             #expect(try rows.map { try $0.decode(Int.self, at: 1) } == [3, 4])
-            await pool.shutdown()
         }
     }
 
     @Test("a batched read runs read-only and sees what was committed before it was asked")
     func readOnlyAndReadsCommittedWrites() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             try await pool.execute("CREATE TABLE notes (id int8 PRIMARY KEY, body text NOT NULL)")
             struct NoteRead: BatchedRead {
                 let id: Int
@@ -158,7 +149,6 @@ struct BatchedReadTests {
             let rows = try await pool.read(NoteRead(id: 1))
             #expect(try rows.map { try $0.decode(String.self, at: 1) } == ["first"])
             #expect(try rows.map { try $0.decode(String.self, at: 2) } == ["on"])
-            await pool.shutdown()
         }
     }
 }

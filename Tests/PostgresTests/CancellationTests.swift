@@ -6,8 +6,7 @@ import Testing
 struct CancellationTests {
     @Test("cancelling the task that waits for a statement stops it on the server; the connection is back in the pool, healthy")
     func cancelledTaskCancelsItsStatement() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let started = AsyncStream<Int>.makeStream()
             let task = Task {
                 try await pool.withConnection { connection in
@@ -29,14 +28,12 @@ struct CancellationTests {
             #expect(activity.state == "idle")
             #expect(activity.query == "SELECT pg_sleep(60)")
             #expect(try await pool.withConnection { try await backendPID($0) } == pid)
-            await pool.shutdown()
         }
     }
 
     @Test("a statement cancelled inside a transaction rolls it back; the connection comes back outside any transaction")
     func cancelledInsideTransaction() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let started = AsyncStream<Int>.makeStream()
             let task = Task {
                 try await pool.withTransaction { connection in
@@ -55,14 +52,12 @@ struct CancellationTests {
                 #expect(try table?.decode(String?.self, at: 0) == nil)
             }
             #expect(pool.statistics.closed == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("a cancel never reaches the statement after the one it was meant for")
     func cancelsNeverStray() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             for round in 0..<100 {
                 // Cancelled at whatever point the short statement has reached: queued, running or done.
                 let task = Task { try await pool.query("SELECT \(round)::int8") }
@@ -73,14 +68,12 @@ struct CancellationTests {
                 #expect(next == round)
             }
             #expect(pool.statistics.closed == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("a task that is already cancelled still runs its statements (how ROLLBACK and unlocks get through)")
     func alreadyCancelledTaskStillRuns() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let holding = AsyncStream<Void>.makeStream()
             let gate = AsyncStream<Void>.makeStream()
             let task = Task {
@@ -95,7 +88,6 @@ struct CancellationTests {
             task.cancel()
             let answer = try await task.value
             #expect(answer == 42)
-            await pool.shutdown()
         }
     }
 }

@@ -100,8 +100,7 @@ struct PipelineTests {
 
     @Test("a pooled connection with a transaction that only held statements goes back clean")
     func poolAfterEmptyTransaction() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let value = try await pool.withTransaction { connection in
                 try connection.sendWithNextStatement("SELECT set_config('app.note', 'x', true)")
                 return 5
@@ -109,7 +108,6 @@ struct PipelineTests {
             #expect(value == 5)
             let note = try await pool.query("SELECT current_setting('app.note', true)").first!.decode(String?.self, at: 0)
             #expect(note == nil || note == "")
-            await pool.shutdown()
         }
     }
 

@@ -23,8 +23,7 @@ struct PoolTests {
 
     @Test("a caller that cannot get a connection in time gets poolTimeout, not a hang")
     func acquireTimeout() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(300))
+        try await TestDatabase.withPool(maxConnections: 1, acquireTimeout: .milliseconds(300)) { database, pool in
             let (holder, release) = await holdTheOnlyConnection(of: pool)
             do {
                 _ = try await pool.query("SELECT 1")
@@ -38,14 +37,12 @@ struct PoolTests {
             try await holder.value
             // Once the connection is back, callers are served again.
             #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
-            await pool.shutdown()
         }
     }
 
     @Test("every waiter that cannot be served in time times out, wave after wave")
     func waitersTimeOutInWaves() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, acquireTimeout: .milliseconds(200))
+        try await TestDatabase.withPool(maxConnections: 1, acquireTimeout: .milliseconds(200)) { database, pool in
             let (holder, release) = await holdTheOnlyConnection(of: pool)
             // Two waves: the second arrives after the first timed out, so the timeout sweeper must
             // start again for it.
@@ -72,16 +69,14 @@ struct PoolTests {
             release()
             try await holder.value
             #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
-            await pool.shutdown()
         }
     }
 
     @Test("waiters are served in turn when connections come back")
     func waitersServed() async throws {
-        try await TestDatabase.with { database in
-            // The timeout is generous: this is about order and hand-over, not speed (the suite runs in
-            // parallel with everything else on a busy machine).
-            let pool = database.makePool(maxConnections: 2, acquireTimeout: .seconds(120))
+        // The timeout is generous: this is about order and hand-over, not speed (the suite runs in
+        // parallel with everything else on a busy machine).
+        try await TestDatabase.withPool(maxConnections: 2, acquireTimeout: .seconds(120)) { database, pool in
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<40 {
                     group.addTask {
@@ -94,14 +89,12 @@ struct PoolTests {
             let statistics = pool.statistics
             #expect(statistics.opened <= 2)
             #expect(statistics.inUse == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("a connection returned inside a transaction is discarded, not reused")
     func returnedInTransactionDiscarded() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let firstPID = try await pool.withConnection { connection in
                 try await connection.execute("BEGIN")
                 return try await connection.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
@@ -110,14 +103,12 @@ struct PoolTests {
             let secondPID = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
             #expect(secondPID != firstPID)
             #expect(pool.statistics.opened == 2)
-            await pool.shutdown()
         }
     }
 
     @Test("a connection the server killed is dropped and replaced")
     func killedConnectionReplaced() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let pid = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
             let admin = try await database.connect(as: .superuser)
             defer { admin.close() }
@@ -125,7 +116,6 @@ struct PoolTests {
             try await Task.sleep(for: .milliseconds(100))
             let newPID = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
             #expect(newPID != pid)
-            await pool.shutdown()
         }
     }
 
@@ -142,22 +132,22 @@ struct PoolTests {
                 acquireTimeout: .milliseconds(500)),
             logger: logger)
         do {
-            #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
-            try await cluster.stopServerOnly()
-            do {
-                _ = try await pool.query("SELECT 1")
-                Issue.record("a query with the server down should fail")
-            } catch let error as PostgresError {
-                #expect(error.isUnavailable)
+            try await withPool(pool) { pool in
+                #expect(try await pool.query("SELECT 1::int8").first?.decode(Int.self, at: 0) == 1)
+                try await cluster.stopServerOnly()
+                do {
+                    _ = try await pool.query("SELECT 1")
+                    Issue.record("a query with the server down should fail")
+                } catch let error as PostgresError {
+                    #expect(error.isUnavailable)
+                }
+                try await cluster.startServerAgain()
+                #expect(try await pool.query("SELECT 2::int8").first?.decode(Int.self, at: 0) == 2)
             }
-            try await cluster.startServerAgain()
-            #expect(try await pool.query("SELECT 2::int8").first?.decode(Int.self, at: 0) == 2)
         } catch {
-            await pool.shutdown()
             try? await cluster.stop()
             throw error
         }
-        await pool.shutdown()
         try await cluster.stop()
     }
 }

@@ -7,8 +7,7 @@ import Testing
 struct SharedPipelineTests {
     @Test("hundreds of concurrent callers each get their own rows back", arguments: [1, 2])
     func callersGetTheirOwnRows(lanes: Int) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: lanes)
+        try await TestDatabase.withOwnerPool(sharedConnections: lanes) { database, pool in
             let answers = try await withThrowingTaskGroup(of: (Int, Int, String, Int).self) { group in
                 for index in 0..<300 {
                     group.addTask {
@@ -34,14 +33,12 @@ struct SharedPipelineTests {
                 #expect(text == String(repeating: "x", count: index % 40))
                 #expect(double == index * 2)
             }
-            await pool.shutdown()
         }
     }
 
     @Test("a failing unit fails alone, and a write is refused, not run, whichever way it is sent", arguments: [0, 1])
     func failingUnitFailsAlone(lanes: Int) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: lanes)
+        try await TestDatabase.withOwnerPool(sharedConnections: lanes) { database, pool in
             try await pool.execute("CREATE TABLE items (id int8 PRIMARY KEY)")
             let outcomes = await withTaskGroup(of: (Int, String?).self) { group in
                 for index in 0..<60 {
@@ -74,14 +71,12 @@ struct SharedPipelineTests {
             }
             let stored = try await pool.query("SELECT count(*)::int8 FROM items").first!.decode(Int.self, at: 0)
             #expect(stored == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("a statement that cannot be prepared fails each time with its own error; the connection keeps working")
     func preparationFailure() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             for _ in 0..<2 {
                 do {
                     _ = try await pool.read(["SELEC \(1)::int8"])
@@ -92,7 +87,6 @@ struct SharedPipelineTests {
             }
             let value = try await pool.read(["SELECT \(7)::int8"])[0].first!.decode(Int.self, at: 0)
             #expect(value == 7)
-            await pool.shutdown()
         }
     }
 
@@ -100,8 +94,7 @@ struct SharedPipelineTests {
     /// uses the same statement. B must not depend on A's PREPARE.
     @Test("a statement first prepared by a failing unit does not break the next unit of the same round trip")
     func preparedByAFailingUnit() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             // Keep the connection busy so that A and B queue up and travel together, in order.
             let busy = Task { try await pool.read(["SELECT pg_sleep(\(0.5)::float8)"]) }
             try await Task.sleep(for: .milliseconds(100))
@@ -118,14 +111,12 @@ struct SharedPipelineTests {
             #expect(try await b.value[0].first!.decode(Int.self, at: 0) == 42)
             // And the statement is prepared normally afterwards.
             for _ in 0..<2 { #expect(try await pool.read(["SELECT \(1)::int8 + 41"])[0].first!.decode(Int.self, at: 0) == 42) }
-            await pool.shutdown()
         }
     }
 
     @Test("after the server ends a shared connection, later calls are served on a new one")
     func reconnectsAfterTermination() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 1)
+        try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             let first = try await pool.read(["SELECT pg_backend_pid()::int8"])[0].first!.decode(Int.self, at: 0)
             let superuser = try await database.connect(as: .superuser)
             defer { superuser.close() }
@@ -140,14 +131,13 @@ struct SharedPipelineTests {
             }
             #expect(served != nil)
             #expect(served != first)
-            await pool.shutdown()
         }
     }
 
     @Test("after shutdown (twice), calls fail with poolClosed")
     func closedAfterShutdown() async throws {
         try await TestDatabase.with { database in
-            let pool = database.ownerPool(sharedConnections: 2)
+            let pool = database.makePool(as: .owner, maxConnections: 2, acquireTimeout: .seconds(600), sharedConnections: 2)
             #expect(try await pool.read(["SELECT 1::int8"])[0].count == 1)
             await pool.shutdown()
             // A second shutdown returns too.

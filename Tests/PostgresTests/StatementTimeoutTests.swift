@@ -9,8 +9,7 @@ private let endless: PostgresQuery = "SELECT pg_sleep(60)"
 struct StatementTimeoutTests {
     @Test("a statement past the pool's timeout fails with 57014 (unavailable), and its connection is reused, healthy")
     func leasedStatementTimesOut() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, statementTimeout: .milliseconds(50))
+        try await TestDatabase.withPool(maxConnections: 1, statementTimeout: .milliseconds(50)) { database, pool in
             let pid = try await backendPID(pool)
             let error = try await #require(throws: PostgresError.self) { _ = try await pool.query(endless) }
             #expect(error.sqlState == "57014")
@@ -22,14 +21,12 @@ struct StatementTimeoutTests {
             #expect(statistics.opened == 1)
             #expect(statistics.closed == 0)
             #expect(statistics.inUse == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("a timed-out statement rolls its transaction back; the connection comes back outside any transaction")
     func timeoutInTransaction() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, statementTimeout: .milliseconds(50))
+        try await TestDatabase.withPool(maxConnections: 1, statementTimeout: .milliseconds(50)) { database, pool in
             let pid = try await backendPID(pool)
             let error = try await #require(throws: PostgresError.self) {
                 try await pool.withTransaction { connection in
@@ -41,44 +38,40 @@ struct StatementTimeoutTests {
             #expect(try await backendPID(pool) == pid)
             #expect(try await pool.query("SELECT to_regclass('pg_temp.kept_if_committed')::text").first?.decode(String?.self, at: 0) == nil)
             #expect(pool.statistics.closed == 0)
-            await pool.shutdown()
         }
     }
 
     @Test("reads on the shared connections run under the same timeout, and the lane keeps its connection")
     func sharedReadTimesOut() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, sharedConnections: 1, statementTimeout: .milliseconds(50))
+        try await TestDatabase.withPool(maxConnections: 1, sharedConnections: 1, statementTimeout: .milliseconds(50)) { database, pool in
             let pid = try await pool.read(["SELECT pg_backend_pid()::int8"])[0].first?.decode(Int.self, at: 0)
             let error = try await #require(throws: PostgresError.self) { _ = try await pool.read([endless]) }
             #expect(error.isStatementTimeout)
             let after = try await pool.read(["SELECT pg_backend_pid()::int8", "SHOW statement_timeout"])
             #expect(try after[0].first?.decode(Int.self, at: 0) == pid)
             #expect(try after[1].first?.decode(String.self, at: 0) == "50ms")
-            await pool.shutdown()
         }
     }
 
     @Test("a transaction may raise its own statements' limit; the session's is back after it")
     func transactionRaisesItsLimit() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1, statementTimeout: .milliseconds(50))
+        try await TestDatabase.withPool(maxConnections: 1, statementTimeout: .milliseconds(50)) { database, pool in
             let inside = try await pool.withTransaction { connection in
                 try connection.setStatementTimeoutForTransaction(.seconds(300))
                 return try await connection.query("SHOW statement_timeout").first?.decode(String.self, at: 0)
             }
             #expect(inside == "5min")
             #expect(try await pool.query("SHOW statement_timeout").first?.decode(String.self, at: 0) == "50ms")
-            await pool.shutdown()
         }
     }
 
     @Test("without a configured limit the server's setting stands; zero turns the limit off")
     func serverSettingAndOff() async throws {
         try await TestDatabase.with { database in
-            let unset = database.makePool(maxConnections: 1)
-            #expect(try await unset.query("SHOW statement_timeout").first?.decode(String.self, at: 0) == "0")
-            await unset.shutdown()
+            let unset = try await database.withPool(maxConnections: 1) { pool in
+                try await pool.query("SHOW statement_timeout").first?.decode(String.self, at: 0)
+            }
+            #expect(unset == "0")
             let connection = try await PostgresConnection.connect(
                 to: database.appConninfo, logger: database.logger, statementTimeout: .zero)
             #expect(try await connection.query("SHOW statement_timeout").first?.decode(String.self, at: 0) == "0")

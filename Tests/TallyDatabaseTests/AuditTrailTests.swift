@@ -8,8 +8,7 @@ import Testing
 struct AuditTrailTests {
     @Test("a change's row commits with its transaction and rolls back with it")
     func sameTransaction() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool()
+        try await TestDatabase.withPool { database, pool in
             let change = AuditChange(
                 action: "plan.update", objectKind: "plan", objectID: "7",
                 before: ["name": "Pro", "fee": "$49.00"], after: ["name": "Pro+", "fee": "$49.00"])
@@ -35,7 +34,6 @@ struct AuditTrailTests {
             #expect(row.0 == "x" && row.1 == "plan.update" && row.2 == "plan" && row.3 == "7")
             #expect(row.4 == #"{"fee": "$49.00", "name": "Pro"}"#)
             #expect(row.5 == "Pro+" && row.6 == "req-1" && row.7 == time)
-            await pool.shutdown()
         }
     }
 

@@ -22,9 +22,8 @@ struct DataScopeTests {
 
     @Test("an account scope sees and writes only its own rows, even with no filter")
     func accountScope() async throws {
-        try await TestDatabase.with { database in
+        try await TestDatabase.withPool { database, pool in
             try await makeNotes(database)
-            let pool = database.makePool()
             try await pool.withTransaction(scope: .service) { connection in
                 try await connection.execute("INSERT INTO notes VALUES (1, 1, 'a1'), (1, 2, 'a2'), (2, 1, 'b1')")
             }
@@ -44,15 +43,13 @@ struct DataScopeTests {
                 try await connection.query("SELECT count(*)::int8 FROM notes").first!.decode(Int.self, at: 0)
             }
             #expect(staff == 3)
-            await pool.shutdown()
         }
     }
 
     @Test("with no scope set, a query on account data errors instead of returning rows")
     func noScopeFailsClosed() async throws {
-        try await TestDatabase.with { database in
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             try await makeNotes(database)
-            let pool = database.makePool(maxConnections: 1)
             try await pool.withTransaction(scope: .service) { try await $0.execute("INSERT INTO notes VALUES (1, 1, 'a1')") }
             do {
                 _ = try await pool.query("SELECT * FROM notes")
@@ -67,15 +64,13 @@ struct DataScopeTests {
             } catch let error as PostgresError {
                 #expect(error.sqlState == "42501")
             }
-            await pool.shutdown()
         }
     }
 
     @Test("a one-statement scoped query sees its scope, and the scope ends with it")
     func oneStatementScope() async throws {
-        try await TestDatabase.with { database in
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             try await makeNotes(database)
-            let pool = database.makePool(maxConnections: 1)
             try await pool.withTransaction(scope: .service) { connection in
                 try await connection.execute("INSERT INTO notes VALUES (1, 1, 'a1'), (2, 1, 'b1')")
             }
@@ -97,7 +92,6 @@ struct DataScopeTests {
             } catch let error as PostgresError {
                 #expect(error.sqlState == "42501")
             }
-            await pool.shutdown()
         }
     }
 }

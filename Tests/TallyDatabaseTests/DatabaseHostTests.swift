@@ -3,6 +3,7 @@ import EmbeddedPostgres
 import Logging
 import Postgres
 import TallyDatabase
+import TallyTestSupport
 import Testing
 
 @Suite("Database host")
@@ -121,10 +122,10 @@ struct DatabaseHostTests {
                 try await connection.query("SELECT setting FROM probe").first?.decode(String.self, at: 0)
             }
             #expect(migrated == "1h")
-            let pool = host.makeMaintenancePool(sharedConnections: 1)
-            let pooled = try await pool.query("SHOW statement_timeout").first?.decode(String.self, at: 0)
-            let shared = try await pool.read(["SHOW statement_timeout"])[0].first?.decode(String.self, at: 0)
-            await pool.shutdown()
+            let (pooled, shared) = try await withPool(host.makeMaintenancePool(sharedConnections: 1)) { pool in
+                (try await pool.query("SHOW statement_timeout").first?.decode(String.self, at: 0),
+                 try await pool.read(["SHOW statement_timeout"])[0].first?.decode(String.self, at: 0))
+            }
             #expect(pooled == "1h")
             #expect(shared == "1h")
         } catch {

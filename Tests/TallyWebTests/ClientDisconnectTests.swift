@@ -14,8 +14,7 @@ struct ClientDisconnectTests {
 
     @Test("a client that disconnects during a slow statement frees its database connection at once")
     func disconnectCancelsTheStatement() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let pids = AsyncStream<Int>.makeStream()
             let outcomes = AsyncStream<Outcome>.makeStream()
             let router = try Self.router(database: database, pool: pool)
@@ -53,14 +52,12 @@ struct ClientDisconnectTests {
                 #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
                 try? await browser.shutdown()
             }
-            await pool.shutdown()
         }
     }
 
     @Test("a client that stays gets every answer over the same connection")
     func keepAliveUnchanged() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             try await Self.live(try Self.router(database: database, pool: pool)).test(.live) { client in
                 let browser = TestClient(host: "127.0.0.1", port: try #require(client.port))
                 browser.connect()
@@ -72,14 +69,12 @@ struct ClientDisconnectTests {
                 #expect(channel.isActive)
                 try await browser.shutdown()
             }
-            await pool.shutdown()
         }
     }
 
     @Test("a cancelled request answers 499 (client closed request) for the log and the metrics, not 500")
     func cancelledRequestIs499() async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 1)
+        try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let router = try Self.router(database: database, pool: pool)
             router.get("/cancelled") { _, _ -> String in throw CancellationError() }
             try await Application(router: router, logger: WebHarness.logger).test(.router) { client in
@@ -87,7 +82,6 @@ struct ClientDisconnectTests {
                 #expect(response.status.code == 499)
                 #expect(response.text.contains("The client closed the request."))
             }
-            await pool.shutdown()
         }
     }
 

@@ -40,14 +40,8 @@ struct WebHarness {
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)
         let router = TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
         extraRoutes(router, pool)
-        let app = Application(router: router, logger: logger)
-        do {
-            let result = try await app.test(.router) { client in try await body(client, pool) }
-            await pool.shutdown()
-            return result
-        } catch {
-            await pool.shutdown()
-            throw error
+        return try await withPool(pool) { pool in
+            try await Application(router: router, logger: logger).test(.router) { client in try await body(client, pool) }
         }
     }
 }
