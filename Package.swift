@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "TallyWebTests",
             dependencies: [
-                "TallyWeb", "TallyTestSupport", "SVGCharts", "Metering", "MeteringStore",
+                "TallyWeb", "TallyTestSupport", "TallyWebTestSupport", "SVGCharts", "Metering", "MeteringStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -210,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "MeteringStoreTests",
             dependencies: [
-                "MeteringStore", "Metering", "TallyWeb", "TallyTestSupport", "Postgres", "TallyDatabase", "TallyAccess",
+                "MeteringStore", "Metering", "TallyWeb", "TallyTestSupport", "TallyWebTestSupport", "Postgres", "TallyDatabase", "TallyAccess",
                 "TallyCrypto", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -48,22 +48,24 @@ public struct WebHarness: Sendable {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// Runs `body` with a fresh harness whose clock starts at `start`; the pool is shut down
-    /// afterwards.
+    /// Runs `body` with a fresh harness whose clock starts at `start`, hashing passwords with
+    /// `hasher` (light parameters unless a test is about the stored format); the pool is shut
+    /// down afterwards.
     public static func with(
-        start: Date = instant("2027-02-20T12:00:00Z"), _ body: (WebHarness) async throws -> Void
+        start: Date = instant("2027-02-20T12:00:00Z"), hasher: PasswordHasher = PasswordHasher(parameters: lightPasswordParameters),
+        _ body: (WebHarness) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { database in try await with(database: database, start: start, body) }
+        try await TestDatabase.with { database in try await with(database: database, start: start, hasher: hasher, body) }
     }
 
     /// Runs `body` with a harness over `database` (one a test made, such as an empty one it
     /// restored a backup into); the pool is shut down afterwards, the database left as it is.
     public static func with(
-        database: TestDatabase, start: Date = instant("2027-02-20T12:00:00Z"), _ body: (WebHarness) async throws -> Void
+        database: TestDatabase, start: Date = instant("2027-02-20T12:00:00Z"),
+        hasher: PasswordHasher = PasswordHasher(parameters: lightPasswordParameters), _ body: (WebHarness) async throws -> Void
     ) async throws {
         try await database.withPool(maxConnections: 8) { pool in
             let clock = TestClock(start)
-            let hasher = PasswordHasher(parameters: lightPasswordParameters)
             let harness = WebHarness(
                 database: database, pool: pool, clock: clock,
                 access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
@@ -75,7 +77,7 @@ public struct WebHarness: Sendable {
 
     /// The production configuration over the repository's folders; `unknown` (the in-process
     /// peer) is a trusted proxy so tests choose client addresses with X-Forwarded-For.
-    public var configuration: ServerConfiguration {
+    public static var configuration: ServerConfiguration {
         var configuration = ServerConfiguration(
             publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
         configuration.trustedProxies = ["unknown"]
@@ -88,14 +90,28 @@ public struct WebHarness: Sendable {
         AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
     }
 
-    /// The production router.
+    /// The password hasher of ``access``.
+    public var hasher: PasswordHasher { access.hasher }
+
+    /// Creates users as the admin pages and commands do.
+    public var administration: UserAdministration {
+        UserAdministration(users: access.users, accounts: access.accounts, hasher: hasher)
+    }
+
+    /// The production router; tests may add test-only routes to it before building an
+    /// application.
     public func makeRouter(logger: Logger? = nil) -> Router<AppRequestContext> {
-        TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger ?? database.logger)
+        TallyApplication.makeRouter(configuration: Self.configuration, services: services, logger: logger ?? database.logger)
+    }
+
+    /// The application over the production router.
+    public func makeApp(logger: Logger? = nil) -> some ApplicationProtocol {
+        Application(router: makeRouter(logger: logger), logger: logger ?? database.logger)
     }
 
     /// Runs `body` with an in-process client of the production router.
     public func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await Application(router: makeRouter(), logger: database.logger).test(.router) { client in
+        try await makeApp().test(.router) { client in
             try await body(client)
         }
     }
@@ -110,8 +126,6 @@ public struct WebHarness: Sendable {
         if let accountID, try await access.accounts.find(externalID: accountID) == nil {
             _ = try await access.accounts.create(externalID: accountID, name: accountID.capitalized)
         }
-        let administration = UserAdministration(
-            users: access.users, accounts: access.accounts, hasher: PasswordHasher(parameters: lightPasswordParameters))
         return try await administration.createUser(
             email: email, password: password, role: role, accountExternalID: accountID, now: clock.now())
     }

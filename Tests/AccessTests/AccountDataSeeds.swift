@@ -61,7 +61,7 @@ enum AccountDataSeeds {
     /// Two accounts, A and B, each with an owner, a member and a session, plus a staff user, and
     /// a seed row for each in every other account-data table. Returns the accounts and the
     /// tables that have no seed.
-    static func plant(_ harness: AccessHarness) async throws -> (a: Account, b: Account, unseeded: [String]) {
+    static func plant(_ harness: WebHarness) async throws -> (a: Account, b: Account, unseeded: [String]) {
         for (account, prefix) in [("rls-alpha", "alpha"), ("rls-bravo", "bravo")] {
             let owner = try await harness.createUser("\(prefix)-owner@rls.test", role: .owner, account: account)
             try await harness.createUser("\(prefix)-member@rls.test", role: .member, account: account)
@@ -90,7 +90,7 @@ enum AccountDataSeeds {
 }
 
 /// The account with this external id, or a thrown error.
-private func requireAccount(_ harness: AccessHarness, _ externalID: String) async throws -> Account {
+private func requireAccount(_ harness: WebHarness, _ externalID: String) async throws -> Account {
     guard let account = try await harness.access.accounts.find(externalID: externalID) else {
         throw MatrixError("account \(externalID) was not created")
     }

@@ -21,7 +21,7 @@ struct CSRFEnumerationTests {
     @Test("every state-changing route: no token → 403, another session's token → 403, cross-site → 403, valid → not 403")
     func everyRoute() async throws {
         let matrix = try RouteMatrix.load()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createMatrixUsers()
             let router = harness.makeRouter()
             let routes = Self.stateChangingRoutes(router)

@@ -11,7 +11,7 @@ import Testing
 struct CSRFWebTests {
     @Test("POST /logout: no token → 403, another session's token → 403, its own → 303")
     func logoutNeedsToken() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("gus@example.com", password: "right password")
             try await harness.createUser("hal@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
@@ -31,7 +31,7 @@ struct CSRFWebTests {
 
     @Test("the X-CSRF-Token header is accepted in place of the form field")
     func headerToken() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("ida@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (ida, _) = try await client.signIn(email: "ida@example.com", password: "right password")
@@ -44,7 +44,7 @@ struct CSRFWebTests {
 
     @Test("Sec-Fetch-Site: cross-site is refused even with a valid token")
     func crossSite() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("jo@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (jo, _) = try await client.signIn(email: "jo@example.com", password: "right password")
@@ -60,7 +60,7 @@ struct CSRFWebTests {
 
     @Test("POST /login needs the pre-session token of the form (double submit)")
     func loginForm() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("kim@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 var noForm = BrowserState()

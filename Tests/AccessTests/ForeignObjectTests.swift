@@ -17,7 +17,7 @@ struct ForeignObjectProbe: Sendable {
     /// The route as `Router.routes` names it, e.g. `GET /usage/events/{id}`.
     let route: String
     /// Creates an object owned by the account with this external id; returns the id for the URL.
-    let makeObject: @Sendable (AccessHarness, String) async throws -> String
+    let makeObject: @Sendable (WebHarness, String) async throws -> String
 }
 
 enum ForeignObjectProbes {
@@ -92,7 +92,7 @@ struct ForeignObjectTests {
     @Test("every customer route taking an id answers another account's id with 404, the page of a missing id, logged")
     func foreignIDsAre404() async throws {
         let capture = LogCapture()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let router = harness.makeRouter(logger: capture.logger)
             ForeignObjectProbes.registerTestRoute(on: router, access: harness.access)
             let parameterised = router.routes.filter { route in
@@ -102,7 +102,7 @@ struct ForeignObjectTests {
             #expect(probes.contains { $0.route.hasPrefix("GET /test-only/") }, "the test-only probe did not match its route")
             #expect(Set(parameterised).subtracting(probes.map(\.route)).isEmpty, "add a ForeignObjectProbe for each of \(parameterised)")
             // An owner, so owner-only pages (the Team page's) can be probed too.
-            try await harness.createUser("viewer@alpha.test", password: "right password", role: .owner, account: "alpha")
+            try await harness.createUser("viewer@alpha.test", role: .owner, account: "alpha", password: "right password")
             try await Application(router: router, logger: capture.logger).test(.router) { client in
                 let (viewer, _) = try await client.signIn(email: "viewer@alpha.test", password: "right password")
                 for probe in probes {
@@ -118,7 +118,7 @@ struct ForeignObjectTests {
     }
 
     private func check(
-        _ probe: ForeignObjectProbe, harness: AccessHarness, client: some TestClientProtocol, viewer: BrowserState
+        _ probe: ForeignObjectProbe, harness: WebHarness, client: some TestClientProtocol, viewer: BrowserState
     ) async throws {
         let pattern = String(probe.route.split(separator: " ", maxSplits: 1)[1])
         let own = try await probe.makeObject(harness, "alpha")

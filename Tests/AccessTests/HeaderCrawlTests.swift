@@ -20,7 +20,7 @@ struct HeaderCrawlTests {
 
     @Test("a crawl of every route, 404 and static files, anonymous and signed in, finds every header and no unsafe-inline")
     func crawl() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createMatrixUsers()
             let router = harness.makeRouter()
             let routes = router.routes.map { ($0.method, concretePath($0.path.description)) }

@@ -12,7 +12,7 @@ import Testing
 struct LoginWebTests {
     @Test("unknown email and wrong password: same status, same body")
     func sameAnswer() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("known@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 var state = BrowserState()
@@ -33,9 +33,9 @@ struct LoginWebTests {
 
     @Test("success sets a __Host- session cookie (HttpOnly, Secure, SameSite=Lax, Path=/) and redirects by role")
     func successCookie() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("member@example.com", password: "right password")
-            try await harness.createUser("staff@example.com", password: "right password", role: .sales)
+            try await harness.createUser("staff@example.com", role: .sales, password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (_, member) = try await client.signIn(email: "member@example.com", password: "right password")
                 #expect(member.status == .seeOther)
@@ -51,7 +51,7 @@ struct LoginWebTests {
 
     @Test("the 11th failure in 15 minutes is 429 with Retry-After; another email and address are unaffected")
     func throttlePerEmail() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("victim@example.com", password: "right password")
             try await harness.createUser("other@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
@@ -81,7 +81,7 @@ struct LoginWebTests {
 
     @Test("the 11th failure from one client address is 429, whatever the email; other addresses pass")
     func throttlePerAddress() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("user@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 var state = BrowserState()
@@ -102,7 +102,7 @@ struct LoginWebTests {
 
     @Test("never more than 100 verifications an hour for one email, successes included")
     func verificationCap() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("busy@example.com", password: "right password")
             let login = harness.access.login
             for index in 0..<100 {

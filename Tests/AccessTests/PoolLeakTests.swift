@@ -60,10 +60,10 @@ struct PoolLeakTests {
     func noLeak() async throws {
         var quiet = Logger(label: "test.quiet")
         quiet.logLevel = .critical
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             for (external, person) in [("alpha", Self.alpha), ("bravo", Self.bravo)] {
                 _ = try await harness.access.accounts.create(externalID: external, name: person.account)
-                try await harness.createUser(person.email, password: "right password", role: .member, account: external)
+                try await harness.createUser(person.email, role: .member, account: external, password: "right password")
             }
             let router = harness.makeRouter(logger: quiet)
             LeakProbeRoutes.register(on: router, pool: harness.pool)

@@ -15,7 +15,7 @@ enum MatrixRole: String, CaseIterable, Sendable {
 
     /// The user's role; nil for anonymous.
     var userRole: UserRole? { UserRole(rawValue: rawValue) }
-    /// The email of this role's user in ``AccessHarness/createMatrixUsers()``.
+    /// The email of this role's user in ``WebHarness/createMatrixUsers()``.
     var email: String { "\(rawValue)@matrix.test" }
     static let password = "matrix role password"
 }
@@ -51,7 +51,7 @@ struct MatrixRow: Sendable {
 /// document holds its own routes). The test reads the documents themselves, so they cannot drift.
 enum RouteMatrix {
     static func load() throws -> [MatrixRow] {
-        let folder = AccessHarness.repositoryRoot + "/docs"
+        let folder = WebHarness.repositoryRoot + "/docs"
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".md") }.sorted()
         var rows: [MatrixRow] = []
         for file in files {
@@ -105,23 +105,12 @@ extension Router {
     }
 }
 
-extension AccessHarness {
-    /// The production router, with the same configuration as ``makeApp(logger:)``; tests may add
-    /// test-only routes to it before building the application.
-    func makeRouter(logger: Logger? = nil) -> Router<AppRequestContext> {
-        var configuration = ServerConfiguration(
-            publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
-        configuration.trustedProxies = ["unknown"]
-        configuration.docsDirectory = Self.repositoryRoot + "/docs"
-        let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
-        return TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger ?? database.logger)
-    }
-
+extension WebHarness {
     /// One user per signed-in matrix role: member and owner of account `matrix`, sales, admin.
     func createMatrixUsers() async throws {
         for role in MatrixRole.allCases {
             guard let userRole = role.userRole else { continue }
-            try await createUser(role.email, password: MatrixRole.password, role: userRole, account: "matrix")
+            try await createUser(role.email, role: userRole, account: "matrix", password: MatrixRole.password)
         }
     }
 }

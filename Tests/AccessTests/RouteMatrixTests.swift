@@ -13,7 +13,7 @@ struct RouteMatrixTests {
     @Test("the matrix in docs/access.md lists every route of the router, and nothing else")
     func matrixCoversRouter() async throws {
         let matrix = try RouteMatrix.load()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let routes = harness.makeRouter().routeNames
             let documented = Set(matrix.filter { !$0.path.hasPrefix("/static/") }.map(\.route))
             #expect(routes.subtracting(documented).isEmpty, "routes missing from the matrix: \(routes.subtracting(documented).sorted())")
@@ -25,7 +25,7 @@ struct RouteMatrixTests {
     @Test("every cell of the matrix: each role gets the documented status (CSRF token valid)")
     func everyCell() async throws {
         let matrix = try RouteMatrix.load()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createMatrixUsers()
             let addresses = AddressSource()
             try await Application(router: harness.makeRouter(), logger: harness.database.logger).test(.router) { client in
@@ -48,7 +48,7 @@ struct RouteMatrixTests {
     @Test("sales may GET staff pages; every state-changing staff route answers sales 403")
     func salesChangeNothing() async throws {
         let matrix = try RouteMatrix.load()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createMatrixUsers()
             let router = harness.makeRouter()
             // No staff POST exists yet: a test-only one registered the way staff changes must be

@@ -50,7 +50,7 @@ struct RowLevelSecurityTests {
     /// in a staff or service scope that id is empty, and the re-check must not fail on it.
     @Test("in staff and service scope, an UPDATE that waited for a concurrent one on the same rows proceeds", arguments: [DataScope.staff, .service])
     func updateAfterLockWait(scope: DataScope) async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let (a, _, _) = try await AccountDataSeeds.plant(harness)
             let first = try await harness.database.connect(as: .app)
             let second = try await harness.database.connect(as: .app)
@@ -86,7 +86,7 @@ struct RowLevelSecurityTests {
 
     @Test("with account A set, an unfiltered SELECT * on every account-data table shows none of B's rows")
     func accountSeesOnlyItself() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let (a, b, unseeded) = try await AccountDataSeeds.plant(harness)
             #expect(unseeded.isEmpty, "add a seed in AccountDataSeeds for: \(unseeded)")
             let database = harness.pool
@@ -105,7 +105,7 @@ struct RowLevelSecurityTests {
 
     @Test("with account A set, inserting a row for B fails with 42501 in every account-data table")
     func insertForOtherAccountFails() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let (a, b, _) = try await AccountDataSeeds.plant(harness)
             let database = harness.pool
             let bravoUser = try #require(try await harness.access.users.find(email: "bravo-owner@rls.test"))
@@ -124,7 +124,7 @@ struct RowLevelSecurityTests {
 
     @Test("with no scope set, a query on any account-data table errors instead of returning rows")
     func noScopeFailsClosed() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             _ = try await AccountDataSeeds.plant(harness)
             for table in try await accountDataTables(harness) {
                 do {
@@ -139,7 +139,7 @@ struct RowLevelSecurityTests {
 
     // MARK: - Helpers (SQL over the catalogue, as the app role)
 
-    private func accountDataTables(_ harness: AccessHarness) async throws -> [AccountDataTable] {
+    private func accountDataTables(_ harness: WebHarness) async throws -> [AccountDataTable] {
         let connection = try await harness.database.connect(as: .app)
         defer { connection.close() }
         return try await DatabaseRoles.accountDataTables(on: connection)

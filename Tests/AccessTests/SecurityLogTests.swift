@@ -47,7 +47,7 @@ struct SecurityLogTests {
     @Test("one line per login success, failure, throttle, logout, expiry, denial and CSRF failure; no secrets")
     func events() async throws {
         let capture = LogCapture()
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             let user = try await harness.createUser("lee@example.com", password: "secret password 1")
             try await harness.makeApp(logger: capture.logger).test(.router) { client in
                 var state = BrowserState()

@@ -14,7 +14,7 @@ import Testing
 struct SessionWebTests {
     @Test("the session cookie changes at login and the old value is rejected")
     func newCookieAtLogin() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("ann@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (first, _) = try await client.signIn(email: "ann@example.com", password: "right password")
@@ -36,8 +36,8 @@ struct SessionWebTests {
 
     @Test("signed-in pages say who is signed in and are not cached")
     func homePage() async throws {
-        try await AccessHarness.with { harness in
-            try await harness.createUser("owner@example.com", password: "right password", role: .owner, account: "acme")
+        try await WebHarness.with { harness in
+            try await harness.createUser("owner@example.com", role: .owner, account: "acme", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (state, _) = try await client.signIn(email: "owner@example.com", password: "right password")
                 let home = try await client.execute(uri: "/", method: .get, headers: state.headers)
@@ -57,8 +57,8 @@ struct SessionWebTests {
 
     @Test("logout deletes the session row and the old cookie stops working")
     func logout() async throws {
-        try await AccessHarness.with { harness in
-            try await harness.createUser("bob@example.com", password: "right password", role: .admin)
+        try await WebHarness.with { harness in
+            try await harness.createUser("bob@example.com", role: .admin, password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (state, _) = try await client.signIn(email: "bob@example.com", password: "right password")
                 let cookieValue = try #require(state.cookies[sessionCookie])
@@ -78,7 +78,7 @@ struct SessionWebTests {
 
     @Test("29:59 idle keeps the session; 30:01 idle sends the user back to login")
     func idleTimeout() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("cy@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (state, _) = try await client.signIn(email: "cy@example.com", password: "right password")
@@ -94,7 +94,7 @@ struct SessionWebTests {
 
     @Test("last seen moves at most once a minute: page views within a minute write nothing")
     func touchOncePerMinute() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("flo@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (state, _) = try await client.signIn(email: "flo@example.com", password: "right password")
@@ -118,7 +118,7 @@ struct SessionWebTests {
 
     @Test("a session ends 12 hours after login however active it is")
     func absoluteTimeout() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("dee@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in
                 let (state, _) = try await client.signIn(email: "dee@example.com", password: "right password")
@@ -135,7 +135,7 @@ struct SessionWebTests {
 
     @Test("a disabled user's next request goes back to login; a password reset ends sessions too")
     func disableAndReset() async throws {
-        try await AccessHarness.with { harness in
+        try await WebHarness.with { harness in
             try await harness.createUser("eve@example.com", password: "right password")
             try await harness.createUser("fay@example.com", password: "right password")
             try await harness.makeApp().test(.router) { client in

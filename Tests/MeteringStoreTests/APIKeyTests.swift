@@ -6,6 +6,7 @@ import MeteringStore
 import NIOCore
 import Postgres
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 @Suite("API keys")

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import MeteringStore
 import Postgres
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 /// Billing periods through the real ingest and entitlement check: month-end clamping, leap

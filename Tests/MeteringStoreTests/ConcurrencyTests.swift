@@ -2,6 +2,7 @@ import Foundation
 import MeteringStore
 import Postgres
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 @Suite("Ingest: concurrency")

@@ -5,6 +5,7 @@ import TallyAccess
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("tally seed-demo")
@@ -12,10 +13,9 @@ struct DemoSeedTests {
     /// A small demo: the catalog, accounts, users and events are all there, the rollups equal
     /// the sums over the events, a second seeding is refused, and a seeded owner can log in.
     @Test func seedsASmallDemoWithExactRollups() async throws {
-        try await TestDatabase.withPool { database, pool in
-            let harness = MeteringHarness(
-                database: database, pool: pool, clock: TestClock(MeteringHarness.start),
-                catalog: CatalogStore(pool: pool, actor: .seed), ingestKey: "")
+        try await WebHarness.with(start: MeteringHarness.start) { web in
+            let (database, pool) = (web.database, web.pool)
+            let harness = MeteringHarness(web: web, ingestKey: "")
             let options = DemoSeedOptions(accounts: 4, days: 5, eventsPerDay: 20, seed: 7, now: MeteringHarness.start)
             let (result, logins) = try await DemoSetup(pool: pool).run(options)
             #expect(result.accounts.map(\.externalID) == ["demo-001", "demo-002", "demo-003", "demo-004"])

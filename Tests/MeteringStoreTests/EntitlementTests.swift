@@ -5,6 +5,7 @@ import Metering
 import MeteringStore
 import Postgres
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 @Suite("GET /api/v1/accounts/{account}/entitlements/{feature}")

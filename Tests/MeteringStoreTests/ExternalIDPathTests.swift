@@ -5,6 +5,7 @@ import MeteringStore
 import NIOCore
 import TallyDatabase
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 /// External ids may hold any character but whitespace; clients percent-encode them in the path.

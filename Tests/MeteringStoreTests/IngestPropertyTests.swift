@@ -7,6 +7,7 @@ import NIOCore
 import Postgres
 import Synchronization
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 /// Random batches drawn from the documented bounds (docs/api.md, docs/openapi.json), sent by

@@ -3,83 +3,44 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import HummingbirdTesting
-import Metering
 import MeteringStore
 import Postgres
-import TallyAccess
-import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 
-/// A migrated database with a small catalog: plan `pro` (block, 100 credits included, no grace),
-/// plan `payg` (charge), features `summarize` (1 credit per event) and `chat` (2 credits per 1k
-/// tokens), gpt-4o priced from 2027-01-01, account `acme` on `pro` in UTC, and an ingest key.
+/// The metering tests' fixture on the one web harness: ``WebHarness/seedBasicCatalog()`` (plans
+/// `pro` and `payg`, features `summarize` and `chat`, gpt-4o priced from 2027-01-01), account
+/// `acme` on `pro` in UTC, and an ingest key. The harness's parts (`database`, `pool`, `clock`,
+/// `catalog`) read through.
+@dynamicMemberLookup
 struct MeteringHarness: Sendable {
-    let database: TestDatabase
-    let pool: PostgresPool
-    let clock: TestClock
-    let catalog: CatalogStore
+    let web: WebHarness
     let ingestKey: String
 
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
     static let start = instant("2027-02-20T12:00:00Z")
 
     static func with(_ body: (MeteringHarness) async throws -> Void) async throws {
-        try await TestDatabase.withPool { database, pool in
-            let harness = try await make(database: database, pool: pool)
-            try await body(harness)
+        try await WebHarness.with(start: start) { web in
+            try await web.seedBasicCatalog()
+            try await web.catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
+            let key = try await APIKeyStore(pool: web.pool).create(name: "backend", scope: .ingest, now: start)
+            try await body(MeteringHarness(web: web, ingestKey: key.secret))
         }
     }
 
-    private static func make(database: TestDatabase, pool: PostgresPool) async throws -> MeteringHarness {
-        let catalog = CatalogStore(pool: pool, actor: .seed)
-        try await catalog.createPlan(PlanDraft(
-            code: "pro", name: "Pro", monthlyFee: Money(dollars: 49), includedCredits: .limited(Credits(credits: 100)),
-            overage: .block(grace: .zero)))
-        try await catalog.createPlan(PlanDraft(
-            code: "payg", name: "Pay as you go", includedCredits: .limited(.zero),
-            overage: .charge(pricePerCredit: Money(parsing: "0.01"))))
-        try await catalog.createFeature(key: "summarize", name: "Summarize", rule: .perEvent(Credits(credits: 1)))
-        try await catalog.createFeature(key: "chat", name: "Chat", rule: .perThousandTokens(Credits(credits: 2)))
-        for plan in ["pro", "payg"] {
-            for feature in ["summarize", "chat"] {
-                try await catalog.setEntitlement(planCode: plan, featureKey: feature, entitlement: Entitlement(enabled: true))
-            }
-        }
-        try await catalog.addPrice(PriceDraft(
-            model: "gpt-4o", input: PricePerMillionTokens(parsing: "2.5"), cachedInput: PricePerMillionTokens(parsing: "1.25"),
-            output: PricePerMillionTokens(parsing: "10"), effectiveFrom: instant("2027-01-01T00:00:00Z")))
-        try await catalog.createAccount(externalID: "acme", name: "Acme", planCode: "pro")
-        let key = try await APIKeyStore(pool: pool).create(name: "backend", scope: .ingest, now: start)
-        return MeteringHarness(
-            database: database, pool: pool, clock: TestClock(start), catalog: catalog, ingestKey: key.secret)
-    }
-
-    func makeApp() throws -> some ApplicationProtocol {
-        Application(router: try makeRouter(), logger: database.logger)
-    }
+    subscript<Value>(dynamicMember path: KeyPath<WebHarness, Value>) -> Value { web[keyPath: path] }
 
     /// The production router over this harness's database.
-    func makeRouter() throws -> Router<AppRequestContext> {
-        var configuration = ServerConfiguration(
-            publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
-        configuration.docsDirectory = Self.repositoryRoot + "/docs"
-        let pages = try Pages(directory: Self.repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger)
-        let access = AccessServices(pool: pool, clock: clock, logger: database.logger)
-        let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
-        return TallyApplication.makeRouter(configuration: configuration, services: services, logger: database.logger)
-    }
+    func makeRouter() -> Router<AppRequestContext> { web.makeRouter() }
 
     /// Runs `body` with a test client of the app.
     func withClient(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        try await makeApp().test(.router) { client in try await body(client) }
+        try await web.withClient(body)
     }
 
-    /// Runs `sql` in the service scope and returns its rows.
-    func rows(_ query: PostgresQuery) async throws -> PostgresRows {
-        try await pool.withTransaction(scope: .service) { try await $0.query(query) }
-    }
+    /// Runs `query` in the service scope and returns its rows.
+    func rows(_ query: PostgresQuery) async throws -> PostgresRows { try await web.rows(query) }
 }
 
 /// HTTP helpers.
@@ -113,9 +74,4 @@ func json(_ response: TestResponse) throws -> [String: Any] {
 /// An event's JSON text from fields.
 func event(_ id: String, account: String = "acme", _ extra: String = "") -> String {
     "{\"id\": \"\(id)\", \"account\": \"\(account)\"" + (extra.isEmpty ? "" : ", " + extra) + "}"
-}
-
-extension TestResponse {
-    /// The body as text.
-    var text: String { String(buffer: body) }
 }

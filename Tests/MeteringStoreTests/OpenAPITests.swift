@@ -4,12 +4,13 @@ import Hummingbird
 import HummingbirdTesting
 import Metering
 import MeteringStore
+import TallyWebTestSupport
 import Testing
 
 @Suite("OpenAPI document")
 struct OpenAPITests {
     static func document() throws -> [String: Any] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: MeteringHarness.repositoryRoot + "/docs/openapi.json"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: WebHarness.repositoryRoot + "/docs/openapi.json"))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
@@ -74,7 +75,7 @@ struct OpenAPITests {
 
     @Test("GET /api/v1/openapi.json serves the committed file without a key")
     func servedWithoutKey() async throws {
-        let file = try Data(contentsOf: URL(fileURLWithPath: MeteringHarness.repositoryRoot + "/docs/openapi.json"))
+        let file = try Data(contentsOf: URL(fileURLWithPath: WebHarness.repositoryRoot + "/docs/openapi.json"))
         try await MeteringHarness.with { harness in
             try await harness.withClient { (client: any TestClientProtocol) async throws in
                 let response = try await client.get("/api/v1/openapi.json", key: nil)

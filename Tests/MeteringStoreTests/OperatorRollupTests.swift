@@ -4,6 +4,7 @@ import MeteringStore
 import Postgres
 import TallyDatabase
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 /// `daily_operator_usage` (migration 0012): per local day, feature and model over every account.

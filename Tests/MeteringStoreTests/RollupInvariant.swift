@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import TallyWebTestSupport
 import Testing
 
 /// The invariant every ingest test ends with: `daily_usage`, `period_usage` and

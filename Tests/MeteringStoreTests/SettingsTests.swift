@@ -1,6 +1,7 @@
 import TallyDatabase
 import Metering
 import MeteringStore
+import TallyWebTestSupport
 import Testing
 
 @Suite("Operator settings")

@@ -6,6 +6,7 @@ import MeteringStore
 import NIOCore
 import Postgres
 import TallyTestSupport
+import TallyWebTestSupport
 import Testing
 
 /// Issue "No request can hurt anyone else", findings 3 to 6: dates outside what PostgreSQL can

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Metering
 import MeteringStore
 import Postgres
+import TallyWebTestSupport
 import Testing
 
 @Suite("Ingest: validation errors")

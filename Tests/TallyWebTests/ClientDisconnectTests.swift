@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Postgres
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("A client that goes away")
@@ -17,7 +18,7 @@ struct ClientDisconnectTests {
         try await TestDatabase.withPool(maxConnections: 1) { database, pool in
             let pids = AsyncStream<Int>.makeStream()
             let outcomes = AsyncStream<Outcome>.makeStream()
-            let router = try Self.router(database: database, pool: pool)
+            let router = try WebHarness.makeRouter(pool: pool, migrations: database.migrations)
             router.get("/slow") { _, _ -> String in
                 do {
                     try await pool.withConnection { connection in
@@ -58,7 +59,7 @@ struct ClientDisconnectTests {
     @Test("a client that stays gets every answer over the same connection")
     func keepAliveUnchanged() async throws {
         try await TestDatabase.withPool(maxConnections: 1) { database, pool in
-            try await Self.live(try Self.router(database: database, pool: pool)).test(.live) { client in
+            try await Self.live(try WebHarness.makeRouter(pool: pool, migrations: database.migrations)).test(.live) { client in
                 let browser = TestClient(host: "127.0.0.1", port: try #require(client.port))
                 browser.connect()
                 let channel = try await browser.getChannel()
@@ -75,9 +76,9 @@ struct ClientDisconnectTests {
     @Test("a cancelled request answers 499 (client closed request) for the log and the metrics, not 500")
     func cancelledRequestIs499() async throws {
         try await TestDatabase.withPool(maxConnections: 1) { database, pool in
-            let router = try Self.router(database: database, pool: pool)
+            let router = try WebHarness.makeRouter(pool: pool, migrations: database.migrations)
             router.get("/cancelled") { _, _ -> String in throw CancellationError() }
-            try await Application(router: router, logger: WebHarness.logger).test(.router) { client in
+            try await Application(router: router, logger: WebHarness.quietLogger).test(.router) { client in
                 let response = try await client.execute(uri: "/cancelled", method: .get, headers: [.accept: "application/json"])
                 #expect(response.status.code == 499)
                 #expect(response.text.contains("The client closed the request."))
@@ -85,17 +86,10 @@ struct ClientDisconnectTests {
         }
     }
 
-    /// The production router over `pool`.
-    private static func router(database: TestDatabase, pool: PostgresPool) throws -> Router<AppRequestContext> {
-        let pages = try Pages(directory: WebHarness.configuration.templatesDirectory, reloadOnChange: false, logger: WebHarness.logger)
-        let services = AppServices(pool: pool, migrations: database.migrations, pages: pages)
-        return TallyApplication.makeRouter(configuration: WebHarness.configuration, services: services, logger: WebHarness.logger)
-    }
-
     /// `router` served over a socket by the production server, on a free port.
     private static func live(_ router: Router<AppRequestContext>) -> some ApplicationProtocol {
         Application(
             router: router, server: TallyApplication.httpServer(),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: WebHarness.logger)
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: WebHarness.quietLogger)
     }
 }

@@ -7,6 +7,7 @@ import Postgres
 import Synchronization
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Database limits seen from the web")

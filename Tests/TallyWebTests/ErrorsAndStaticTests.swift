@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Error pages, static files and headers")

@@ -6,6 +6,7 @@ import Postgres
 import TallyDatabase
 import TallyTestSupport
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Health, readiness and metrics")

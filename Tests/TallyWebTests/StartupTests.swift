@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import TallyDatabase
 import TallyWeb
+import TallyWebTestSupport
 import Testing
 
 @Suite("Start-up checks")
