@@ -1,17 +1,33 @@
 import Postgres
 
 extension TestDatabase {
-    /// Returns once the server's backend `pid` is inside `pg_sleep`, as its activity view shows
-    /// (read as the superuser, who sees every session). Each look is a round trip, so the wait
-    /// needs no sleeping of its own; it gives up after `looks`.
-    public func waitUntilSleeping(_ pid: Int, looks: Int = 100_000) async throws {
+    /// Returns once `condition` (a query answering one boolean) holds, read as the superuser, who
+    /// sees every session. Each look is a round trip, so the wait needs no sleeping of its own; it
+    /// gives up after `looks` with ``ConditionNeverHeld``.
+    public func waitUntil(_ condition: PostgresQuery, looks: Int = 100_000) async throws {
         try await PostgresConnection.withConnection(to: superuserConninfo, logger: logger) { observer in
             for _ in 0..<looks {
-                let row = try await observer.query("SELECT wait_event FROM pg_stat_activity WHERE pid = \(pid)").first
-                if try row?.decode(String?.self, at: 0) == "PgSleep" { return }
+                if try await observer.query(condition).first?.decode(Bool?.self, at: 0) == true { return }
             }
-            throw BackendNeverSlept(pid: pid)
+            throw ConditionNeverHeld(condition: condition.sql)
         }
+    }
+
+    /// Returns once the server's backend `pid` is inside `pg_sleep`, as its activity view shows.
+    public func waitUntilSleeping(_ pid: Int, looks: Int = 100_000) async throws {
+        try await waitUntil("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = \(pid) AND wait_event = 'PgSleep')", looks: looks)
+    }
+
+    /// Returns once `count` sessions of this database (not the test cluster's other databases)
+    /// wait for a lock they have not been granted: a statement blocked on a row, a table or an
+    /// advisory lock that a test holds.
+    public func waitForLockWaiters(_ count: Int = 1, looks: Int = 100_000) async throws {
+        try await waitUntil(
+            """
+            SELECT count(*) >= \(count) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE NOT l.granted AND a.datname = current_database()
+            """,
+            looks: looks)
     }
 
     /// The state and last statement of backend `pid` (`pg_stat_activity`), read as the superuser.
@@ -23,9 +39,9 @@ extension TestDatabase {
     }
 }
 
-/// `TestDatabase.waitUntilSleeping` looked as often as it may and never saw the backend sleep.
-public struct BackendNeverSlept: Error, CustomStringConvertible {
-    /// The backend.
-    public let pid: Int
-    public var description: String { "backend \(pid) never started sleeping" }
+/// A wait looked as often as it may and never saw its condition hold.
+public struct ConditionNeverHeld: Error, CustomStringConvertible {
+    /// What was waited for (SQL, or a description).
+    public let condition: String
+    public var description: String { "never held: \(condition)" }
 }

@@ -67,14 +67,8 @@ struct RowLevelSecurityTests {
                 try await second.execute("COMMIT")
                 return (accounts, users)
             }
-            let observer = try await harness.database.connect(as: .superuser)
-            defer { observer.close() }
-            var blocked = 0
-            for _ in 0..<500 where blocked == 0 {
-                blocked = try await observer.query("SELECT count(*)::int8 FROM pg_locks WHERE NOT granted").first!.decode(Int.self, at: 0)
-                if blocked == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            #expect(blocked > 0, "the second UPDATE should wait for the first transaction")
+            // The second UPDATE must wait for the first transaction (this fails if it never does).
+            try await harness.database.waitForLockWaiters()
             try await first.execute("COMMIT")
             let (accounts, users) = try await waiting.value
             #expect(accounts == 1)

@@ -146,15 +146,21 @@ struct ScheduledRuleTests {
     func twoSchedulersOneEvaluation() async throws {
         try await WebHarness.with { harness in
             let runs = Mutex(0)
+            // The job holds the lock until the other instance's tick has tried and returned.
+            let otherTickDone = TestLatch()
             let job = PeriodicJob(name: "count") { _ in
                 runs.withLock { $0 += 1 }
-                try await Task.sleep(for: .milliseconds(200))   // hold the lock while the other tries
+                await otherTickDone.wait()
             }
             let logger = Logger(label: "test")
             let a = PeriodicScheduler(pool: harness.pool, clock: harness.clock, jobs: [job], logger: logger)
             let b = PeriodicScheduler(pool: harness.pool, clock: harness.clock, jobs: [job], logger: logger)
-            async let first = a.tick()
-            async let second = b.tick()
+            func tick(_ scheduler: PeriodicScheduler) async throws -> PeriodicScheduler.TickOutcome {
+                defer { otherTickDone.open() }
+                return try await scheduler.tick()
+            }
+            async let first = tick(a)
+            async let second = tick(b)
             let outcomes = try await [first, second]
             #expect(runs.withLock { $0 } == 1)
             #expect(outcomes.contains(.ran(["count"])))

@@ -100,14 +100,25 @@ func isAlive(_ pid: Int32) -> Bool {
 }
 
 /// Whether `pid` exits within five seconds. A server removes its pid file (which is what
-/// `pg_ctl stop -w` waits for) a moment before its process ends.
+/// `pg_ctl stop -w` waits for) a moment before its process ends. The server is no child of ours,
+/// so this waits on a pidfd, which the kernel makes readable when the process ends.
 func exitsSoon(_ pid: Int32) -> Bool {
-    for _ in 0..<100 {
-        if !isAlive(pid) { return true }
-        usleep(50_000)
-    }
-    return false
+    guard isAlive(pid) else { return true }
+    let descriptor = pidfdOpen(pid, 0)
+    // ESRCH: it ended between the two looks.
+    guard descriptor >= 0 else { return errno == ESRCH }
+    defer { close(descriptor) }
+    var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+    return poll(&entry, 1, 5_000) == 1
 }
+
+/// glibc's `pidfd_open(2)` (2.36 and later), which the Glibc module does not import.
+private let pidfdOpen: @convention(c) (pid_t, UInt32) -> Int32 = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -2), "pidfd_open") else {
+        preconditionFailure("this C library has no pidfd_open")
+    }
+    return unsafeBitCast(symbol, to: (@convention(c) (pid_t, UInt32) -> Int32).self)
+}()
 
 /// A pid that belonged to a process which has exited.
 func deadPid() throws -> Int32 {

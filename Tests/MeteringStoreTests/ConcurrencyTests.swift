@@ -58,15 +58,9 @@ struct CalendarRaceTests {
             let now = harness.clock.now()
             let body = Data(("{\"events\": [" + event("during-edit", #""feature": "summarize""#) + "]}").utf8)
             let ingest = Task { try await service.ingest(body, now: now) }
-            // Wait until the batch is blocked on the edit's lock, then commit the edit.
-            var waiting = 0
-            for _ in 0..<500 where waiting == 0 {
-                waiting = try await admin.query(
-                    "SELECT count(*)::int8 FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()"
-                ).first!.decode(Int.self, at: 0)
-                if waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            }
-            #expect(waiting > 0, "the batch should wait for the edit's lock")
+            // The batch must wait for the edit's lock (this fails if it never does); then commit
+            // the edit.
+            try await harness.database.waitForLockWaiters()
             try await admin.execute("COMMIT")
 
             #expect(try await ingest.value.accepted == 1)

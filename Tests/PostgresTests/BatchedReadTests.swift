@@ -152,36 +152,3 @@ struct BatchedReadTests {
         }
     }
 }
-
-/// Holds the shared lanes (or, without them, one leased connection) in a statement that waits for
-/// an advisory lock the test holds, so that reads asked meanwhile queue up and travel together.
-private struct LaneGate {
-    static let lockKey = 4_242
-    let pool: PostgresPool
-    let holder: PostgresConnection
-    let busy: [Task<[PostgresRows], any Error>]
-
-    static func close(_ database: TestDatabase, _ pool: PostgresPool, lanes: Int) async throws -> LaneGate {
-        let holder = try await database.connect(as: .superuser)
-        _ = try await holder.query("SELECT pg_advisory_lock(\(lockKey)::int8)")
-        let waiting = max(lanes, 1)
-        let busy = (0..<waiting).map { _ in
-            Task { try await pool.read(["SELECT pg_advisory_xact_lock_shared(\(lockKey)::int8)"]) }
-        }
-        // Until every busy statement waits for the lock.
-        while try await holder.query(
-            "SELECT count(*)::int8 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-        ).first!.decode(Int.self, at: 0) < waiting {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return LaneGate(pool: pool, holder: holder, busy: busy)
-    }
-
-    /// Once `count` reads wait for a lane, lets the lanes go and waits for the busy statements.
-    func open(once count: Int) async throws {
-        while pool.sharedReadsWaiting < count { try await Task.sleep(for: .milliseconds(5)) }
-        _ = try await holder.query("SELECT pg_advisory_unlock(\(Self.lockKey)::int8)")
-        for task in busy { _ = try await task.value }
-        holder.close()
-    }
-}

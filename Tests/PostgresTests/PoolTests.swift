@@ -77,12 +77,21 @@ struct PoolTests {
         // The timeout is generous: this is about order and hand-over, not speed (the suite runs in
         // parallel with everything else on a busy machine).
         try await TestDatabase.withPool(maxConnections: 2, acquireTimeout: .seconds(120)) { database, pool in
+            // Both connections wait for a lock the test holds, so the other 38 queries certainly
+            // queue for a connection; then the test lets go.
+            let holder = try await database.connect(as: .superuser)
+            defer { holder.close() }
+            let key = 4_244
+            _ = try await holder.query("SELECT pg_advisory_lock(\(key)::int8)")
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        try await pool.query("SELECT \(index)::int8, pg_sleep(0.005)").first!.decode(Int.self, at: 0)
+                        try await pool.query("SELECT \(index)::int8, pg_advisory_xact_lock_shared(\(key)::int8)").first!.decode(Int.self, at: 0)
                     }
                 }
+                let waited: Void? = try? await database.waitForLockWaiters(2)
+                _ = try await holder.query("SELECT pg_advisory_unlock(\(key)::int8)")
+                #expect(waited != nil, "both connections should wait for the test's lock")
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(results.sorted() == Array(0..<40))
@@ -112,8 +121,10 @@ struct PoolTests {
             let pid = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
             let admin = try await database.connect(as: .superuser)
             defer { admin.close() }
-            try await admin.execute("SELECT pg_terminate_backend(\(pid)::int4)")
-            try await Task.sleep(for: .milliseconds(100))
+            // With a timeout, the call returns once the backend has exited (true), so the pool's
+            // connection is certainly dead before the next query.
+            let terminated = try await admin.query("SELECT pg_terminate_backend(\(pid)::int4, \(60_000)::int8)")
+            #expect(try terminated.first?.decode(Bool.self, at: 0) == true)
             let newPID = try await pool.query("SELECT pg_backend_pid()::int8").first!.decode(Int.self, at: 0)
             #expect(newPID != pid)
         }

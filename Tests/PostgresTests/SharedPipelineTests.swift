@@ -96,12 +96,11 @@ struct SharedPipelineTests {
     func preparedByAFailingUnit() async throws {
         try await TestDatabase.withOwnerPool(sharedConnections: 1) { database, pool in
             // Keep the connection busy so that A and B queue up and travel together, in order.
-            let busy = Task { try await pool.read(["SELECT pg_sleep(\(0.5)::float8)"]) }
-            try await Task.sleep(for: .milliseconds(100))
+            let gate = try await LaneGate.close(database, pool, lanes: 1)
             let a = Task { try await pool.read(["SELECT 1 / \(0)::int4", "SELECT \(1)::int8 + 41"]) }
-            try await Task.sleep(for: .milliseconds(50))
+            try await gate.waitForQueuedReads(1)
             let b = Task { try await pool.read(["SELECT \(1)::int8 + 41"]) }
-            _ = try await busy.value
+            try await gate.open(once: 2)
             do {
                 _ = try await a.value
                 Issue.record("division by zero should fail")

@@ -103,12 +103,19 @@ struct MigratorTests {
     @Test("two concurrent migrate runs: each migration is applied exactly once")
     func concurrentRuns() async throws {
         try await TestDatabase.with(migrated: false) { database in
+            // The first step waits for a lock the test holds, so the second run certainly arrives
+            // while the first is applying; the test lets go once both wait.
+            let key = 4_245
             var files: [String: String] = [:]
             for index in 1...8 {
-                files[String(format: "%04d_step.sql", index)] = "CREATE TABLE t\(index) (id int8); SELECT pg_sleep(0.02);"
+                files[String(format: "%04d_step.sql", index)] = "CREATE TABLE t\(index) (id int8);"
             }
+            files["0001_step.sql"]! += " SELECT pg_advisory_xact_lock_shared(\(key));"
             let folder = try MigrationFolder(files)
             let migrator = try migrator(folder, logger: database.logger)
+            let holder = try await database.connect(as: .superuser)
+            defer { holder.close() }
+            _ = try await holder.query("SELECT pg_advisory_lock(\(key)::int8)")
             let applied = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
@@ -117,6 +124,9 @@ struct MigratorTests {
                         return try await migrator.migrate(on: connection).count
                     }
                 }
+                let waited: Void? = try? await database.waitForLockWaiters(2)
+                _ = try await holder.query("SELECT pg_advisory_unlock(\(key)::int8)")
+                #expect(waited != nil, "both runs should wait: the first for the test's lock, the second for the first")
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(applied.sorted() == [0, 8])
