@@ -35,6 +35,12 @@ public protocol TemplateValue {
 
     /// The lambda this value stands for, if it is one. Defaults to nil.
     var templateLambda: TemplateLambda? { get }
+
+    /// Whether a key this value lacks still resolves, to nothing, in a strict render
+    /// (``RenderMode/strict``): true for nil, and for values whose keys are data rather than
+    /// fields, such as a form's messages by field name (`{{errors.email}}` when the email field
+    /// has no message). It only applies to the later keys of a dotted name. Defaults to false.
+    var templateKeysAreOpen: Bool { get }
 }
 
 extension TemplateValue {
@@ -54,6 +60,9 @@ extension TemplateValue {
 
     /// Not a lambda.
     public var templateLambda: TemplateLambda? { nil }
+
+    /// Closed: a key this value lacks is a missing name.
+    public var templateKeysAreOpen: Bool { false }
 }
 
 /// A Mustache lambda: a Swift closure in place of a value.
