@@ -2,26 +2,17 @@ import Synchronization
 import Templating
 import Testing
 
-/// A view model that returns every field as `any TemplateValue` itself, so a nil Optional is a
-/// key that is present (and empty).
-private struct OrderView: TemplateValue {
-    struct Line: TemplateValue {
+/// A view model with a key table: a nil Optional is a key that is present (and empty).
+private struct OrderView: KeyedTemplateValue {
+    struct Line: KeyedTemplateValue {
         let label: String
         let note: String?
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "label": label as any TemplateValue
-            case "note": note as any TemplateValue
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = ["label": { $0.label }, "note": { $0.note }]
     }
 
-    struct Customer: TemplateValue {
+    struct Customer: KeyedTemplateValue {
         let name: String
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            key == "name" ? name : nil
-        }
+        static let templateKeys: TemplateKeys<Self> = ["name": { $0.name }]
     }
 
     let customer: Customer
@@ -29,15 +20,13 @@ private struct OrderView: TemplateValue {
     let discount: String?
     let referrer: Customer?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "customer": customer as any TemplateValue
-        case "lines": lines as any TemplateValue
-        case "discount": discount as any TemplateValue
-        case "referrer": referrer as any TemplateValue
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "customer": { $0.customer },
+        "lines": { $0.lines },
+        "discount": { $0.discount },
+        "referrer": { $0.referrer },
+        "hasDiscount": { $0.discount != nil },
+    ]
 }
 
 /// Strict rendering: a name that resolves to nothing fails with the template, line and tag.
@@ -166,9 +155,16 @@ private struct OrderView: TemplateValue {
         ])
     }
 
+    @Test func aKeyTableAnswersItsKeysOnly() {
+        #expect(order.templateValue(forKey: "discount") != nil)
+        #expect(order.templateValue(forKey: "discount")?.templateIsTruthy == false)
+        #expect(order.templateValue(forKey: "hasDiscount")?.templateIsTruthy == false)
+        #expect(order.templateValue(forKey: "discont") == nil)
+    }
+
     @Test func aHandWrittenLookupThatReturnsNilForANilOptionalIsAMissingKey() throws {
-        // Why view models return fields as `any TemplateValue`: `case "x": x` with `x: String?`
-        // turns a nil value into "no such key", which strict mode reports.
+        // Why key tables return `any TemplateValue`: `case "x": x` with `x: String?` turns a nil
+        // value into "no such key", which strict mode reports.
         struct Bare: TemplateValue {
             let x: String?
             func templateValue(forKey key: String) -> (any TemplateValue)? {

@@ -36,19 +36,16 @@ public struct Pages: Sendable {
 }
 
 /// The view model of the error page.
-struct ErrorPageView: TemplateValue {
+struct ErrorPageView: KeyedTemplateValue {
     let status: Int
     let title: String
     let message: String
     let requestID: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "status": status
-        case "title": title
-        case "message": message
-        case "requestID": requestID
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "status": { $0.status },
+        "title": { $0.title },
+        "message": { $0.message },
+        "requestID": { $0.requestID },
+    ]
 }
