@@ -108,16 +108,17 @@ struct PageFrame: KeyedTemplateValue, Sendable {
     ]
 }
 
-/// A page's view model: the frame under `frame` (and `csrfToken` for the page's own forms),
-/// then the page's own fields.
+/// A page's view model: the frame under `frame` (nil for a visitor who is not signed in) and
+/// its `csrfToken` for the page's own forms, then the page's own fields. Written by hand: a
+/// generic type cannot hold a key table, and the keys it lacks are its content's.
 struct FramedPage<Content: TemplateValue>: TemplateValue {
-    let frame: PageFrame
+    let frame: PageFrame?
     let content: Content
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
-        case "frame": frame
-        case "csrfToken": frame.csrfToken
+        case "frame": frame as any TemplateValue
+        case "csrfToken": frame?.csrfToken ?? content.templateValue(forKey: key)
         default: content.templateValue(forKey: key)
         }
     }
@@ -129,7 +130,7 @@ extension Pages {
     func page(
         _ name: String, frame: PageFrame, _ content: some TemplateValue, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        htmlResponse(bytes: try renderBytes(name, FramedPage(frame: frame, content: content)), status: status)
+        htmlResponse(bytes: try renderBytes(name, frame: frame, content), status: status)
     }
 }
 
