@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Hummingbird's own dependency; `tally`'s one-shot commands use its UnixSignals to stop
+        // the embedded cluster on SIGINT and SIGTERM.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages.
@@ -138,8 +141,10 @@ let package = Package(
                 "TallyAccess", "Passwords",
                 "Metering", "MeteringStore", "Reporting", "Alerting", "SVGCharts",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
@@ -148,11 +153,12 @@ let package = Package(
         .executableTarget(
             name: "tally",
             dependencies: [
-                "TallyWeb", "TallyDatabase", "Postgres",
+                "TallyWeb", "TallyDatabase", "Postgres", "EmbeddedPostgres",
                 "TallyAccess", "Passwords",
                 "Metering", "MeteringStore", "Alerting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -98,3 +98,21 @@ struct ClusterBinaries: Sendable {
         return ordered.map { root + "/" + $0 + "/bin" }
     }
 }
+
+/// The installed PostgreSQL's programs, for the commands that run its client tools (`pg_dump`,
+/// `pg_restore`) beside the server ones.
+public enum PostgresPrograms {
+    /// The path of program `name` (e.g. `pg_dump`) in the folder the embedded cluster's programs
+    /// come from: the newest installed PostgreSQL unless `search` says otherwise. Blocking.
+    ///
+    /// - Throws: ``EmbeddedPostgresError/binariesNotFound(searched:)`` when no PostgreSQL is
+    ///   installed or the folder lacks `name`.
+    public static func path(of name: String, search: BinarySearch = .standard) throws -> String {
+        let folder = try ClusterBinaries.locate(search, preferredMajor: nil).directory
+        let path = folder + "/" + name
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw EmbeddedPostgresError.binariesNotFound(searched: [path])
+        }
+        return path
+    }
+}

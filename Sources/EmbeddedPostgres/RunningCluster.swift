@@ -76,6 +76,26 @@ public final class RunningCluster: Sendable {
         }
     }
 
+    /// Whether the server runs (its pid file names a live postmaster of this folder).
+    ///
+    /// - Throws: ``EmbeddedPostgresError/clusterReleased(folder:)`` once the cluster was stopped.
+    public func isServerRunning() async throws -> Bool {
+        try await whileClaimed { controller in
+            if case .running = PostmasterState.inspect(controller.layout) { return true }
+            return false
+        }
+    }
+
+    /// Starts the server when it is not running (see `ClusterSupervisor`); returns when it
+    /// accepts connections. Does nothing when it runs.
+    public func startServerIfStopped() async throws {
+        try await whileClaimed { controller in
+            if case .running = PostmasterState.inspect(controller.layout) { return }
+            try controller.clearPreviousServer()
+            try controller.startServer()
+        }
+    }
+
     /// Releases the claim without stopping the server or removing tally.pid, as a crash would.
     /// For tests of orphan recovery.
     func abandonForTesting() {
@@ -85,13 +105,13 @@ public final class RunningCluster: Sendable {
         }
     }
 
-    private func whileClaimed(_ body: @escaping @Sendable (ClusterController) throws -> Void) async throws {
+    private func whileClaimed<T: Sendable>(_ body: @escaping @Sendable (ClusterController) throws -> T) async throws -> T {
         try await runOnDedicatedThread { [self] in
             try claim.withLock { held in
                 guard held != nil else {
                     throw EmbeddedPostgresError.clusterReleased(folder: controller.layout.displayPath)
                 }
-                try body(controller)
+                return try body(controller)
             }
         }
     }

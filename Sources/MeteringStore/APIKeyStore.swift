@@ -114,11 +114,25 @@ public struct APIKeyStore: Sendable {
         return try identity(row, from: offset)
     }
 
+    /// The identity of the key with these stored columns, when `storedHash` equals `presented`
+    /// (compared in constant time).
+    static func verifiedIdentity(
+        id: Int64, name: String, prefix: String, scope: String, storedHash: Data, presented: [UInt8]
+    ) -> APIKeyIdentity? {
+        guard ConstantTime.equals([UInt8](storedHash), presented) else { return nil }
+        return identity(id: id, name: name, prefix: prefix, scope: scope)
+    }
+
     private static func identity(_ row: PostgresRow, from offset: Int = 0) throws -> APIKeyIdentity {
         let id = try row.decode(Int64.self, at: offset)
         let name = try row.decode(String.self, at: offset + 1)
         let prefix = try row.decode(String.self, at: offset + 2)
         let scope = try row.decode(String.self, at: offset + 3)
-        return APIKeyIdentity(id: id, name: name, prefix: prefix, scope: APIKeyScope(rawValue: scope) ?? .read)
+        return identity(id: id, name: name, prefix: prefix, scope: scope)
+    }
+
+    /// An unknown scope in the database reads as the weakest, `read`.
+    private static func identity(id: Int64, name: String, prefix: String, scope: String) -> APIKeyIdentity {
+        APIKeyIdentity(id: id, name: name, prefix: prefix, scope: APIKeyScope(rawValue: scope) ?? .read)
     }
 }

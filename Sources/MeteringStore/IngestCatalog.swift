@@ -79,9 +79,17 @@ struct IngestCatalog {
         let status = try row.decode(String.self, at: offset + 3)
         let zone = try row.decode(String.self, at: offset + 4)
         let anchorDay = try row.decode(Int.self, at: offset + 5)
-        return MeteredAccount(
+        return meteredAccount(id: id, externalID: externalID, planID: planID, status: status, timeZone: zone, anchorDay: anchorDay)
+    }
+
+    /// The account these stored values describe. An unknown status reads as `paused` (denied),
+    /// an unknown zone as UTC.
+    static func meteredAccount(
+        id: Int64, externalID: String, planID: Int64?, status: String, timeZone: String, anchorDay: Int
+    ) -> MeteredAccount {
+        MeteredAccount(
             id: id, externalID: externalID, planID: planID, status: AccountStatus(rawValue: status) ?? .paused,
-            timeZone: TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay)
+            timeZone: TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0)!, anchorDay: anchorDay)
     }
 
     static func loadPrices(on connection: PostgresConnection) async throws -> PriceTable {

@@ -83,6 +83,10 @@ public enum ReRateError: Error, Sendable, Equatable {
 /// `daily_usage` / `period_usage` / `daily_operator_usage` rollups in one transaction, audited.
 /// See docs/admin-money.md.
 public struct ReRater: Sendable {
+    /// How long each statement of a preview or an apply may run: they read (and write) every
+    /// event of the range, millions in a long one, far past a request's usual limit.
+    static let statementTimeout: Duration = .seconds(300)
+
     let pool: PostgresPool
 
     /// A re-rater over `pool`.
@@ -93,7 +97,8 @@ public struct ReRater: Sendable {
     /// What re-rating `range` would change.
     public func preview(_ range: ReRateRange) async throws -> ReRateResult {
         try await pool.withTransaction(scope: .staff) { connection in
-            try await ReRateComputation.run(range, on: connection).result
+            try connection.setStatementTimeoutForTransaction(Self.statementTimeout)
+            return try await ReRateComputation.run(range, on: connection).result
         }
     }
 
@@ -102,6 +107,7 @@ public struct ReRater: Sendable {
     /// ``ReRateError/changedSincePreview`` is thrown. Returns what was changed.
     public func apply(_ range: ReRateRange, confirmation: String, by actor: AuditActor, at now: Date) async throws -> ReRateResult {
         try await pool.withTransaction(scope: .staff) { connection in
+            try connection.setStatementTimeoutForTransaction(Self.statementTimeout)
             try await PriceStore.lockPrices(on: connection)
             let computation = try await ReRateComputation.run(range, on: connection)
             guard computation.result.confirmation == confirmation else { throw ReRateError.changedSincePreview }

@@ -16,7 +16,7 @@ extension PostgresConnection {
         let sql = statement.sql
         try await flushPending()
         _ = try await run { handle throws(PostgresError) in
-            let result = try Self.checked(PQexec(handle, sql), connection: handle)
+            let result = try handle.executeScript(sql)
             guard PQresultStatus(result.handle) == PGRES_COPY_IN else {
                 throw PostgresError(.copyFailed, serverMessage: "statement is not COPY FROM STDIN")
             }
@@ -28,28 +28,44 @@ extension PostgresConnection {
             try await writer.flush()
         } catch {
             _ = try? await run { handle throws(PostgresError) in
-                _ = PQputCopyEnd(handle, "aborted by the client")
-                return Self.drainResults(handle)
+                _ = PQputCopyEnd(handle.pointer, "aborted by the client")
+                return handle.drainCopyResults()
             }
             throw error
         }
         _ = try await run { handle throws(PostgresError) in
-            guard PQputCopyEnd(handle, nil) == 1 else {
-                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle)))
+            guard PQputCopyEnd(handle.pointer, nil) == 1 else {
+                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle.pointer)))
             }
-            if let error = Self.drainResults(handle) { throw error }
+            if let error = handle.drainCopyResults() { throw error }
             return true
         }
         return writer.rowCount
     }
 
-    /// Reads every pending result; returns the first error among them.
-    static func drainResults(_ handle: OpaquePointer) -> PostgresError? {
+    func putCopyData(_ bytes: [UInt8]) async throws {
+        _ = try await run { handle throws(PostgresError) in
+            let sent = bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    PQputCopyData(handle.pointer, $0, Int32(buffer.count))
+                }
+            }
+            guard sent == 1 else {
+                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle.pointer)))
+            }
+            return true
+        }
+    }
+}
+
+extension LibPQHandle {
+    /// Reads every pending result after a COPY; returns the first error among them.
+    func drainCopyResults() -> PostgresError? {
         var firstError: PostgresError?
-        while let result = PQgetResult(handle) {
+        while let result = PQgetResult(pointer) {
             let status = PQresultStatus(result)
             if status != PGRES_COMMAND_OK, firstError == nil {
-                let error = serverError(result, connection: handle)
+                let error = serverError(result)
                 firstError = PostgresError(
                     error.kind == .server ? .copyFailed : error.kind, sqlState: error.sqlState,
                     serverMessage: error.serverMessage, serverDetail: error.serverDetail)
@@ -57,20 +73,6 @@ extension PostgresConnection {
             PQclear(result)
         }
         return firstError
-    }
-
-    func putCopyData(_ bytes: [UInt8]) async throws {
-        _ = try await run { handle throws(PostgresError) in
-            let sent = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    PQputCopyData(handle, $0, Int32(buffer.count))
-                }
-            }
-            guard sent == 1 else {
-                throw PostgresError(.connectionLost, serverMessage: String(cString: PQerrorMessage(handle)))
-            }
-            return true
-        }
     }
 }
 

@@ -7,10 +7,13 @@ import NIOPosix
 ///
 /// libpq calls block, so every call that talks to the server runs on the connection's thread pool,
 /// never on the async executor. A connection is used by one task at a time; the pool guarantees
-/// that, which is why the class can be `Sendable`.
+/// that, which is why the class can be `Sendable`. Cancelling the task that waits for a statement
+/// cancels the statement on the server (see `run(_:)`).
 public final class PostgresConnection: @unchecked Sendable {
-    let handle: OpaquePointer
+    let handle: LibPQHandle
     let threadPool: NIOThreadPool
+    /// Stops the running statement when the task waiting for it is cancelled.
+    private let canceller: StatementCanceller
     /// The logger for this connection's errors.
     public let logger: Logger
     private var closed = false
@@ -20,38 +23,45 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Statements waiting to go out with the next one (see `sendWithNextStatement(_:)`).
     private var pending: [PipelinedStatement] = []
 
-    private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
+    private init(handle: LibPQHandle, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
         self.threadPool = threadPool
         self.logger = logger
+        canceller = StatementCanceller(handle)
     }
 
     deinit {
-        if !closed { PQfinish(handle) }
+        if !closed { handle.finish() }
         if ownsThreadPool { threadPool.shutdownGracefully { _ in } }
     }
 
     /// Opens a connection from a URL (`postgresql://…`) or a conninfo string (`host=… dbname=…`).
     ///
-    /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders rely on.
+    /// The session is set to UTF-8, `DateStyle = ISO` and `TimeZone = UTC`, which the decoders rely
+    /// on. Each of its statements may run for `statementTimeout` at most (PostgreSQL's
+    /// `statement_timeout`; nil leaves the server's setting, zero turns the limit off); one that
+    /// runs longer fails with SQLSTATE 57014 (``PostgresError/isStatementTimeout``).
     public static func connect(
-        to conninfo: String, threadPool: NIOThreadPool, logger: Logger
+        to conninfo: String, threadPool: NIOThreadPool, logger: Logger, statementTimeout: Duration? = nil
     ) async throws -> PostgresConnection {
-        let handle = try await threadPool.runIfActive { () throws(PostgresError) -> UnsafeSendableHandle in
-            UnsafeSendableHandle(try blockingConnect(conninfo))
+        let handle = try await threadPool.runIfActive { () throws(PostgresError) -> LibPQHandle in
+            try LibPQHandle.connect(conninfo, statementTimeout: statementTimeout)
         }
-        return PostgresConnection(handle: handle.pointer, threadPool: threadPool, logger: logger)
+        return PostgresConnection(handle: handle, threadPool: threadPool, logger: logger)
     }
 
     /// Opens a one-off connection with a thread of its own for its blocking calls, for commands,
     /// set-up work and tests. (Sharing a small thread pool between such connections can deadlock:
     /// a call that waits on the server can hold the thread another connection needs to proceed.)
     /// Servers use a `PostgresPool`, whose thread pool is sized to its connections.
-    public static func connect(to conninfo: String, logger: Logger) async throws -> PostgresConnection {
+    public static func connect(
+        to conninfo: String, logger: Logger, statementTimeout: Duration? = nil
+    ) async throws -> PostgresConnection {
         let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
         do {
-            let connection = try await connect(to: conninfo, threadPool: threadPool, logger: logger)
+            let connection = try await connect(
+                to: conninfo, threadPool: threadPool, logger: logger, statementTimeout: statementTimeout)
             connection.ownsThreadPool = true
             return connection
         } catch {
@@ -64,40 +74,12 @@ public final class PostgresConnection: @unchecked Sendable {
     /// whether `body` returns or throws.
     @discardableResult
     public static func withConnection<Result: Sendable>(
-        to conninfo: String, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+        to conninfo: String, logger: Logger, statementTimeout: Duration? = nil,
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await connect(to: conninfo, logger: logger)
+        let connection = try await connect(to: conninfo, logger: logger, statementTimeout: statementTimeout)
         defer { connection.close() }
         return try await body(connection)
-    }
-
-    /// Opens a session; with `readOnly`, its transactions are read-only unless they say otherwise.
-    static func blockingConnect(_ conninfo: String, readOnly: Bool = false) throws(PostgresError) -> OpaquePointer {
-        // Order matters: later keywords override earlier ones, so defaults go before the caller's
-        // conninfo and what the decoders need goes after it.
-        let keywords = ["connect_timeout", "fallback_application_name", "dbname", "client_encoding"]
-        let values = ["5", "tally", conninfo, "UTF8"]
-        let handle = withCStrings(keywords) { keys in
-            withCStrings(values) { vals in PQconnectdbParams(keys, vals, 1) }
-        }
-        guard let handle else { throw PostgresError(.connectionFailed, serverMessage: "out of memory") }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
-            PQfinish(handle)
-            throw PostgresError(.connectionFailed, serverMessage: message)
-        }
-        // Server notices (e.g. "relation already exists, skipping") are not errors; libpq would
-        // print them on stderr.
-        PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let setup = "SET DateStyle = 'ISO'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET IntervalStyle = 'postgres'"
-            + (readOnly ? "; SET default_transaction_read_only = on" : "")
-        do {
-            _ = try checked(PQexec(handle, setup), connection: handle)
-        } catch {
-            PQfinish(handle)
-            throw error
-        }
-        return handle
     }
 
     /// Runs a statement and returns its rows. Statements held back by
@@ -107,17 +89,7 @@ public final class PostgresConnection: @unchecked Sendable {
         if !pending.isEmpty { return PostgresRows(result: try await runPipeline(takePending() + [statement]).last!) }
         let result: PostgresResult
         do {
-            result = try await run { handle throws(PostgresError) in
-                switch statement.plan {
-                case .unprepared:
-                    return try Self.blockingExecute(handle, sql: statement.sql, types: statement.types, parameters: statement.parameters)
-                case .prepared(let name):
-                    return try Self.blockingExecutePrepared(handle, name: name, parameters: statement.parameters)
-                case .prepare(let name):
-                    try Self.blockingPrepare(handle, name: name, sql: statement.sql, types: statement.types)
-                    return try Self.blockingExecutePrepared(handle, name: name, parameters: statement.parameters)
-                }
-            }
+            result = try await run { handle throws(PostgresError) in try handle.execute(statement) }
         } catch let error as PostgresError {
             statements.failed(statement.plan, sql: statement.sql, types: statement.types, error: error)
             throw error
@@ -161,7 +133,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func runPipeline(_ sent: [PipelinedStatement]) async throws -> [PostgresResult] {
         let results: [PostgresResult]
         do {
-            results = try await run { handle throws(PostgresError) in try Self.blockingPipeline(handle, sent) }
+            results = try await run { handle throws(PostgresError) in try handle.pipeline(sent) }
         } catch let error as PostgresError {
             statements.settle(sent, failure: error)
             throw error
@@ -187,7 +159,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func unsafeExecuteScript(_ sql: String) async throws {
         _ = try sql.postgresText()
         try await flushPending()
-        _ = try await run { handle throws(PostgresError) in try Self.checked(PQexec(handle, sql), connection: handle) }
+        _ = try await run { handle throws(PostgresError) in try handle.executeScript(sql) }
     }
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws.
@@ -208,29 +180,30 @@ public final class PostgresConnection: @unchecked Sendable {
         return result
     }
 
+    /// Lets each statement of the current transaction run for up to `timeout` (zero: no limit)
+    /// instead of the session's `statement_timeout`; the session's limit is back when the
+    /// transaction ends. For the few operations known to be long, such as re-rating millions of
+    /// events. Sent with the next statement.
+    public func setStatementTimeoutForTransaction(_ timeout: Duration) throws {
+        try sendWithNextStatement("SELECT set_config('statement_timeout', \(String(timeout.postgresMilliseconds)), true)")
+    }
+
     /// True when the connection is open and outside any transaction: safe to hand to another task.
     var isReusable: Bool {
-        !closed && pending.isEmpty && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        !closed && pending.isEmpty && handle.isOK && handle.isOutsideTransaction
     }
 
     /// Reads whatever the server sent while the connection was idle (without blocking), so a
     /// connection the server closed (restart, shutdown) is noticed before it is used.
     func isAliveAfterIdle() -> Bool {
-        guard !closed, PQstatus(handle) == CONNECTION_OK else { return false }
-        // Twice: a server that ends a session sends an error and then closes, and the second
-        // read is the one that sees the close.
-        for _ in 0..<2 {
-            guard PQconsumeInput(handle) == 1 else { return false }
-        }
-        while let notice = PQnotifies(handle) { PQfreemem(notice) }
-        return PQstatus(handle) == CONNECTION_OK
+        !closed && handle.readsWhatArrivedWhileIdle()
     }
 
     /// Closes the connection. Further use fails with `connectionLost`.
     public func close() {
         guard !closed else { return }
         closed = true
-        PQfinish(handle)
+        handle.finish()
         if ownsThreadPool {
             ownsThreadPool = false
             threadPool.shutdownGracefully { _ in }
@@ -238,13 +211,28 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs a blocking libpq call on the thread pool.
+    ///
+    /// If the calling task is cancelled meanwhile, the server is asked to cancel the statement
+    /// and the call throws `CancellationError` (unless the statement finished first): the
+    /// connection is then at once free, outside any statement, and usable. A task that was
+    /// already cancelled when the call began runs it to its end: that is how the ROLLBACK, or an
+    /// unlock, after a cancellation gets through.
     func run<T: Sendable>(
-        _ body: @escaping @Sendable (OpaquePointer) throws(PostgresError) -> T
+        _ body: @escaping @Sendable (LibPQHandle) throws(PostgresError) -> T
     ) async throws -> T {
         guard !closed else { throw PostgresError(.connectionLost, serverMessage: "connection closed") }
-        let handle = UnsafeSendableHandle(self.handle)
+        let handle = self.handle
         do {
-            return try await threadPool.runIfActive { try body(handle.pointer) }
+            if Task.isCancelled { return try await threadPool.runStatement { try body(handle) } }
+            let canceller = self.canceller
+            canceller.willRun()
+            let (outcome, cancelled) = try await withTaskCancellationHandler {
+                try await threadPool.runStatement { try canceller.run { () throws(PostgresError) in try body(handle) } }
+            } onCancel: {
+                canceller.taskCancelled()
+            }
+            if cancelled, case .failure(let error) = outcome, error.isStatementTimeout { throw CancellationError() }
+            return try outcome.get()
         } catch let error as PostgresError {
             if error.isUnavailable || error.kind == .server {
                 logger.debug("database statement failed", metadata: error.logMetadata.mapValues { .string($0) })
@@ -252,10 +240,4 @@ public final class PostgresConnection: @unchecked Sendable {
             throw error
         }
     }
-}
-
-/// A libpq handle carried into the thread pool; only one thread uses it at a time.
-struct UnsafeSendableHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
 }

@@ -59,7 +59,8 @@ extension PostgresPool {
     private func open() async throws -> PostgresConnection {
         do {
             let connection = try await PostgresConnection.connect(
-                to: configuration.conninfo, threadPool: threadPool, logger: logger)
+                to: configuration.conninfo, threadPool: threadPool, logger: logger,
+                statementTimeout: configuration.statementTimeout)
             state.withLock { state in
                 state.opening -= 1
                 state.leased += 1

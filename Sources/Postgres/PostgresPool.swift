@@ -21,15 +21,22 @@ public final class PostgresPool: Sendable {
         /// Connections, besides `maxConnections`, that carry the short reads of many callers at
         /// once (``PostgresPool/read(_:)``); 0 runs those on leased connections instead.
         public var sharedConnections: Int
+        /// The longest any statement on the pool's connections may run (PostgreSQL's
+        /// `statement_timeout`); a statement that runs longer fails with SQLSTATE 57014, which
+        /// counts as the database being unavailable. nil leaves the server's setting; zero turns
+        /// the limit off.
+        public var statementTimeout: Duration?
 
         /// Creates a configuration.
         public init(
-            conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1), sharedConnections: Int = 1
+            conninfo: String, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(1), sharedConnections: Int = 1,
+            statementTimeout: Duration? = nil
         ) {
             self.conninfo = conninfo
             self.maxConnections = max(1, maxConnections)
             self.acquireTimeout = acquireTimeout
             self.sharedConnections = max(0, sharedConnections)
+            self.statementTimeout = statementTimeout
         }
     }
 
@@ -93,7 +100,9 @@ public final class PostgresPool: Sendable {
         threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections)
         threadPool.start()
         shared = configuration.sharedConnections > 0
-            ? SharedPipeline(conninfo: configuration.conninfo, count: configuration.sharedConnections, logger: logger)
+            ? SharedPipeline(
+                conninfo: configuration.conninfo, count: configuration.sharedConnections,
+                statementTimeout: configuration.statementTimeout, logger: logger)
             : nil
     }
 
@@ -139,7 +148,9 @@ public final class PostgresPool: Sendable {
     /// For short reads on hot paths: they travel over the shared connections together with
     /// other callers' (see `SharedPipeline`), with no connection to wait for. Those transactions
     /// are read-only, so a write fails (SQLSTATE 25006) instead of waiting for a row lock there,
-    /// where it would hold up every read queued behind it.
+    /// where it would hold up every read queued behind it. Unlike a statement on a leased
+    /// connection, such a read is not stopped when its task is cancelled: its round trip carries
+    /// other callers' reads too. The statement timeout bounds it.
     public func read(_ queries: [PostgresQuery]) async throws -> [PostgresRows] {
         guard !queries.isEmpty else { return [] }
         guard let shared else {

@@ -45,7 +45,7 @@ struct PreparedStatements {
 
     /// Records the outcome of statements sent together: each succeeded, or the round trip
     /// failed with `failure`.
-    mutating func settle(_ sent: [PostgresConnection.PipelinedStatement], failure: PostgresError?) {
+    mutating func settle(_ sent: [PipelinedStatement], failure: PostgresError?) {
         for statement in sent {
             if let failure {
                 failed(statement.plan, sql: statement.sql, types: statement.types, error: failure)

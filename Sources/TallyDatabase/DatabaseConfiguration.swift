@@ -16,6 +16,16 @@ public struct DatabaseConfiguration: Sendable, Equatable {
     /// Connections besides the pool that carry every request's short reads together
     /// (`TALLY_DB_SHARED_CONNECTIONS`; 0 runs them on pooled connections).
     public var sharedConnections = 1
+    /// The longest a statement of the server's requests (and its scheduler) may run
+    /// (`TALLY_DB_STATEMENT_TIMEOUT_MS`); past it the request answers 503. Migrations, the demo
+    /// seeder and one-shot commands run under `maintenanceStatementTimeout` instead.
+    public var statementTimeout: Duration = .seconds(5)
+
+    /// The longest a statement of set-up, migrations, `VACUUM`, the demo seeder and one-shot
+    /// commands may run: an hour, for a migration that builds an index on a large table or the
+    /// seeder's bulk load, yet a statement stuck (behind another session's lock, say) ends rather
+    /// than hold start-up for ever.
+    public static let maintenanceStatementTimeout: Duration = .seconds(3600)
 
     /// The embedded cluster's folder unless configured otherwise.
     public static let defaultDataDirectory = ".tally/postgres"

@@ -157,9 +157,23 @@ public final class DatabaseHost: Sendable {
         }
     }
 
-    /// Runs `body` on a one-off connection.
+    /// A small pool of app-role connections for work that rightly runs long (the demo seeder's
+    /// bulk load, a one-shot command), its statements under
+    /// `DatabaseConfiguration.maintenanceStatementTimeout` rather than the requests' limit.
+    public func makeMaintenancePool(sharedConnections: Int = 0) -> PostgresPool {
+        PostgresPool(
+            configuration: .init(
+                conninfo: appConninfo, maxConnections: 2, sharedConnections: sharedConnections,
+                statementTimeout: DatabaseConfiguration.maintenanceStatementTimeout),
+            logger: logger)
+    }
+
+    /// Runs `body` on a one-off connection under the maintenance statement timeout: set-up,
+    /// migrations and `VACUUM` may rightly take long (a migration that builds an index on a large
+    /// table).
     func withConnection<T: Sendable>(_ conninfo: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await PostgresConnection.withConnection(to: conninfo, logger: logger, body)
+        try await PostgresConnection.withConnection(
+            to: conninfo, logger: logger, statementTimeout: DatabaseConfiguration.maintenanceStatementTimeout, body)
     }
 }
 

@@ -64,14 +64,15 @@ public struct TestDatabase: Sendable {
 
     /// A pool of app-role connections; shut it down before the test ends. One shared connection
     /// (not the server's two) keeps the many databases of a parallel test run under the test
-    /// cluster's connection limit.
+    /// cluster's connection limit. No statement timeout unless asked (a busy test machine).
     public func makePool(
-        maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1
+        maxConnections: Int = 4, acquireTimeout: Duration = .seconds(2), sharedConnections: Int = 1,
+        statementTimeout: Duration? = nil
     ) -> PostgresPool {
         PostgresPool(
             configuration: .init(
                 conninfo: appConninfo, maxConnections: maxConnections, acquireTimeout: acquireTimeout,
-                sharedConnections: sharedConnections),
+                sharedConnections: sharedConnections, statementTimeout: statementTimeout),
             logger: logger)
     }
 

@@ -67,13 +67,15 @@ public enum TallyApplication {
     }
 
     /// The application: listens on the configured address and shuts down gracefully (in-flight
-    /// requests finish) on SIGINT or SIGTERM when run with `runService()`.
+    /// requests finish) on SIGINT or SIGTERM when run with `runService()`. A request whose client
+    /// goes away is cancelled, with its database statement (`httpServer()`).
     public static func make(
         configuration: ServerConfiguration, services: AppServices, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: makeRouter(configuration: configuration, services: services, logger: logger),
+            server: httpServer(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger)

@@ -41,6 +41,7 @@ public struct TallyConfiguration: Sendable, Equatable {
         ("TALLY_DB_POOL_SIZE", "most database connections (default 10)"),
         ("TALLY_DB_SHARED_CONNECTIONS", "extra connections that carry every request's short reads together (default 1; more on machines with more cores; 0 = use the pool)"),
         ("TALLY_DB_ACQUIRE_TIMEOUT_MS", "wait for a free connection before 503 (default 1000)"),
+        ("TALLY_DB_STATEMENT_TIMEOUT_MS", "longest a request's database statement may run before 503 (default 5000)"),
         ("TALLY_HOST", "listen address (default 127.0.0.1)"),
         ("TALLY_PORT", "listen port (default 8080)"),
         ("TALLY_PUBLIC_DIR", "static files (default public)"),
@@ -69,6 +70,8 @@ public struct TallyConfiguration: Sendable, Equatable {
         configuration.database.sharedConnections = try reader.integer("TALLY_DB_SHARED_CONNECTIONS", in: 0...64) ?? 1
         let timeout = try reader.integer("TALLY_DB_ACQUIRE_TIMEOUT_MS", in: 1...600_000) ?? 1000
         configuration.database.acquireTimeout = .milliseconds(timeout)
+        let statementTimeout = try reader.integer("TALLY_DB_STATEMENT_TIMEOUT_MS", in: 1...3_600_000) ?? 5000
+        configuration.database.statementTimeout = .milliseconds(statementTimeout)
         configuration.server.host = reader.string("TALLY_HOST") ?? configuration.server.host
         configuration.server.port = try reader.integer("TALLY_PORT", in: 0...65535) ?? configuration.server.port
         configuration.server.publicDirectory = reader.string("TALLY_PUBLIC_DIR") ?? configuration.server.publicDirectory

@@ -81,22 +81,28 @@ public struct WebHarness: Sendable {
     public static func with(
         start: Date = instant("2027-02-20T12:00:00Z"), _ body: (WebHarness) async throws -> Void
     ) async throws {
-        try await TestDatabase.with { database in
-            let pool = database.makePool(maxConnections: 8)
-            let clock = TestClock(start)
-            do {
-                let hasher = PasswordHasher(parameters: lightPasswordParameters)
-                let harness = WebHarness(
-                    database: database, pool: pool, clock: clock,
-                    access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
-                    catalog: CatalogStore(pool: pool, actor: .seed),
-                    pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, strict: true, logger: database.logger))
-                try await body(harness)
-                await pool.shutdown()
-            } catch {
-                await pool.shutdown()
-                throw error
-            }
+        try await TestDatabase.with { database in try await with(database: database, start: start, body) }
+    }
+
+    /// Runs `body` with a harness over `database` (one a test made, such as an empty one it
+    /// restored a backup into); the pool is shut down afterwards, the database left as it is.
+    public static func with(
+        database: TestDatabase, start: Date = instant("2027-02-20T12:00:00Z"), _ body: (WebHarness) async throws -> Void
+    ) async throws {
+        let pool = database.makePool(maxConnections: 8)
+        let clock = TestClock(start)
+        do {
+            let hasher = PasswordHasher(parameters: lightPasswordParameters)
+            let harness = WebHarness(
+                database: database, pool: pool, clock: clock,
+                access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
+                catalog: CatalogStore(pool: pool, actor: .seed),
+                pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, strict: true, logger: database.logger))
+            try await body(harness)
+            await pool.shutdown()
+        } catch {
+            await pool.shutdown()
+            throw error
         }
     }
 

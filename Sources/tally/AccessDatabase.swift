@@ -5,6 +5,7 @@ import Postgres
 import TallyAccess
 import TallyDatabase
 import TallyWeb
+import UnixSignals
 
 /// Opens the database for a one-shot command (the embedded cluster is started and migrated,
 /// an external one is used as the app role), runs `body` with a small pool, and closes it all.
@@ -28,8 +29,12 @@ func withAccessDatabase<T: Sendable>(
     } catch {
         throw fail("\(error)")
     }
-    let pool = PostgresPool(
-        configuration: .init(conninfo: host.appConninfo, maxConnections: 2, sharedConnections: 1), logger: logger)
+    // SIGINT or SIGTERM mid-command still stops the embedded cluster this command started.
+    let signals = await stopOnSignal(host, logger: logger)
+    defer { signals.cancel() }
+    // The maintenance statement timeout: a command's work (the demo seeder's bulk load, say)
+    // may take minutes, and the operator who started it is there to stop it.
+    let pool = host.makeMaintenancePool(sharedConnections: 1)
     do {
         let result = try await body(pool, host, logger)
         await pool.shutdown()
@@ -41,6 +46,20 @@ func withAccessDatabase<T: Sendable>(
         if let error = error as? AccessError { throw fail(error.description) }
         if error is ExitCode { throw error }
         throw fail("\(error)")
+    }
+}
+
+/// Watches for SIGINT and SIGTERM while a one-shot command runs: on either, stops the embedded
+/// cluster `host` started (what a transaction left unfinished rolls back) and exits with
+/// 128 + the signal's number, as a shell expects. Cancel the task when the command ends.
+func stopOnSignal(_ host: DatabaseHost, logger: Logger) async -> Task<Void, Never> {
+    let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+    return Task {
+        for await signal in signals {
+            logger.notice("interrupted; stopping", metadata: ["signal": "\(signal)"])
+            await host.close()
+            exit(128 + signal.rawValue)
+        }
     }
 }
 

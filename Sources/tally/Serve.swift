@@ -1,5 +1,6 @@
 import Alerting
 import ArgumentParser
+import EmbeddedPostgres
 import Foundation
 import Hummingbird
 import Logging
@@ -15,7 +16,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the web server.",
         discussion: """
             With no DATABASE_URL, creates (first run) and starts a private PostgreSQL cluster in \
-            the data folder, migrates it, and stops it again on SIGINT or SIGTERM. With \
+            the data folder, migrates it, starts it again whenever its server exits unexpectedly, \
+            and stops it on SIGINT or SIGTERM. With \
             DATABASE_URL, connects to that database as the app role; run `tally migrate` there first.
 
             Environment: \(TallyConfiguration.variables.map(\.name).joined(separator: ", ")).
@@ -66,15 +68,25 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// With `--seed-demo` and no account yet, seeds the demo; returns its logins (none otherwise).
-    private func seedDemoIfEmpty(pool: PostgresPool, host: DatabaseHost, logger: Logger) async throws -> [DemoLogin] {
+    /// The seeder's bulk load runs for minutes, so it gets a pool of its own under the
+    /// maintenance statement timeout rather than the requests'.
+    private func seedDemoIfEmpty(host: DatabaseHost, logger: Logger) async throws -> [DemoLogin] {
         guard seedDemo else { return [] }
-        guard try await DemoSeeder(pool: pool).accountCount() == 0 else {
-            logger.info("--seed-demo: the database already has accounts; nothing seeded")
-            return []
+        let pool = host.makeMaintenancePool()
+        do {
+            guard try await DemoSeeder(pool: pool).accountCount() == 0 else {
+                logger.info("--seed-demo: the database already has accounts; nothing seeded")
+                await pool.shutdown()
+                return []
+            }
+            let logins = try await runDemoSeeding(pool: pool, options: try demo.options()).1
+            await pool.shutdown()
+            try await refreshStatistics(host)
+            return logins
+        } catch {
+            await pool.shutdown()
+            throw error
         }
-        let logins = try await runDemoSeeding(pool: pool, options: try demo.options()).1
-        try await refreshStatistics(host)
-        return logins
     }
 
     private func serve(configuration: TallyConfiguration, host: DatabaseHost, pages: Pages, logger: Logger) async throws {
@@ -82,14 +94,15 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(
                 conninfo: host.appConninfo, maxConnections: configuration.database.poolSize,
                 acquireTimeout: configuration.database.acquireTimeout,
-                sharedConnections: configuration.database.sharedConnections),
+                sharedConnections: configuration.database.sharedConnections,
+                statementTimeout: configuration.database.statementTimeout),
             logger: logger)
         do {
             try await pool.withConnection { try await DatabaseRoles.verifyServing(on: $0) }
             let access = AccessServices(pool: pool, settings: configuration.access, logger: logger)
             let services = AppServices(
                 pool: pool, migrations: host.migrations, pages: pages, access: access, webhooks: configuration.webhookDestinations)
-            let demoLogins = try await seedDemoIfEmpty(pool: pool, host: host, logger: logger)
+            let demoLogins = try await seedDemoIfEmpty(host: host, logger: logger)
             let firstRun = try await access.users.count() == 0
             let app = TallyApplication.make(configuration: configuration.server, services: services, logger: logger) { port in
                 var message = "Tally is running at http://\(configuration.server.host):\(port)\n"
@@ -111,6 +124,15 @@ struct Serve: AsyncParsableCommand {
                 }
                 FileHandle.standardOutput.write(Data(message.utf8))
             }
+            // The embedded cluster, started again whenever its server exits unexpectedly.
+            let supervisor = host.cluster.map { cluster in
+                Task {
+                    await ClusterSupervisor(cluster: cluster, logger: logger) { event in
+                        if case .restarted = event { services.metrics.recordDatabaseRestart() }
+                    }.run()
+                }
+            }
+            defer { supervisor?.cancel() }
             // The alert rules and webhook deliveries, every minute, under an advisory lock.
             let transport = HTTPWebhookTransport()
             let scheduler = Task {

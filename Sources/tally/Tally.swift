@@ -14,7 +14,8 @@ struct Tally: AsyncParsableCommand {
             """,
         version: TallyVersion.current,
         subcommands: [Serve.self, Migrate.self, Database.self, UserCommand.self, AccountCommand.self, PlanCommand.self, FeatureCommand.self,
-                      PriceCommand.self, SettingsCommand.self, APIKeyCommand.self, AlertsCommand.self, SeedDemo.self, Version.self]
+                      PriceCommand.self, SettingsCommand.self, APIKeyCommand.self, AlertsCommand.self, SeedDemo.self,
+                      Backup.self, Restore.self, Version.self]
     )
 }
 

@@ -102,4 +102,35 @@ struct DatabaseHostTests {
             migrate: false, logger: logger)
         #expect(try await external.refreshStatistics() == false)
     }
+
+    @Test("migrations and the maintenance pool (seeder, commands) run under the hour-long limit, not the requests'")
+    func maintenanceStatementTimeout() async throws {
+        let folder = "/tmp/tally-limit-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A migration that writes down the limit it runs under.
+        let migrationsFolder = folder + "-migrations"
+        defer { try? FileManager.default.removeItem(atPath: migrationsFolder) }
+        try FileManager.default.createDirectory(atPath: migrationsFolder, withIntermediateDirectories: true)
+        try "CREATE TABLE probe AS SELECT current_setting('statement_timeout') AS setting;\n"
+            .write(toFile: migrationsFolder + "/0001_probe.sql", atomically: true, encoding: .utf8)
+        let configuration = DatabaseConfiguration(dataDirectory: folder, migrationsDirectory: migrationsFolder)
+        let host = try await DatabaseHost.open(configuration, migrate: true, logger: logger)
+        do {
+            let ownerConninfo = try #require(host.ownerConninfo)
+            let migrated = try await PostgresConnection.withConnection(to: ownerConninfo, logger: logger) { connection in
+                try await connection.query("SELECT setting FROM probe").first?.decode(String.self, at: 0)
+            }
+            #expect(migrated == "1h")
+            let pool = host.makeMaintenancePool(sharedConnections: 1)
+            let pooled = try await pool.query("SHOW statement_timeout").first?.decode(String.self, at: 0)
+            let shared = try await pool.read(["SHOW statement_timeout"])[0].first?.decode(String.self, at: 0)
+            await pool.shutdown()
+            #expect(pooled == "1h")
+            #expect(shared == "1h")
+        } catch {
+            await host.close()
+            throw error
+        }
+        await host.close()
+    }
 }

@@ -44,7 +44,7 @@ struct ErrorsAndStaticTests {
     func internalError() async throws {
         try await WebHarness.withApp(
             conninfo: Self.down, migrations: [],
-            extraRoutes: { router in
+            extraRoutes: { router, _ in
                 router.get("/boom") { _, _ -> String in throw InternalFailure() }
                 router.get("/sql-boom") { _, _ -> String in
                     throw PostgresError(.server, sqlState: "42P01", serverMessage: "relation \"users\" does not exist")

@@ -37,12 +37,13 @@ struct StartupTests {
         #expect(defaults.database.isEmbedded)
         #expect(defaults.database.dataDirectory == ".tally/postgres")
         #expect(defaults.database.poolSize == 10)
+        #expect(defaults.database.statementTimeout == .seconds(5))
 
         let custom = try TallyConfiguration.load(environment: [
             "DATABASE_URL": "postgresql://app@db/tally", "TALLY_OWNER_DATABASE_URL": "postgresql://owner@db/tally",
             "TALLY_PORT": "9090", "TALLY_HOST": "0.0.0.0", "TALLY_DATA_DIR": "/var/lib/tally",
             "TALLY_DB_POOL_SIZE": "32", "TALLY_DB_ACQUIRE_TIMEOUT_MS": "250", "TALLY_LOG_LEVEL": "DEBUG",
-            "TALLY_RELOAD_TEMPLATES": "1", "TALLY_DB_SHARED_CONNECTIONS": "0",
+            "TALLY_RELOAD_TEMPLATES": "1", "TALLY_DB_SHARED_CONNECTIONS": "0", "TALLY_DB_STATEMENT_TIMEOUT_MS": "750",
         ])
         #expect(!custom.database.isEmbedded)
         #expect(custom.database.ownerURL == "postgresql://owner@db/tally")
@@ -51,6 +52,7 @@ struct StartupTests {
         #expect(custom.database.poolSize == 32)
         #expect(custom.database.sharedConnections == 0)
         #expect(custom.database.acquireTimeout == .milliseconds(250))
+        #expect(custom.database.statementTimeout == .milliseconds(750))
         #expect(custom.logLevel == .debug)
         #expect(custom.server.reloadTemplates)
 
@@ -59,6 +61,7 @@ struct StartupTests {
         }
         #expect(throws: ConfigurationError.self) { try TallyConfiguration.load(environment: ["TALLY_DB_POOL_SIZE": "0"]) }
         #expect(throws: ConfigurationError.self) { try TallyConfiguration.load(environment: ["TALLY_DB_SHARED_CONNECTIONS": "-1"]) }
+        #expect(throws: ConfigurationError.self) { try TallyConfiguration.load(environment: ["TALLY_DB_STATEMENT_TIMEOUT_MS": "0"]) }
         #expect(throws: ConfigurationError.self) { try TallyConfiguration.load(environment: ["TALLY_LOG_LEVEL": "loud"]) }
         #expect(throws: ConfigurationError.self) { try TallyConfiguration.load(environment: ["TALLY_RELOAD_TEMPLATES": "maybe"]) }
     }

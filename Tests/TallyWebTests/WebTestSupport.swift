@@ -27,18 +27,19 @@ struct WebHarness {
 
     /// Runs `body` with a client for the app and its pool, then shuts the pool down.
     static func withApp<Result: Sendable>(
-        conninfo: String, migrations: [Migration], maxConnections: Int = 4,
-        extraRoutes: (Router<AppRequestContext>) -> Void = { _ in },
+        conninfo: String, migrations: [Migration], maxConnections: Int = 4, statementTimeout: Duration? = nil,
+        logger: Logger = WebHarness.logger, extraRoutes: (Router<AppRequestContext>, PostgresPool) -> Void = { _, _ in },
         _ body: @Sendable (any TestClientProtocol, PostgresPool) async throws -> Result
     ) async throws -> Result {
         let pool = PostgresPool(
             configuration: .init(
-                conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500), sharedConnections: 1),
+                conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500), sharedConnections: 1,
+                statementTimeout: statementTimeout),
             logger: logger)
         let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, strict: true, logger: logger)
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)
         let router = TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
-        extraRoutes(router)
+        extraRoutes(router, pool)
         let app = Application(router: router, logger: logger)
         do {
             let result = try await app.test(.router) { client in try await body(client, pool) }

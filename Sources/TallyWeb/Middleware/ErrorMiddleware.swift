@@ -6,7 +6,10 @@ import Postgres
 /// Turns every error into a response that shows a request id and never internals.
 ///
 /// - An `HTTPResponseError` (including `AppError` and Hummingbird's 404) keeps its status.
-/// - A database that is unavailable (down, restarting, pool exhausted) → 503 with Retry-After.
+/// - A database that is unavailable (down, restarting, pool exhausted, a statement past its
+///   `statement_timeout`) → 503 with Retry-After.
+/// - A request cancelled because its client went away (`CancelOnDisconnectChannel`) → 499,
+///   nginx's "client closed request": nobody reads it, but the log and the metrics show it.
 /// - Anything else → 500; the details go to the log under the request id.
 /// Pages get an HTML page; `/api/` and non-HTML clients get JSON `{"error", "request_id"}`.
 /// Sits inside the log, metrics and security-header middleware so they see the final status.
@@ -40,8 +43,13 @@ struct ErrorMiddleware: RouterMiddleware {
         if let error = error as? PostgresError, error.kind == .nulInString {
             return Failure(status: .badRequest, message: "Text may not contain NUL characters (\\0).")
         }
+        if error is CancellationError {
+            context.logger.info("request cancelled: the client went away")
+            return Failure(status: .clientClosedRequest, message: "The client closed the request.")
+        }
         if let error = error as? PostgresError, error.isUnavailable {
-            context.logger.warning("database unavailable", metadata: error.logMetadata.mapValues { .string($0) })
+            let message: Logger.Message = error.isStatementTimeout ? "database statement timed out" : "database unavailable"
+            context.logger.warning(message, metadata: error.logMetadata.mapValues { .string($0) })
             let unavailable = AppError.unavailable(retryAfter: retryAfterSeconds)
             return Failure(status: unavailable.status, message: unavailable.message, headers: unavailable.headers)
         }
@@ -79,4 +87,9 @@ struct ErrorMiddleware: RouterMiddleware {
         let html = pages.renderErrorPage(view)
         return Response(status: failure.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+}
+
+extension HTTPResponse.Status {
+    /// 499, nginx's status for a request whose client closed the connection first.
+    static let clientClosedRequest = HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
 }

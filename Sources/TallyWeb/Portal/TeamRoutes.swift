@@ -121,32 +121,31 @@ struct TeamRoutes {
     // MARK: - Members
 
     private func changeRole(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        var request = request
-        let form = try await FormState.read(&request, context: context)
-        guard let raw = form.values["user"], let userID = Int64(raw) else { throw AppError.badForm }
-        let now = services.now
-        do {
-            guard let role = form.values["role"].flatMap(UserRole.init(rawValue:)), role.needsAccount else { throw TeamError.invalidRole }
-            let before = try await services.team.changeRole(
-                userID: userID, to: role, accountID: context.accountID, by: context.auditActor, now: now)
+        try await FormSubmission.handle(request, context: context, parse: { try Self.roleChange($0) }) { change in
+            let now = services.now
+            let before = try await member(change.userID, context) {
+                try await services.team.changeRole(
+                    userID: change.userID, to: change.role, accountID: context.accountID, by: context.auditActor, now: now)
+            }
             if let before {
                 SecurityLog(logger: context.logger).record(
                     .roleChanged, outcome: .success, userID: context.session.userID, accountID: context.accountID,
                     requestID: context.id, at: now,
-                    details: ["target": String(before.id), "from": before.role.rawValue, "to": role.rawValue])
+                    details: ["target": String(before.id), "from": before.role.rawValue, "to": change.role.rawValue])
             }
             // Owners who made themselves members can no longer see this page.
-            if userID == context.session.userID, role == .member { return redirect(to: "/") }
+            if change.userID == context.session.userID, change.role == .member { return redirect(to: "/") }
             return redirect(to: "/team?done=role")
-        } catch TeamError.memberNotFound {
-            throw context.objectNotFound("user", objectID: raw)
-        } catch let error as TeamError {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = error.message
-                return view
-            }
+        } refused: { form in
+            try await memberRefused(request, context, form.errors)
         }
+    }
+
+    /// The role form: the member's id (400 without one) and owner or member.
+    private static func roleChange(_ form: FormState) throws -> (userID: Int64, role: UserRole) {
+        guard let userID = Int64(form["user"]) else { throw AppError.badForm }
+        guard let role = UserRole(rawValue: form["role"]), role.needsAccount else { throw TeamError.invalidRole }
+        return (userID, role)
     }
 
     private func confirmRemove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
@@ -155,11 +154,7 @@ struct TeamRoutes {
             throw context.objectNotFound("user", objectID: raw)
         }
         if member.id == context.session.userID {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = TeamError.cannotRemoveYourself.message
-                return view
-            }
+            return try await memberRefused(request, context, TeamError.cannotRemoveYourself.fieldErrors)
         }
         return try await confirm(context, ConfirmPageView(
             heading: "Remove \(member.email)?",
@@ -168,19 +163,34 @@ struct TeamRoutes {
     }
 
     private func remove(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        let id = try await Self.id(request, context)
+        try await FormSubmission.handle(request, context: context, parse: { try Self.id($0) }) { id in
+            _ = try await member(id, context) {
+                try await services.team.remove(userID: id, accountID: context.accountID, by: context.auditActor, now: services.now)
+            }
+            return redirect(to: "/team?done=removed")
+        } refused: { form in
+            try await memberRefused(request, context, form.errors)
+        }
+    }
+
+    /// Runs a change to member `id`; a member who is not on the team is the 404 of a missing user.
+    private func member<Result>(
+        _ id: Int64, _ context: OwnerRequestContext, _ change: () async throws -> Result
+    ) async throws -> Result {
         do {
-            _ = try await services.team.remove(userID: id, accountID: context.accountID, by: context.auditActor, now: services.now)
+            return try await change()
         } catch TeamError.memberNotFound {
             throw context.objectNotFound("user", objectID: String(id))
-        } catch let error as TeamError {
-            return try await page(request, context, status: .unprocessableContent) {
-                var view = $0
-                view.memberError = error.message
-                return view
-            }
         }
-        return redirect(to: "/team?done=removed")
+    }
+
+    /// The team page again with a refused member change's message above the list.
+    private func memberRefused(_ request: Request, _ context: OwnerRequestContext, _ errors: FieldErrors) async throws -> Response {
+        try await page(request, context, status: .unprocessableContent) {
+            var view = $0
+            view.memberError = errors["member"] ?? errors["role"]
+            return view
+        }
     }
 
     // MARK: - API keys
@@ -236,9 +246,11 @@ struct TeamRoutes {
     /// The `id` field of a confirmation form; 400 when it is missing or not a number.
     private static func id(_ request: Request, _ context: OwnerRequestContext) async throws -> Int64 {
         var request = request
-        guard let raw = try await FormState.read(&request, context: context).values["id"], let id = Int64(raw) else {
-            throw AppError.badForm
-        }
+        return try id(try await FormState.read(&request, context: context))
+    }
+
+    private static func id(_ form: FormState) throws -> Int64 {
+        guard let id = Int64(form["id"]) else { throw AppError.badForm }
         return id
     }
 }

@@ -59,6 +59,11 @@ public final class AppMetrics: Sendable {
         return series
     }
 
+    /// Counts one restart of the embedded database server after it exited unexpectedly.
+    public func recordDatabaseRestart() {
+        counter("db_server_restarts", "Restarts of the embedded database server after it exited unexpectedly").increment()
+    }
+
     /// The Prometheus text exposition, with the pool's numbers read now.
     public func exposition() -> String {
         let statistics = database.poolReading
