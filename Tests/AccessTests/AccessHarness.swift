@@ -37,7 +37,7 @@ struct AccessHarness: Sendable {
             let harness = AccessHarness(
                 database: database, pool: pool, clock: clock, hasher: hasher,
                 access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
-                pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger))
+                pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, strict: true, logger: database.logger))
             do {
                 try await body(harness)
                 await pool.shutdown()

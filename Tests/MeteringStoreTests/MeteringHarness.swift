@@ -89,7 +89,7 @@ struct MeteringHarness: Sendable {
         var configuration = ServerConfiguration(
             publicDirectory: Self.repositoryRoot + "/public", templatesDirectory: Self.repositoryRoot + "/templates")
         configuration.docsDirectory = Self.repositoryRoot + "/docs"
-        let pages = try Pages(directory: Self.repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger)
+        let pages = try Pages(directory: Self.repositoryRoot + "/templates", reloadOnChange: false, strict: true, logger: database.logger)
         let access = AccessServices(pool: pool, clock: clock, logger: database.logger)
         let services = AppServices(pool: pool, migrations: database.migrations, pages: pages, access: access)
         return TallyApplication.makeRouter(configuration: configuration, services: services, logger: database.logger)

@@ -93,7 +93,7 @@ struct ClientDisconnectTests {
 
     /// The production router over `pool`.
     private static func router(database: TestDatabase, pool: PostgresPool) throws -> Router<AppRequestContext> {
-        let pages = try Pages(directory: WebHarness.configuration.templatesDirectory, reloadOnChange: false, logger: WebHarness.logger)
+        let pages = try Pages(directory: WebHarness.configuration.templatesDirectory, reloadOnChange: false, strict: true, logger: WebHarness.logger)
         let services = AppServices(pool: pool, migrations: database.migrations, pages: pages)
         return TallyApplication.makeRouter(configuration: WebHarness.configuration, services: services, logger: WebHarness.logger)
     }

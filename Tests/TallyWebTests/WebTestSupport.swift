@@ -36,7 +36,7 @@ struct WebHarness {
                 conninfo: conninfo, maxConnections: maxConnections, acquireTimeout: .milliseconds(500), sharedConnections: 1,
                 statementTimeout: statementTimeout),
             logger: logger)
-        let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, logger: logger)
+        let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, strict: true, logger: logger)
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)
         let router = TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
         extraRoutes(router, pool)

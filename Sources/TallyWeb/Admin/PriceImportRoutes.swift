@@ -98,7 +98,11 @@ struct PriceNoteView: KeyedTemplateValue, Sendable {
     let model: String
     let message: String
 
-    static let templateKeys: [String: any PartialKeyPath<PriceNoteView> & Sendable] = ["line": \.line, "model": \.model, "message": \.message]
+    static let templateKeys: TemplateKeys<Self> = [
+        "line": { $0.line },
+        "model": { $0.model },
+        "message": { $0.message },
+    ]
 
     init(_ note: PriceListNote) {
         line = String(note.line)
@@ -118,9 +122,15 @@ struct PriceChangeView: KeyedTemplateValue, Sendable {
     let output: String
     let before: String
 
-    static let templateKeys: [String: any PartialKeyPath<PriceChangeView> & Sendable] = [
-        "line": \.line, "model": \.model, "action": \.action, "badge": \.badge, "input": \.input,
-        "cachedInput": \.cachedInput, "output": \.output, "before": \.before,
+    static let templateKeys: TemplateKeys<Self> = [
+        "line": { $0.line },
+        "model": { $0.model },
+        "action": { $0.action },
+        "badge": { $0.badge },
+        "input": { $0.input },
+        "cachedInput": { $0.cachedInput },
+        "output": { $0.output },
+        "before": { $0.before },
     ]
 
     init(_ change: PriceImportChange) {
@@ -156,9 +166,17 @@ struct PriceImportView: KeyedTemplateValue, Sendable {
     var canApply: Bool { isPreview && addCount > 0 }
     var addCountText: String { String(addCount) }
 
-    static let templateKeys: [String: any PartialKeyPath<PriceImportView> & Sendable] = [
-        "form": \.form, "format": \.format, "errors": \.errors,
-        "skipped": \.skipped, "changes": \.changes, "isPreview": \.isPreview, "hasErrors": \.hasErrors,
-        "hasLineErrors": \.hasLineErrors, "hasSkipped": \.hasSkipped, "canApply": \.canApply, "addCount": \.addCountText,
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "format": { $0.format },
+        "errors": { $0.errors },
+        "skipped": { $0.skipped },
+        "changes": { $0.changes },
+        "isPreview": { $0.isPreview },
+        "hasErrors": { $0.hasErrors },
+        "hasLineErrors": { $0.hasLineErrors },
+        "hasSkipped": { $0.hasSkipped },
+        "canApply": { $0.canApply },
+        "addCount": { $0.addCountText },
     ]
 }
