@@ -55,10 +55,12 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
     let output: String
     let perRequest: String
     let effectiveFrom: String
+    /// The other token kinds' prices, the per-query fee and the tiers, when not their defaults.
+    let more: String
 
     static let templateKeys: [String: any PartialKeyPath<PriceVersionRow> & Sendable] = [
         "id": \.id, "input": \.input, "cachedInput": \.cachedInput, "output": \.output, "perRequest": \.perRequest,
-        "effectiveFrom": \.effectiveFrom,
+        "effectiveFrom": \.effectiveFrom, "more": \.more,
     ]
 
     init(_ version: PriceVersion) {
@@ -68,6 +70,9 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
         output = MoneyText.perMillion(version.output)
         perRequest = version.perRequest == .zero ? "—" : MoneyText.precise(version.perRequest)
         effectiveFrom = MoneyText.timestamp(version.effectiveFrom)
+        var sheet = version.sheet
+        sheet.perRequest = .zero
+        more = PriceSheetText.extras(sheet)
     }
 }
 
