@@ -36,6 +36,37 @@ public struct UsageSums: Sendable, Hashable {
         set { output = WideInteger(newValue) }
     }
     private var input = WideInteger(0), cached = WideInteger(0), output = WideInteger(0)
+    /// The other token kinds and web searches, in `UsageSums.extraKinds` order, then web searches.
+    private var extra = [WideInteger](repeating: WideInteger(0), count: UsageSums.extraKinds.count + 1)
+    /// The kinds summed besides input, cached input and output.
+    public static let extraKinds: [TokenKind] = [.cacheWrite5m, .cacheWrite1h, .reasoning, .audioInput, .audioOutput, .imageInput]
+
+    /// The tokens of one kind.
+    public subscript(kind: TokenKind) -> Int128 {
+        get {
+            switch kind {
+            case .input: inputTokens
+            case .cachedInput: cachedInputTokens
+            case .output: outputTokens
+            default: extra[Self.extraKinds.firstIndex(of: kind)!].value
+            }
+        }
+        set {
+            switch kind {
+            case .input: inputTokens = newValue
+            case .cachedInput: cachedInputTokens = newValue
+            case .output: outputTokens = newValue
+            default: extra[Self.extraKinds.firstIndex(of: kind)!] = WideInteger(newValue)
+            }
+        }
+    }
+
+    /// Web searches.
+    public var webSearchQueries: Int128 {
+        get { extra[Self.extraKinds.count].value }
+        set { extra[Self.extraKinds.count] = WideInteger(newValue) }
+    }
+
     /// Credits earned.
     public var credits: Credits = .zero
 
@@ -46,9 +77,8 @@ public struct UsageSums: Sendable, Hashable {
         var sum = lhs
         sum.events += rhs.events
         sum.failures += rhs.failures
-        sum.inputTokens += rhs.inputTokens
-        sum.cachedInputTokens += rhs.cachedInputTokens
-        sum.outputTokens += rhs.outputTokens
+        for kind in TokenKind.allCases { sum[kind] += rhs[kind] }
+        sum.webSearchQueries += rhs.webSearchQueries
         sum.credits = lhs.credits + rhs.credits
         return sum
     }
@@ -127,7 +157,8 @@ public struct UsageQueryService: Sendable {
             let query: PostgresQuery = """
                 SELECT \(unsafeRaw: key) AS k,
                 sum(events)::bigint, sum(failures)::bigint, sum(input_tokens),
-                sum(cached_input_tokens), sum(output_tokens), sum(credits)
+                sum(cached_input_tokens), sum(output_tokens), sum(credits),
+                ARRAY[\(unsafeRaw: Rollups.extraColumns.map { "sum(\($0))" }.joined(separator: ", "))]
                 FROM daily_usage
                 WHERE account_id = \(accountID) AND local_day BETWEEN \(first.description)::date AND \(last.description)::date
                 GROUP BY 1 ORDER BY 1
@@ -144,6 +175,9 @@ public struct UsageQueryService: Sendable {
                 sums.cachedInputTokens = cached
                 sums.outputTokens = output
                 sums.credits = Credits(millis: credits)
+                let extra = try row.decode([Int128].self, at: 7)
+                for (offset, kind) in UsageSums.extraKinds.enumerated() { sums[kind] = extra[offset] }
+                sums.webSearchQueries = extra[UsageSums.extraKinds.count]
                 rows.append(UsageRow(key: key, sums: sums))
                 totals = totals + sums
             }

@@ -55,6 +55,8 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
     let output: String
     let perRequest: String
     let effectiveFrom: String
+    /// The other token kinds' prices, the per-query fee and the tiers, when not their defaults.
+    let more: String
 
     static let templateKeys: TemplateKeys<Self> = [
         "id": { $0.id },
@@ -63,6 +65,7 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
         "output": { $0.output },
         "perRequest": { $0.perRequest },
         "effectiveFrom": { $0.effectiveFrom },
+        "more": { $0.more },
     ]
 
     init(_ version: PriceVersion) {
@@ -72,6 +75,9 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
         output = MoneyText.perMillion(version.output)
         perRequest = version.perRequest == .zero ? "—" : MoneyText.precise(version.perRequest)
         effectiveFrom = MoneyText.timestamp(version.effectiveFrom)
+        var sheet = version.sheet
+        sheet.perRequest = .zero
+        more = PriceSheetText.extras(sheet)
     }
 }
 
