@@ -19,7 +19,7 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
     struct Daily: Hashable {
         var events = 0, failures = 0
         var input: Int128 = 0, cached: Int128 = 0, output: Int128 = 0, cost: Int128 = 0, credits: Int128 = 0
-        /// The kinds added in migration 0016 and web searches, in `extraColumns` order.
+        /// The kinds added in migration 0017 and web searches, in `extraColumns` order.
         var extra = [Int128](repeating: 0, count: 7)
         var latency = [Int](repeating: 0, count: 20)
     }

@@ -57,7 +57,7 @@ struct UsageTests {
         return rows
     }
 
-    /// The token kinds (and web searches) the report gained with migration 0016.
+    /// The token kinds (and web searches) the report gained with migration 0017.
     static let otherKinds = [
         "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
         "image_input_tokens", "web_search_queries",
