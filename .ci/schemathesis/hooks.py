@@ -23,7 +23,7 @@ EVENT_RULES = [
     ("id", r"^an event with this id is already stored with a different payload$"),
     ("metadata", r"^must be at most 4 KiB$"),
     ("metadata", r"^must not contain NUL characters$"),
-    ("usage", r"cannot exceed (prompt_tokens|input_tokens)"),
+    ("usage", r"cannot exceed (prompt_tokens|input_tokens|completion_tokens|cache_creation_input_tokens|promptTokenCount|candidatesTokenCount)"),
     ("event", r"one event may (cost|earn); send it as several events$"),
 ]
 

@@ -86,6 +86,9 @@ public struct PeriodicScheduler: Sendable {
             do {
                 try await job.run(now)
                 ran.append(job.name)
+            } catch is CancellationError {
+                // The server is shutting down; the job's transaction rolled back and runs next time.
+                logger.info("scheduled job stopped by the shutdown", metadata: ["job": "\(job.name)"])
             } catch {
                 logger.error("scheduled job failed", metadata: ["job": "\(job.name)", "error": "\(error)"])
             }

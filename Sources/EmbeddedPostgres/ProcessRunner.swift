@@ -51,6 +51,10 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, output, 1)
         posix_spawn_file_actions_adddup2(&actions, output, 2)
+        // Nothing else of ours goes to the child: a server started now (by the supervisor, while
+        // tally serves) would otherwise keep tally's listening socket, and its port, after tally
+        // exits. Marking our descriptors close-on-exec leaves them open in tally itself.
+        markDescriptorsCloseOnExec()
         // Run from / (through sh, as glibc's addchdir is not exposed to Swift): the server's user
         // may not be allowed into our working directory.
         let command = ["/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"", executable] + arguments
@@ -67,6 +71,16 @@ enum ProcessRunner {
                 command: ([executable] + arguments).joined(separator: " "), output: String(cString: strerror(result)))
         }
         return pid
+    }
+
+    /// Sets close-on-exec on every descriptor above standard error (the listening socket,
+    /// database connections, log files), so no child inherits them.
+    private static func markDescriptorsCloseOnExec() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for descriptor in names.compactMap({ Int32($0) }) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// The environment for child processes: ours, minus libpq and server variables such as

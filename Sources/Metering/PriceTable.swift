@@ -49,8 +49,18 @@ public struct PriceTable: Sendable {
     }
 
     /// The price version that costs `model` at `instant`, or nil when none applies (the caller
-    /// stores cost 0 and flags the event unpriced).
+    /// stores cost 0 and flags the event unpriced). The id as sent first; only when nothing
+    /// prices it, its aliases (`ModelAlias`: case, provider prefixes, dated snapshots).
     public func price(for model: String, at instant: Date) -> ModelPrice? {
+        if let price = ownPrice(for: model, at: instant) { return price }
+        for alias in ModelAlias.aliases(of: model) {
+            if let price = ownPrice(for: alias, at: instant) { return price }
+        }
+        return nil
+    }
+
+    /// The version for exactly this id: its exact matcher, else the most specific pattern.
+    private func ownPrice(for model: String, at instant: Date) -> ModelPrice? {
         if let exact = version(of: .exact(model), at: instant) { return exact }
         for pattern in patterns where pattern.matches(model) {
             if let price = version(of: pattern, at: instant) { return price }

@@ -5,6 +5,9 @@ public enum UsageShapeError: Error, Sendable, Equatable, CustomStringConvertible
     /// OpenAI's shape says more cached tokens than prompt tokens, which it cannot (cached tokens
     /// are part of `prompt_tokens`).
     case cachedExceedsPrompt(cached: Int64, prompt: Int64)
+    /// A part of a count is larger than the count it is part of (reasoning tokens beyond the
+    /// output, audio tokens beyond the prompt…); the names are the fields as sent.
+    case partExceedsWhole(part: String, whole: String)
     /// The token total does not fit 64 bits.
     case overflow
 
@@ -14,146 +17,135 @@ public enum UsageShapeError: Error, Sendable, Equatable, CustomStringConvertible
         case .negative(let field, let value): "\(field) must not be negative (got \(value))"
         case .cachedExceedsPrompt(let cached, let prompt):
             "prompt_tokens_details.cached_tokens (\(cached)) cannot exceed prompt_tokens (\(prompt)): cached tokens are part of the prompt"
+        case .partExceedsWhole(let part, let whole): "\(part) cannot exceed \(whole): they are part of it"
         case .overflow: "the token counts are too large"
         }
     }
 }
 
-/// Token counts of one model call in Tally's shape: three disjoint buckets, each priced on its own.
+/// The kinds of tokens providers bill at different prices. Each is a disjoint bucket: a token
+/// is counted in exactly one kind.
+public enum TokenKind: Int, CaseIterable, Sendable, Hashable {
+    /// Uncached text input.
+    case input
+    /// Input read from the prompt cache.
+    case cachedInput
+    /// Input written to the prompt cache for 5 minutes (Anthropic's default cache).
+    case cacheWrite5m
+    /// Input written to the prompt cache for 1 hour.
+    case cacheWrite1h
+    /// Text output, reasoning not included.
+    case output
+    /// Reasoning ("thinking") output.
+    case reasoning
+    /// Audio input.
+    case audioInput
+    /// Audio output.
+    case audioOutput
+    /// Image input.
+    case imageInput
+
+    /// The event field and stored column that counts this kind, e.g. `cache_write_5m_tokens`.
+    public var field: String {
+        switch self {
+        case .input: "input_tokens"
+        case .cachedInput: "cached_input_tokens"
+        case .cacheWrite5m: "cache_write_5m_tokens"
+        case .cacheWrite1h: "cache_write_1h_tokens"
+        case .output: "output_tokens"
+        case .reasoning: "reasoning_tokens"
+        case .audioInput: "audio_input_tokens"
+        case .audioOutput: "audio_output_tokens"
+        case .imageInput: "image_input_tokens"
+        }
+    }
+
+    /// Whether the kind is part of the prompt (counts towards a context-length tier).
+    public var isInput: Bool {
+        switch self {
+        case .input, .cachedInput, .cacheWrite5m, .cacheWrite1h, .audioInput, .imageInput: true
+        case .output, .reasoning, .audioOutput: false
+        }
+    }
+}
+
+/// What one model call used, in Tally's shape: one count per `TokenKind`, disjoint (no kind
+/// includes another), and the web searches it ran. Each kind is priced on its own.
 public struct TokenUsage: Hashable, Sendable {
     /// No tokens.
-    public static let zero = TokenUsage(uncheckedInput: 0, cachedInput: 0, output: 0)
+    public static let zero = TokenUsage(unchecked: [Int64](repeating: 0, count: TokenKind.allCases.count), queries: 0)
 
-    /// Input tokens not read from the prompt cache (priced at the input price).
-    public let input: Int64
-    /// Input tokens read from the prompt cache (priced at the cached-input price).
-    public let cachedInput: Int64
-    /// Output tokens, reasoning tokens included (priced at the output price).
-    public let output: Int64
+    /// Counts by `TokenKind.rawValue`.
+    private let counts: [Int64]
+    /// Web searches (billed per query).
+    public let webSearchQueries: Int64
 
-    /// Counts in Tally's shape (the event's `input_tokens`, `cached_input_tokens`,
-    /// `output_tokens`: disjoint, like Anthropic's); throws for a negative count.
-    public init(input: Int64, cachedInput: Int64, output: Int64) throws(UsageShapeError) {
-        for (field, value) in [("input_tokens", input), ("cached_input_tokens", cachedInput), ("output_tokens", output)]
-        where value < 0 { throw .negative(field: field, value: value) }
-        guard !Self.overflows(input, cachedInput, output) else { throw .overflow }
-        self.init(uncheckedInput: input, cachedInput: cachedInput, output: output)
+    /// Counts in Tally's shape (the event's token fields, disjoint); throws for a negative count
+    /// or a total beyond 64 bits.
+    public init(
+        input: Int64, cachedInput: Int64 = 0, cacheWrite5m: Int64 = 0, cacheWrite1h: Int64 = 0, output: Int64 = 0,
+        reasoning: Int64 = 0, audioInput: Int64 = 0, audioOutput: Int64 = 0, imageInput: Int64 = 0, webSearchQueries: Int64 = 0
+    ) throws(UsageShapeError) {
+        try self.init(
+            counts: [input, cachedInput, cacheWrite5m, cacheWrite1h, output, reasoning, audioInput, audioOutput, imageInput],
+            webSearchQueries: webSearchQueries)
     }
 
-    private init(uncheckedInput input: Int64, cachedInput: Int64, output: Int64) {
-        self.input = input
-        self.cachedInput = cachedInput
-        self.output = output
-    }
-
-    /// All tokens of the call: input + cached input + output (what "per 1k tokens" counts).
-    public var total: Int64 { input + cachedInput + output }
-
-    private static func overflows(_ a: Int64, _ b: Int64, _ c: Int64) -> Bool {
-        Int64(exactly: Int128(a) + Int128(b) + Int128(c)) == nil
-    }
-}
-
-/// OpenAI's `usage` object. Chat Completions name the counts `prompt_tokens`,
-/// `completion_tokens` and `prompt_tokens_details.cached_tokens`; the Responses API names them
-/// `input_tokens`, `output_tokens` and `input_tokens_details.cached_tokens`. In both, the input
-/// count *includes* the cached tokens, and the output count includes reasoning tokens.
-public struct OpenAIUsage: Hashable, Sendable, Decodable {
-    /// `prompt_tokens` (or `input_tokens`): all input tokens, cached ones included.
-    public var promptTokens: Int64
-    /// `completion_tokens` (or `output_tokens`): all output tokens, reasoning included.
-    public var completionTokens: Int64
-    /// `prompt_tokens_details.cached_tokens` (or `input_tokens_details.cached_tokens`): the part of
-    /// the prompt read from cache (0 when absent).
-    public var cachedTokens: Int64
-
-    /// A usage object with the given counts.
-    public init(promptTokens: Int64, completionTokens: Int64, cachedTokens: Int64 = 0) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.cachedTokens = cachedTokens
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
-        case promptDetails = "prompt_tokens_details"
-        case inputTokens = "input_tokens", outputTokens = "output_tokens", inputDetails = "input_tokens_details"
-    }
-
-    private enum DetailKeys: String, CodingKey { case cachedTokens = "cached_tokens" }
-
-    /// Decodes either naming; missing counts are 0.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let count = { (key: CodingKeys) throws -> Int64? in try container.decodeIfPresent(Int64.self, forKey: key) }
-        promptTokens = try count(.promptTokens) ?? count(.inputTokens) ?? 0
-        completionTokens = try count(.completionTokens) ?? count(.outputTokens) ?? 0
-        let detailsKey: CodingKeys = container.contains(.promptDetails) ? .promptDetails : .inputDetails
-        // Absent or null: no cached tokens; anything but an object is refused, not ignored.
-        let details = try !container.contains(detailsKey) || container.decodeNil(forKey: detailsKey)
-            ? nil : container.nestedContainer(keyedBy: DetailKeys.self, forKey: detailsKey)
-        cachedTokens = try details?.decodeIfPresent(Int64.self, forKey: .cachedTokens) ?? 0
-    }
-}
-
-/// Anthropic's `usage` object (Messages API): `input_tokens` *excludes* cache reads
-/// (`cache_read_input_tokens`) and cache writes (`cache_creation_input_tokens`).
-public struct AnthropicUsage: Hashable, Sendable, Decodable {
-    /// `input_tokens`: uncached input only.
-    public var inputTokens: Int64
-    /// `output_tokens`.
-    public var outputTokens: Int64
-    /// `cache_read_input_tokens` (0 when absent).
-    public var cacheReadInputTokens: Int64
-    /// `cache_creation_input_tokens` (0 when absent): tokens written to the cache.
-    public var cacheCreationInputTokens: Int64
-
-    /// A usage object with the given counts.
-    public init(inputTokens: Int64, outputTokens: Int64, cacheReadInputTokens: Int64 = 0, cacheCreationInputTokens: Int64 = 0) {
-        self.inputTokens = inputTokens
-        self.outputTokens = outputTokens
-        self.cacheReadInputTokens = cacheReadInputTokens
-        self.cacheCreationInputTokens = cacheCreationInputTokens
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case inputTokens = "input_tokens", outputTokens = "output_tokens"
-        case cacheReadInputTokens = "cache_read_input_tokens", cacheCreationInputTokens = "cache_creation_input_tokens"
-    }
-
-    /// Decodes the JSON shape; missing counts are 0.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        inputTokens = try container.decodeIfPresent(Int64.self, forKey: .inputTokens) ?? 0
-        outputTokens = try container.decodeIfPresent(Int64.self, forKey: .outputTokens) ?? 0
-        cacheReadInputTokens = try container.decodeIfPresent(Int64.self, forKey: .cacheReadInputTokens) ?? 0
-        cacheCreationInputTokens = try container.decodeIfPresent(Int64.self, forKey: .cacheCreationInputTokens) ?? 0
-    }
-}
-
-extension TokenUsage {
-    /// OpenAI's shape: input = `prompt_tokens` − `cached_tokens`, cached = `cached_tokens`,
-    /// output = `completion_tokens`.
-    public init(openAI usage: OpenAIUsage) throws(UsageShapeError) {
-        for (field, value) in [("prompt_tokens", usage.promptTokens), ("completion_tokens", usage.completionTokens),
-                               ("prompt_tokens_details.cached_tokens", usage.cachedTokens)]
-        where value < 0 { throw .negative(field: field, value: value) }
-        guard usage.cachedTokens <= usage.promptTokens else {
-            throw .cachedExceedsPrompt(cached: usage.cachedTokens, prompt: usage.promptTokens)
+    /// Counts by `TokenKind.rawValue` (all nine) and web searches.
+    public init(counts: [Int64], webSearchQueries: Int64 = 0) throws(UsageShapeError) {
+        precondition(counts.count == TokenKind.allCases.count, "one count per token kind")
+        for kind in TokenKind.allCases where counts[kind.rawValue] < 0 {
+            throw .negative(field: kind.field, value: counts[kind.rawValue])
         }
-        try self.init(input: usage.promptTokens - usage.cachedTokens, cachedInput: usage.cachedTokens, output: usage.completionTokens)
+        guard webSearchQueries >= 0 else { throw .negative(field: "web_search_queries", value: webSearchQueries) }
+        var total: Int64 = 0
+        for count in counts {
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            guard !overflow else { throw .overflow }
+            total = sum
+        }
+        self.init(unchecked: counts, queries: webSearchQueries)
     }
 
-    /// Anthropic's shape: input = `input_tokens` + `cache_creation_input_tokens` (cache writes
-    /// are priced as input: an approximation, see docs/metering.md), cached =
-    /// `cache_read_input_tokens`, output = `output_tokens`.
-    public init(anthropic usage: AnthropicUsage) throws(UsageShapeError) {
-        for (field, value) in [("input_tokens", usage.inputTokens), ("output_tokens", usage.outputTokens),
-                               ("cache_read_input_tokens", usage.cacheReadInputTokens),
-                               ("cache_creation_input_tokens", usage.cacheCreationInputTokens)]
-        where value < 0 { throw .negative(field: field, value: value) }
-        let (input, overflow) = usage.inputTokens.addingReportingOverflow(usage.cacheCreationInputTokens)
-        guard !overflow else { throw .overflow }
-        try self.init(input: input, cachedInput: usage.cacheReadInputTokens, output: usage.outputTokens)
+    private init(unchecked counts: [Int64], queries: Int64) {
+        self.counts = counts
+        webSearchQueries = queries
+    }
+
+    /// The count of one kind.
+    public subscript(kind: TokenKind) -> Int64 { counts[kind.rawValue] }
+
+    /// Uncached text input tokens.
+    public var input: Int64 { counts[TokenKind.input.rawValue] }
+    /// Input tokens read from the prompt cache.
+    public var cachedInput: Int64 { counts[TokenKind.cachedInput.rawValue] }
+    /// Input tokens written to the 5-minute cache.
+    public var cacheWrite5m: Int64 { counts[TokenKind.cacheWrite5m.rawValue] }
+    /// Input tokens written to the 1-hour cache.
+    public var cacheWrite1h: Int64 { counts[TokenKind.cacheWrite1h.rawValue] }
+    /// Text output tokens (reasoning not included).
+    public var output: Int64 { counts[TokenKind.output.rawValue] }
+    /// Reasoning output tokens.
+    public var reasoning: Int64 { counts[TokenKind.reasoning.rawValue] }
+    /// Audio input tokens.
+    public var audioInput: Int64 { counts[TokenKind.audioInput.rawValue] }
+    /// Audio output tokens.
+    public var audioOutput: Int64 { counts[TokenKind.audioOutput.rawValue] }
+    /// Image input tokens.
+    public var imageInput: Int64 { counts[TokenKind.imageInput.rawValue] }
+
+    /// All tokens of the call, every kind (what "per 1k tokens" counts). Fits 64 bits (checked).
+    public var total: Int64 { counts.reduce(0, +) }
+
+    /// The prompt: every input kind (uncached, cached, cache writes, audio and image input).
+    /// A context-length tier applies when this is above its threshold.
+    public var promptTokens: Int64 {
+        TokenKind.allCases.reduce(0) { $0 + ($1.isInput ? counts[$1.rawValue] : 0) }
+    }
+
+    /// Whether the kinds beyond the original three (input, cached input, output) and web
+    /// searches are all zero.
+    public var hasOnlyBasicKinds: Bool {
+        webSearchQueries == 0 && TokenKind.allCases.allSatisfy { [.input, .cachedInput, .output].contains($0) || counts[$0.rawValue] == 0 }
     }
 }

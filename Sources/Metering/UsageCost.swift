@@ -3,8 +3,9 @@ import Foundation
 /// What one event cost the operator, rounded once, when the event is stored.
 ///
 /// - `providerCost`: what the model provider charges. From the price table it is
-///   round-half-even((input × input price + cached × cached price + output × output price) / 10⁶)
-///   nano-USD, computed exactly in 128 bits, plus requests × the per-request fee (exact).
+///   round-half-even(Σ over token kinds of count × price per 1M / 10⁶) nano-USD, computed
+///   exactly in 128 bits, plus requests × the per-request fee and web searches × the per-query
+///   fee (exact).
 ///   A provider-reported `cost_usd` replaces it (parsed with half-even rounding to the nano-USD).
 /// - `overhead`: round-half-even(providerCost × overhead bp / 10,000) nano-USD.
 /// - `total`: providerCost + overhead, exactly; the sum of stored totals is every page's total.
@@ -41,19 +42,31 @@ public struct UsageCost: Hashable, Sendable {
         self.total = total
     }
 
-    /// Costs `usage` and `requests` model calls at `price`, plus `infraOverhead`.
+    /// Costs `usage` and `requests` model calls of `serviceTier` at `price`, plus `infraOverhead`:
+    /// every token kind at the rates `price` gives for the service tier and the prompt's length
+    /// (`ModelPrice.rates(serviceTier:promptTokens:)`), summed exactly and rounded once, then
+    /// the per-request and per-query fees (exact nano-USD).
     public static func compute(
-        usage: TokenUsage, requests: Int64 = 1, price: ModelPrice, infraOverhead: BasisPoints = .zero
+        usage: TokenUsage, requests: Int64 = 1, serviceTier: ServiceTier = .standard, price: ModelPrice,
+        infraOverhead: BasisPoints = .zero
     ) throws(AmountError) -> UsageCost {
         guard requests >= 0 else { throw .negative("the request count (\(requests))") }
+        let rates = price.rates(serviceTier: serviceTier, promptTokens: usage.promptTokens)
         var exact: Int128 = 0
-        for (count, price) in [(usage.input, price.input), (usage.cachedInput, price.cachedInput), (usage.output, price.output)] {
+        for kind in TokenKind.allCases {
+            let count = usage[kind]
+            guard count != 0 else { continue }
             exact = try FixedPoint.checkedSum(
-                exact, FixedPoint.multiplyDivideHalfEven(Int128(count), price.perMillion.nanos, by: 1, "the cost of the event"),
+                exact, FixedPoint.multiplyDivideHalfEven(Int128(count), rates[kind].perMillion.nanos, by: 1, "the cost of the event"),
                 "the cost of the event")
         }
         let tokens = FixedPoint.divideHalfEven(exact, by: 1_000_000)
-        let fees = try FixedPoint.multiplyDivideHalfEven(Int128(requests), price.perRequest.nanos, by: 1, "the cost of the event")
+        var fees = try FixedPoint.multiplyDivideHalfEven(Int128(requests), price.perRequest.nanos, by: 1, "the cost of the event")
+        if usage.webSearchQueries != 0 {
+            fees = try FixedPoint.checkedSum(
+                fees, FixedPoint.multiplyDivideHalfEven(Int128(usage.webSearchQueries), price.perQuery.nanos, by: 1, "the cost of the event"),
+                "the cost of the event")
+        }
         let provider = Money(nanos: try FixedPoint.checkedSum(tokens, fees, "the cost of the event"))
         return try withOverhead(provider, source: .priceTable(price.id), infraOverhead: infraOverhead)
     }
@@ -77,12 +90,12 @@ public struct UsageCost: Hashable, Sendable {
     /// The whole costing rule of an event: `cost_usd` when present, else the price in effect at
     /// `occurredAt` for `model`, else unpriced (an event without a model is unpriced too).
     public static func of(
-        model: String?, usage: TokenUsage, requests: Int64 = 1, occurredAt: Date,
+        model: String?, usage: TokenUsage, requests: Int64 = 1, serviceTier: ServiceTier = .standard, occurredAt: Date,
         providerReportedCost: Money?, prices: PriceTable, infraOverhead: BasisPoints = .zero
     ) throws(AmountError) -> UsageCost {
         if let reported = providerReportedCost { return try providerReported(reported, infraOverhead: infraOverhead) }
         guard let model, let price = prices.price(for: model, at: occurredAt) else { return .unpriced }
-        return try compute(usage: usage, requests: requests, price: price, infraOverhead: infraOverhead)
+        return try compute(usage: usage, requests: requests, serviceTier: serviceTier, price: price, infraOverhead: infraOverhead)
     }
 
     private static func withOverhead(_ provider: Money, source: Source, infraOverhead: BasisPoints) throws(AmountError) -> UsageCost {

@@ -30,27 +30,34 @@ public struct PriceDraft: Sendable, Hashable {
     public var model: String {
         didSet { model = IdentityText.normalized(model) }
     }
-    /// USD per 1M uncached input tokens.
-    public var input: PricePerMillionTokens
-    /// USD per 1M cached input tokens.
-    public var cachedInput: PricePerMillionTokens
-    /// USD per 1M output tokens.
-    public var output: PricePerMillionTokens
-    /// Fee per request.
-    public var perRequest: Money
+    /// What the version charges.
+    public var sheet: PriceSheet
     /// When this version starts to apply.
     public var effectiveFrom: Date
 
-    /// A price version.
+    /// USD per 1M uncached input tokens.
+    public var input: PricePerMillionTokens { sheet.input }
+    /// USD per 1M cached input tokens.
+    public var cachedInput: PricePerMillionTokens { sheet.cachedInput }
+    /// USD per 1M output tokens.
+    public var output: PricePerMillionTokens { sheet.output }
+    /// Fee per request.
+    public var perRequest: Money { sheet.perRequest }
+
+    /// A price version with the three basic prices (every other kind at its default).
     public init(
         model: String, input: PricePerMillionTokens, cachedInput: PricePerMillionTokens,
         output: PricePerMillionTokens, perRequest: Money = .zero, effectiveFrom: Date
     ) {
+        self.init(
+            model: model, sheet: PriceSheet(rates: TokenRates(input: input, cachedInput: cachedInput, output: output), perRequest: perRequest),
+            effectiveFrom: effectiveFrom)
+    }
+
+    /// A price version charging `sheet`.
+    public init(model: String, sheet: PriceSheet, effectiveFrom: Date) {
         self.model = IdentityText.normalized(model)
-        self.input = input
-        self.cachedInput = cachedInput
-        self.output = output
-        self.perRequest = perRequest
+        self.sheet = sheet
         self.effectiveFrom = effectiveFrom
     }
 }

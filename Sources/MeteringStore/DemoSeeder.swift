@@ -191,7 +191,7 @@ public struct DemoSeeder: Sendable {
                     price_id, unpriced, credits, fingerprint
                 FROM demo_events ORDER BY account_id, event_id
                 RETURNING account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens, output_units,
-                    success, duration_ms, local_day, period_start, cost, credits
+                    \(unsafeRaw: Rollups.extraColumnList), success, duration_ms, local_day, period_start, cost, credits
             ), daily AS (
                 \(unsafeRaw: Rollups.dailyUpsert)
             ), period AS (

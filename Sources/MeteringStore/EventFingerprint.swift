@@ -6,7 +6,9 @@ import TallyCrypto
 ///
 /// The payload is the object `{"account", "cached", "cost", "duration", "end_user", "feature",
 /// "id", "input", "metadata", "model", "occurred_at" (only when sent), "output", "success",
-/// "units"}` written exactly as `JSONValue.canonical` writes that object (keys sorted, no spaces,
+/// "units"}`, plus the keys of the kinds added later only when not zero (`audio_input`,
+/// `audio_output`, `cache_write_1h`, `cache_write_5m`, `image_input`, `reasoning`,
+/// `web_search_queries`) and `service_tier` only when not `standard`, written exactly as `JSONValue.canonical` writes that object (keys sorted, no spaces,
 /// strings escaped by `JSONValue.appendQuoted`'s rule). Stored events keep their fingerprints,
 /// so these bytes must never change; `EventFingerprintTests` holds this writer to the generic
 /// one and to fixed digests.
@@ -18,19 +20,26 @@ struct EventFingerprint {
 
     /// The digest of the normalised payload.
     static func digest(
-        id: String, account: String, feature: String?, model: String?, usage: TokenUsage, outputUnits: Int64,
+        id: String, account: String, feature: String?, model: String?, usage: TokenUsage, serviceTier: ServiceTier, outputUnits: Int64,
         success: Bool, durationMS: Int64?, endUser: String?, costNanos: Int64?, metadata: String?,
         occurredAt: Date?
     ) -> [UInt8] {
         var writer = EventFingerprint()
         writer.out.reserveCapacity(256 + (metadata?.utf8.count ?? 0))
         writer.key("account", first: true); writer.string(account)
+        // The kinds added later appear only when used, so every event stored before them keeps
+        // its fingerprint.
+        writer.optional("audio_input", usage.audioInput)
+        writer.optional("audio_output", usage.audioOutput)
+        writer.optional("cache_write_1h", usage.cacheWrite1h)
+        writer.optional("cache_write_5m", usage.cacheWrite5m)
         writer.key("cached"); writer.integer(usage.cachedInput)
         writer.key("cost"); writer.integer(costNanos)
         writer.key("duration"); writer.integer(durationMS)
         writer.key("end_user"); writer.string(endUser)
         writer.key("feature"); writer.string(feature)
         writer.key("id"); writer.string(id)
+        writer.optional("image_input", usage.imageInput)
         writer.key("input"); writer.integer(usage.input)
         writer.key("metadata"); writer.string(metadata)
         writer.key("model"); writer.string(model)
@@ -40,8 +49,11 @@ struct EventFingerprint {
             writer.key("occurred_at"); writer.raw(seconds.isFinite ? "\(seconds)" : "null")
         }
         writer.key("output"); writer.integer(usage.output)
+        writer.optional("reasoning", usage.reasoning)
+        if serviceTier != .standard { writer.key("service_tier"); writer.string(serviceTier.rawValue) }
         writer.key("success"); writer.raw(success ? "true" : "false")
         writer.key("units"); writer.integer(outputUnits)
+        writer.optional("web_search_queries", usage.webSearchQueries)
         writer.out.append(UInt8(ascii: "}"))
         return SHA256.hash(writer.out)
     }
@@ -52,6 +64,13 @@ struct EventFingerprint {
         out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
+    }
+
+    /// `key` and `value`, only when `value` is not zero.
+    private mutating func optional(_ name: StaticString, _ value: Int64) {
+        guard value != 0 else { return }
+        key(name)
+        integer(value)
     }
 
     private mutating func raw(_ text: String) {

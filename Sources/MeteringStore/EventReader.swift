@@ -4,7 +4,8 @@ import TallyCrypto
 
 /// Reads one event object field by field, collecting every problem.
 struct EventReader {
-    static let tokenFields = ["input_tokens", "cached_input_tokens", "output_tokens"]
+    /// The event's count fields: one per token kind (in `TokenKind` order), then web searches.
+    static let tokenFields = TokenKind.allCases.map(\.field) + ["web_search_queries"]
 
     let index: Int
     let value: JSONValue
@@ -33,6 +34,7 @@ struct EventReader {
         }
         let model = string("model", max: 200)
         let usage = tokens()
+        let serviceTier = serviceTier()
         let outputUnits = count("output_units", max: MeteringBounds.maxOutputUnits) ?? 0
         let success = bool("success") ?? true
         let duration = count("duration_ms", max: MeteringBounds.maxDurationMS)
@@ -42,12 +44,13 @@ struct EventReader {
         let metadata = metadataText()
         guard problems.isEmpty, let id, let account, let usage else { return nil }
         return UsageEvent(
-            index: index, id: id, account: account, feature: feature, model: model, usage: usage,
+            index: index, id: id, account: account, feature: feature, model: model, usage: usage, serviceTier: serviceTier,
             outputUnits: outputUnits, success: success, durationMS: duration, endUser: endUser,
             occurredAt: occurredAt, reportedCost: cost, metadata: metadata,
             // A defaulted occurred_at ("now") differs on every retry, so only a sent one is part of the payload.
             fingerprint: EventFingerprint.digest(
-                id: id, account: account, feature: feature, model: model, usage: usage, outputUnits: outputUnits,
+                id: id, account: account, feature: feature, model: model, usage: usage, serviceTier: serviceTier,
+                outputUnits: outputUnits,
                 success: success, durationMS: duration, endUser: endUser, costNanos: cost.map { Int64(truncatingIfNeeded: $0.nanos) },
                 metadata: metadata,
                 occurredAt: fields["occurred_at"] != nil ? occurredAt : nil))
@@ -103,12 +106,19 @@ struct EventReader {
         }
     }
 
-    /// The token fields, or the `usage` object in OpenAI's or Anthropic's shape.
+    /// The token fields, or the `usage` object in a provider's shape (`ProviderUsage`).
     private mutating func tokens() -> TokenUsage? {
         let sentTokenFields = Self.tokenFields.filter { fields[$0] != nil && fields[$0] != .null }
         guard let usage = fields["usage"], usage != .null else {
-            let counts = Self.tokenFields.map { count($0, max: MeteringBounds.maxTokens) }
-            return try? TokenUsage(input: counts[0] ?? 0, cachedInput: counts[1] ?? 0, output: counts[2] ?? 0)
+            // Only the fields sent are read: most events send two or three of the ten.
+            guard !sentTokenFields.isEmpty else { return .zero }
+            var counts = [Int64](repeating: 0, count: TokenKind.allCases.count)
+            var queries: Int64 = 0
+            for (offset, field) in Self.tokenFields.enumerated() where fields[field] != nil {
+                let value = count(field, max: MeteringBounds.maxTokens) ?? 0
+                if offset < counts.count { counts[offset] = value } else { queries = value }
+            }
+            return try? TokenUsage(counts: counts, webSearchQueries: queries)
         }
         guard sentTokenFields.isEmpty else {
             fail("usage", "send either usage or \(sentTokenFields.joined(separator: ", ")), not both")
@@ -118,7 +128,8 @@ struct EventReader {
         do {
             let shape = try JSONDecoder().decode(ProviderUsage.self, from: Data(usage.canonical.utf8))
             // Each count as sent is bounded, like the event's own token fields; what Tally derives
-            // from them (Anthropic's input + cache writes) is at most twice the bound.
+            // from them is a part of one of them (Gemini's prompt + tool-use prompt: at most twice
+            // the bound).
             let limit = MeteringBounds.maxTokens
             for (name, value) in shape.counts where value > limit {
                 fail("usage", "\(name) must be at most \(Self.grouped(limit)) (got \(Self.grouped(value)))")
@@ -133,6 +144,17 @@ struct EventReader {
             fail("usage", "token counts must be whole numbers, 0 or more")
         }
         return nil
+    }
+
+    /// `service_tier`: `standard` (also `default`, `auto`), `batch`, `flex` or `priority`.
+    private mutating func serviceTier() -> ServiceTier {
+        switch fields["service_tier"] {
+        case nil, .null?: return .standard
+        case .string(let text)? where ServiceTier(eventValue: text) != nil: return ServiceTier(eventValue: text)!
+        default:
+            fail("service_tier", "must be one of standard, batch, flex, priority (default and auto mean standard)")
+            return .standard
+        }
     }
 
     private mutating func timestamp(now: Date, lateWindowDays: Int) -> Date {
@@ -195,7 +217,8 @@ struct EventReader {
 struct EventFields {
     private enum Name: Int, CaseIterable {
         case id, account, feature, model, inputTokens, cachedInputTokens, outputTokens, outputUnits, success,
-             durationMS, endUser, occurredAt, costUSD, metadata, usage
+             durationMS, endUser, occurredAt, costUSD, metadata, usage, cacheWrite5m, cacheWrite1h, reasoning,
+             audioInput, audioOutput, imageInput, webSearchQueries, serviceTier
 
         init?(_ key: String) {
             switch key {
@@ -214,6 +237,14 @@ struct EventFields {
             case "cost_usd": self = .costUSD
             case "metadata": self = .metadata
             case "usage": self = .usage
+            case "cache_write_5m_tokens": self = .cacheWrite5m
+            case "cache_write_1h_tokens": self = .cacheWrite1h
+            case "reasoning_tokens": self = .reasoning
+            case "audio_input_tokens": self = .audioInput
+            case "audio_output_tokens": self = .audioOutput
+            case "image_input_tokens": self = .imageInput
+            case "web_search_queries": self = .webSearchQueries
+            case "service_tier": self = .serviceTier
             default: return nil
             }
         }

@@ -11,6 +11,11 @@ struct EventRows {
     var input: [Int64] = []
     var cached: [Int64] = []
     var output: [Int64] = []
+    /// The kinds beyond input, cached input and output, one array per kind (`TokenUsage` order:
+    /// cache write 5m, cache write 1h, reasoning, audio input, audio output, image input), then
+    /// web searches.
+    var extraKinds = [[Int64]](repeating: [], count: EventRows.extraKinds.count + 1)
+    var serviceTiers: [String] = []
     var units: [Int64] = []
     var success: [Bool] = []
     var durations: [Int64?] = []
@@ -24,6 +29,9 @@ struct EventRows {
     var credits: [Int64] = []
     var metadata: [String?] = []
     var fingerprints: [Data] = []
+
+    /// The token kinds stored in their own arrays besides input, cached input and output.
+    static let extraKinds: [TokenKind] = [.cacheWrite5m, .cacheWrite1h, .reasoning, .audioInput, .audioOutput, .imageInput]
 
     /// How many rows there are.
     var count: Int { accountIDs.count }
@@ -72,7 +80,7 @@ struct EventRows {
         calendar: inout BatchCalendar
     ) throws {
         let cost = try UsageCost.of(
-            model: event.model, usage: event.usage, occurredAt: event.occurredAt,
+            model: event.model, usage: event.usage, serviceTier: event.serviceTier, occurredAt: event.occurredAt,
             providerReportedCost: event.reportedCost, prices: catalog.prices, infraOverhead: settings.infraOverhead)
         // Failed calls are costed (the provider may bill them) but earn no credits.
         let rule = event.success ? catalog.rule(feature: event.feature, account: account, at: event.occurredAt) : nil
@@ -87,6 +95,9 @@ struct EventRows {
         input.append(event.usage.input)
         cached.append(event.usage.cachedInput)
         output.append(event.usage.output)
+        for (offset, kind) in Self.extraKinds.enumerated() { extraKinds[offset].append(event.usage[kind]) }
+        extraKinds[Self.extraKinds.count].append(event.usage.webSearchQueries)
+        serviceTiers.append(event.serviceTier.rawValue)
         units.append(event.outputUnits)
         success.append(event.success)
         durations.append(event.durationMS)
@@ -110,6 +121,8 @@ struct EventRows {
         input.reserveCapacity(count)
         cached.reserveCapacity(count)
         output.reserveCapacity(count)
+        for offset in extraKinds.indices { extraKinds[offset].reserveCapacity(count) }
+        serviceTiers.reserveCapacity(count)
         units.reserveCapacity(count)
         success.reserveCapacity(count)
         durations.reserveCapacity(count)

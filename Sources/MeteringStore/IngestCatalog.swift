@@ -93,19 +93,8 @@ struct IngestCatalog {
     }
 
     static func loadPrices(on connection: PostgresConnection) async throws -> PriceTable {
-        var prices: [ModelPrice] = []
-        for row in try await connection.query(
-            """
-            SELECT id, model, input_price, cached_price, output_price, per_request_fee, effective_from
-            FROM model_prices
-            """) {
-            let (id, model, input, cached, output, fee, from) = try row.decode((Int64, String, Int64, Int64, Int64, Int64, Date).self)
-            prices.append(try ModelPrice(
-                id: ModelPriceID(id), model: ModelMatcher(model),
-                input: PricePerMillionTokens(perMillion: Money(nanos: input)),
-                cachedInput: PricePerMillionTokens(perMillion: Money(nanos: cached)),
-                output: PricePerMillionTokens(perMillion: Money(nanos: output)),
-                perRequest: Money(nanos: fee), effectiveFrom: from))
+        let prices = try await PriceRows.load(on: connection).map {
+            try ModelPrice(id: ModelPriceID($0.id), model: ModelMatcher($0.model), sheet: $0.sheet, effectiveFrom: $0.effectiveFrom)
         }
         return try PriceTable(prices)
     }

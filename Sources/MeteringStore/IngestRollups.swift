@@ -50,6 +50,8 @@ struct IngestRollups {
         var input: Int64 = 0
         var cached: Int64 = 0
         var output: Int64 = 0
+        /// The other kinds and web searches, as `EventRows.extraKinds`.
+        var extra = [Int64](repeating: 0, count: Rollups.extraColumns.count)
         var units: Int64 = 0
         var cost: Int64 = 0
         var credits: Int64 = 0
@@ -81,7 +83,8 @@ struct IngestRollups {
             let dailyKey = DailyKey(accountID: accountID, day: rows.localDays[index], feature: feature, model: rows.models[index] ?? "")
             try daily[dailyKey, default: DailySums()].add(
                 success: rows.success[index], input: rows.input[index], cached: rows.cached[index], output: rows.output[index],
-                units: rows.units[index], cost: cost, credits: credits, durationMS: rows.durations[index])
+                extra: rows.extraKinds, at: index, units: rows.units[index], cost: cost, credits: credits,
+                durationMS: rows.durations[index])
             let periodKey = PeriodKey(accountID: accountID, periodStart: rows.periodStarts[index], feature: feature)
             try period[periodKey, default: PeriodSums()].add(cost: cost, credits: credits)
         }
@@ -116,16 +119,19 @@ struct IngestRollups {
             """
             WITH daily AS (
                 INSERT INTO daily_usage AS d (account_id, local_day, feature_key, model, events, failures, input_tokens,
-                    cached_input_tokens, output_tokens, output_units, cost, credits, latency)
+                    cached_input_tokens, output_tokens, \(unsafeRaw: Rollups.extraColumnList), output_units, cost, credits, latency)
                 SELECT x.account_id, x.local_day::date, x.feature_key, x.model, x.events, x.failures, x.input_tokens,
-                       x.cached_input_tokens, x.output_tokens, x.output_units, x.cost, x.credits,
+                       x.cached_input_tokens, x.output_tokens, \(unsafeRaw: Rollups.extraColumnList), x.output_units, x.cost, x.credits,
                        (\(days.flatMap(\.value.latency)))[(x.n - 1) * \(Int64(Rollups.latencyBuckets)) + 1 : x.n * \(Int64(Rollups.latencyBuckets))]
                 FROM unnest(\(days.map(\.key.accountID)), \(days.map(\.key.day)), \(days.map(\.key.feature)), \(days.map(\.key.model)),
                             \(days.map(\.value.events)), \(days.map(\.value.failures)), \(days.map(\.value.input)),
                             \(days.map(\.value.cached)), \(days.map(\.value.output)), \(days.map(\.value.units)),
-                            \(days.map(\.value.cost)), \(days.map(\.value.credits))) WITH ORDINALITY
+                            \(days.map(\.value.cost)), \(days.map(\.value.credits)), \(days.map { $0.value.extra[0] }),
+                            \(days.map { $0.value.extra[1] }), \(days.map { $0.value.extra[2] }), \(days.map { $0.value.extra[3] }),
+                            \(days.map { $0.value.extra[4] }), \(days.map { $0.value.extra[5] }), \(days.map { $0.value.extra[6] }))
+                     WITH ORDINALITY
                      AS x(account_id, local_day, feature_key, model, events, failures, input_tokens, cached_input_tokens,
-                          output_tokens, output_units, cost, credits, n)
+                          output_tokens, output_units, cost, credits, \(unsafeRaw: Rollups.extraColumnList), n)
                 ORDER BY 1, 2, 3, 4
                 \(unsafeRaw: Rollups.dailyConflictSQL)
             )
@@ -141,8 +147,12 @@ struct IngestRollups {
 
 extension IngestRollups.DailySums {
     mutating func add(
-        success: Bool, input: Int64, cached: Int64, output: Int64, units: Int64, cost: Int64, credits: Int64, durationMS: Int64?
+        success: Bool, input: Int64, cached: Int64, output: Int64, extra: [[Int64]], at index: Int, units: Int64, cost: Int64,
+        credits: Int64, durationMS: Int64?
     ) throws {
+        for column in self.extra.indices where extra[column][index] != 0 {
+            self.extra[column] = try self.extra[column].rollupSum(extra[column][index])
+        }
         events = try events.rollupSum(1)
         if !success { failures = try failures.rollupSum(1) }
         self.input = try self.input.rollupSum(input)

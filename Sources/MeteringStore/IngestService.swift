@@ -143,16 +143,24 @@ public struct IngestService: Sendable {
         let result = try await connection.query(
             """
             INSERT INTO usage_events (account_id, event_id, feature_key, model, input_tokens, cached_input_tokens,
-                output_tokens, output_units, success, duration_ms, end_user_hash, occurred_at, received_at,
+                output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens,
+                audio_output_tokens, image_input_tokens, web_search_queries, service_tier, output_units, success,
+                duration_ms, end_user_hash, occurred_at, received_at,
                 local_day, period_start, cost, price_id, unpriced, credits, metadata, fingerprint)
             SELECT account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens, audio_output_tokens,
+                image_input_tokens, web_search_queries, service_tier,
                 output_units, success, duration_ms, end_user_hash, occurred_at, \(receivedAt),
                 local_day::date, period_start, cost, price_id, unpriced, credits, metadata::jsonb, fingerprint
             FROM unnest(\(rows.accountIDs), \(rows.eventIDs), \(rows.features), \(rows.models),
-                \(rows.input), \(rows.cached), \(rows.output), \(rows.units), \(rows.success), \(rows.durations),
+                \(rows.input), \(rows.cached), \(rows.output), \(rows.extraKinds[0]), \(rows.extraKinds[1]),
+                \(rows.extraKinds[2]), \(rows.extraKinds[3]), \(rows.extraKinds[4]), \(rows.extraKinds[5]),
+                \(rows.extraKinds[6]), \(rows.serviceTiers), \(rows.units), \(rows.success), \(rows.durations),
                 \(rows.endUserHashes), \(rows.occurredAt), \(rows.localDays), \(rows.periodStarts), \(rows.costs),
                 \(rows.priceIDs), \(rows.unpriced), \(rows.credits), \(rows.metadata), \(rows.fingerprints))
             AS e(account_id, event_id, feature_key, model, input_tokens, cached_input_tokens, output_tokens,
+                 cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens, audio_output_tokens,
+                 image_input_tokens, web_search_queries, service_tier,
                  output_units, success, duration_ms, end_user_hash, occurred_at, local_day, period_start, cost,
                  price_id, unpriced, credits, metadata, fingerprint)
             ORDER BY account_id, event_id

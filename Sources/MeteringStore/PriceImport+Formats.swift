@@ -123,15 +123,24 @@ extension PriceListReader {
         guard case .object = value else {
             return errors.append(PriceListNote(line: line, model: model, message: "expected an object of costs"))
         }
-        let input = Self.text(value["input_cost_per_token"])
-        let output = Self.text(value["output_cost_per_token"])
-        guard input != nil || output != nil else {
-            let mode = Self.text(value["mode"]).map { " (mode \($0))" } ?? ""
-            return skipped.append(PriceListNote(line: line, model: model, message: "no per-token price\(mode)"))
+        guard (1...200).contains(model.count) else {
+            return skipped.append(PriceListNote(line: line, model: String(model.prefix(60)), message: "the model id is longer than 200 characters"))
         }
-        // Models priced on input only (embeddings) have no output cost: it is zero.
-        add(line: line, model: model, input: input, cached: Self.text(value["cache_read_input_token_cost"]),
-            output: output ?? "0", perRequest: nil, shift: 6)
+        guard admits(model) else { return skipped.append(PriceListNote(line: line, model: model, message: "not in the model filter")) }
+        let entry = LiteLLMEntry(value)
+        if let reason = entry.skipReason {
+            let mode = Self.text(value["mode"]).map { " (mode \($0))" } ?? ""
+            return skipped.append(PriceListNote(line: line, model: model, message: reason + mode))
+        }
+        var reader = LiteLLMSheetReader(entry)
+        do {
+            let sheet = try reader.sheet()
+            add(line: line, model: model, sheet: sheet, rounded: reader.rounded)
+        } catch let error as PriceFieldError {
+            errors.append(PriceListNote(line: line, model: model, message: error.message))
+        } catch {
+            errors.append(PriceListNote(line: line, model: model, message: "\(error)"))
+        }
     }
 
     /// A number's literal text, or a string's contents (prices may be quoted); nil otherwise.

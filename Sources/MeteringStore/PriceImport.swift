@@ -32,11 +32,17 @@ public struct PriceListEntry: Hashable, Sendable {
     public let line: Int
     /// Exact model id or pattern.
     public let model: String
+    /// What the entry charges.
+    public let sheet: PriceSheet
+    /// Prices the list gave with more digits than Tally holds, each rounded to the nearest
+    /// representable price: what was written and what is kept (`"2.9999900000000002e-06 → 2.99999"`).
+    public let rounded: [String]
+
     /// Prices per 1M tokens and per request.
-    public let input: PricePerMillionTokens
-    public let cachedInput: PricePerMillionTokens
-    public let output: PricePerMillionTokens
-    public let perRequest: Money
+    public var input: PricePerMillionTokens { sheet.input }
+    public var cachedInput: PricePerMillionTokens { sheet.cachedInput }
+    public var output: PricePerMillionTokens { sheet.output }
+    public var perRequest: Money { sheet.perRequest }
 }
 
 /// A line that could not be used, or was left out on purpose.
@@ -109,11 +115,13 @@ struct PriceListReader {
                 throw PriceFieldError("needs both an input and an output price")
             }
             let inputPrice = try Self.price(input, field: "input", shift: shift)
+            let rates = TokenRates(
+                input: inputPrice, cachedInput: try cached.map { try Self.price($0, field: "cached input", shift: shift) },
+                output: try Self.price(output, field: "output", shift: shift))
             entries.append(PriceListEntry(
-                line: line, model: model, input: inputPrice,
-                cachedInput: try cached.map { try Self.price($0, field: "cached input", shift: shift) } ?? inputPrice,
-                output: try Self.price(output, field: "output", shift: shift),
-                perRequest: try perRequest.map { try Self.money($0, field: "per-request fee") } ?? .zero))
+                line: line, model: model,
+                sheet: PriceSheet(rates: rates, perRequest: try perRequest.map { try Self.money($0, field: "per-request fee") } ?? .zero),
+                rounded: []))
         } catch let error as PriceFieldError {
             errors.append(PriceListNote(line: line, model: model, message: error.message))
         } catch {
@@ -121,13 +129,23 @@ struct PriceListReader {
         }
     }
 
+    /// An entry read whole (LiteLLM's), with the prices it rounded.
+    mutating func add(line: Int, model: String, sheet: PriceSheet, rounded: [String]) {
+        if let first = seen[model] {
+            return errors.append(PriceListNote(line: line, model: model, message: "\(model) is listed twice (first on line \(first))"))
+        }
+        seen[model] = line
+        entries.append(PriceListEntry(line: line, model: model, sheet: sheet, rounded: rounded))
+    }
+
     /// A price per 1M tokens from its text; `shift` 6 turns a per-token price into per 1M.
-    static func price(_ text: String, field: String, shift: Int) throws -> PricePerMillionTokens {
+    /// With `excess: .roundHalfEven`, digits beyond 10⁻¹⁵ USD per token are rounded away.
+    static func price(_ text: String, field: String, shift: Int, excess: ExcessPrecision = .refuse) throws -> PricePerMillionTokens {
         guard let plain = DecimalText.plain(text.trimmingCharacters(in: .whitespaces), shift: shift) else {
             throw PriceFieldError("the \(field) price '\(text.prefix(40))' is not a number")
         }
         do {
-            return try PricePerMillionTokens(parsing: plain)
+            return try PricePerMillionTokens(perMillion: Money(parsing: plain, excess: excess))
         } catch {
             switch error {
             case .tooManyDecimals:
@@ -136,6 +154,11 @@ struct PriceListReader {
             default: throw PriceFieldError("the \(field) price '\(text.prefix(40))' is out of range")
             }
         }
+    }
+
+    /// A price per 1M tokens as USD per token, the way LiteLLM writes it (`0.00000299999`).
+    static func perTokenText(_ price: PricePerMillionTokens) -> String {
+        DecimalText.plain(price.perMillion.decimalString, shift: -6) ?? price.description
     }
 
     static func money(_ text: String, field: String) throws -> Money {

@@ -27,26 +27,48 @@ public struct PriceVersion: Hashable, Sendable {
     public let id: Int64
     /// Exact model id or pattern.
     public let model: String
-    /// Prices.
-    public let input: PricePerMillionTokens
-    public let cachedInput: PricePerMillionTokens
-    public let output: PricePerMillionTokens
-    public let perRequest: Money
+    /// What it charges.
+    public let sheet: PriceSheet
     /// When it starts to apply.
     public let effectiveFrom: Date
 
+    /// Prices.
+    public var input: PricePerMillionTokens { sheet.input }
+    public var cachedInput: PricePerMillionTokens { sheet.cachedInput }
+    public var output: PricePerMillionTokens { sheet.output }
+    public var perRequest: Money { sheet.perRequest }
+
+    /// A stored version.
+    public init(id: Int64, model: String, sheet: PriceSheet, effectiveFrom: Date) {
+        self.id = id
+        self.model = model
+        self.sheet = sheet
+        self.effectiveFrom = effectiveFrom
+    }
+
     /// Whether the prices (not the dates) equal an entry's.
     func samePrices(as entry: PriceListEntry) -> Bool {
-        input == entry.input && cachedInput == entry.cachedInput && output == entry.output && perRequest == entry.perRequest
+        sheet == entry.sheet
     }
 
     /// The version as the audit log shows it.
     public var snapshot: AuditSnapshot {
-        [
+        var snapshot: AuditSnapshot = [
             "model": model, "input_per_1m": input.description, "cached_input_per_1m": cachedInput.description,
             "output_per_1m": output.description, "per_request": perRequest.decimalString,
             "effective_from": PriceStore.timestamp(effectiveFrom),
         ]
+        // The kinds added later, only when they are not their defaults, so older audit rows read the same.
+        let defaults = TokenRates(input: input, cachedInput: cachedInput, output: output)
+        for kind in TokenKind.allCases where sheet.rates[kind] != defaults[kind] {
+            snapshot[kind.priceKey] = sheet.rates[kind].description
+        }
+        if sheet.perQuery != .zero { snapshot["per_query"] = sheet.perQuery.decimalString }
+        for tier in sheet.tiers {
+            snapshot["tier_\(tier.serviceTier.rawValue)_above_\(tier.aboveInputTokens)"] =
+                TokenKind.allCases.map { tier.rates[$0].description }.joined(separator: " / ")
+        }
+        return snapshot
     }
 }
 
@@ -75,18 +97,8 @@ public struct PriceStore: Sendable {
     }
 
     static func versions(on connection: PostgresConnection) async throws -> [PriceVersion] {
-        try await connection.query(
-            """
-            SELECT id, model, input_price, cached_price, output_price, per_request_fee, effective_from
-            FROM model_prices ORDER BY model, effective_from
-            """
-        ).map { row in
-            let (id, model, input, cached, output, fee, from) = try row.decode((Int64, String, Int64, Int64, Int64, Int64, Date).self)
-            return PriceVersion(
-                id: id, model: model, input: try PricePerMillionTokens(perMillion: Money(nanos: input)),
-                cachedInput: try PricePerMillionTokens(perMillion: Money(nanos: cached)),
-                output: try PricePerMillionTokens(perMillion: Money(nanos: output)), perRequest: Money(nanos: fee),
-                effectiveFrom: from)
+        try await PriceRows.load(on: connection, orderedByModel: true).map {
+            PriceVersion(id: $0.id, model: $0.model, sheet: $0.sheet, effectiveFrom: $0.effectiveFrom)
         }
     }
 
@@ -118,13 +130,9 @@ public struct PriceStore: Sendable {
             guard !changes.isEmpty else { throw PriceChangeError.nothingToImport }
             for change in changes {
                 let entry = change.entry
-                let draft = PriceDraft(
-                    model: entry.model, input: entry.input, cachedInput: entry.cachedInput, output: entry.output,
-                    perRequest: entry.perRequest, effectiveFrom: effectiveFrom)
+                let draft = PriceDraft(model: entry.model, sheet: entry.sheet, effectiveFrom: effectiveFrom)
                 let id = try await Self.insert(draft, existing: existing, by: actor, at: now, on: connection)
-                existing.append(PriceVersion(
-                    id: id, model: draft.model, input: draft.input, cachedInput: draft.cachedInput, output: draft.output,
-                    perRequest: draft.perRequest, effectiveFrom: effectiveFrom))
+                existing.append(PriceVersion(id: id, model: draft.model, sheet: draft.sheet, effectiveFrom: effectiveFrom))
             }
             return changes
         }
@@ -150,17 +158,8 @@ public struct PriceStore: Sendable {
         if existing.contains(where: { $0.model == draft.model && $0.effectiveFrom == draft.effectiveFrom }) {
             throw PriceChangeError.versionExists(model: draft.model, effectiveFrom: draft.effectiveFrom)
         }
-        let id = try await connection.query(
-            """
-            INSERT INTO model_prices (model, input_price, cached_price, output_price, per_request_fee, effective_from)
-            VALUES (\(draft.model), \(draft.input.perMillion.nanos), \(draft.cachedInput.perMillion.nanos),
-                    \(draft.output.perMillion.nanos), \(draft.perRequest.nanos), \(draft.effectiveFrom))
-            RETURNING id
-            """
-        ).first!.decode(Int64.self, at: 0)
-        let after = PriceVersion(
-            id: id, model: draft.model, input: draft.input, cachedInput: draft.cachedInput, output: draft.output,
-            perRequest: draft.perRequest, effectiveFrom: draft.effectiveFrom)
+        let id = try await PriceRows.insert(model: draft.model, sheet: draft.sheet, effectiveFrom: draft.effectiveFrom, on: connection)
+        let after = PriceVersion(id: id, model: draft.model, sheet: draft.sheet, effectiveFrom: draft.effectiveFrom)
         try await AuditTrail.record(
             AuditChange(
                 action: "model_price.create", objectKind: "model_price", objectID: String(id),

@@ -24,7 +24,8 @@ struct ReRateComputation {
     let changes: [ReRatedEvent]
 
     /// Reads the range's events (costed from the price table or unpriced) and recosts them:
-    /// cost by `UsageCost.of` at the event's `occurred_at`; credits recomputed from the new cost
+    /// cost by `UsageCost.of` at the event's `occurred_at`, every token kind and the service tier
+    /// as stored; credits recomputed from the new cost
     /// for successful events whose feature's effective rule is per USD of cost (other rules do not
     /// depend on cost and keep their stored credits).
     static func run(_ range: ReRateRange, on connection: PostgresConnection) async throws -> ReRateComputation {
@@ -38,7 +39,9 @@ struct ReRateComputation {
             """
             SELECT e.account_id, e.event_id, e.feature_key, e.model, e.input_tokens, e.cached_input_tokens,
                    e.output_tokens, e.success, e.occurred_at, e.local_day::text, e.period_start, e.cost, e.credits,
-                   e.price_id, e.unpriced, a.plan_id, a.external_id, a.name
+                   e.price_id, e.unpriced, a.plan_id, a.external_id, a.name, e.service_tier,
+                   ARRAY[e.cache_write_5m_tokens, e.cache_write_1h_tokens, e.reasoning_tokens, e.audio_input_tokens,
+                         e.audio_output_tokens, e.image_input_tokens, e.web_search_queries]
             FROM usage_events e JOIN accounts a ON a.id = e.account_id
             WHERE e.occurred_at >= \(range.from) AND e.occurred_at < \(range.until)
               AND (e.price_id IS NOT NULL OR e.unpriced)
@@ -50,9 +53,13 @@ struct ReRateComputation {
                 try row.decode((Int64, String, String?, String?, Int64, Int64, Int64, Bool, Date, String, Date, Int64, Int64).self)
             let priceID = try row.decode(Int64?.self, at: 13), unpriced = try row.decode(Bool.self, at: 14)
             let planID = try row.decode(Int64?.self, at: 15)
-            let usage = try TokenUsage(input: input, cachedInput: cached, output: output)
+            let extra = try row.decode([Int64].self, at: 19)
+            let usage = try TokenUsage(
+                input: input, cachedInput: cached, cacheWrite5m: extra[0], cacheWrite1h: extra[1], output: output,
+                reasoning: extra[2], audioInput: extra[3], audioOutput: extra[4], imageInput: extra[5], webSearchQueries: extra[6])
+            let serviceTier = ServiceTier(rawValue: try row.decode(String.self, at: 18)) ?? .standard
             let recost = try UsageCost.of(
-                model: model, usage: usage, occurredAt: occurredAt, providerReportedCost: nil, prices: prices, infraOverhead: overhead)
+                model: model, usage: usage, serviceTier: serviceTier, occurredAt: occurredAt, providerReportedCost: nil, prices: prices, infraOverhead: overhead)
             let newPriceID: Int64? = if case .priceTable(let id) = recost.source { id.rawValue } else { nil }
             var earned = Credits(millis: credits)
             if success, let feature, let rule = rules.rule(feature: feature, plan: planID) {

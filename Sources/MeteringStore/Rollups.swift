@@ -20,12 +20,23 @@ enum Rollups {
         "count(*) FILTER (WHERE bucket = \($0))"
     }.joined(separator: ", ") + "]::bigint[]"
 
+    /// The `daily_usage` sums of the token kinds beyond input, cached input and output, and of
+    /// web searches (`EventRows.extraKinds` order); the same names in `usage_events`.
+    static let extraColumns = [
+        "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
+        "image_input_tokens", "web_search_queries",
+    ]
+
+    /// `extraColumns` joined with commas.
+    static let extraColumnList = extraColumns.joined(separator: ", ")
+
     static let dailyUpsert = """
         INSERT INTO daily_usage AS d (account_id, local_day, feature_key, model, events, failures, input_tokens,
-            cached_input_tokens, output_tokens, output_units, cost, credits, latency)
+            cached_input_tokens, output_tokens, \(extraColumnList), output_units, cost, credits, latency)
         SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*),
             count(*) FILTER (WHERE NOT success), sum(input_tokens), sum(cached_input_tokens),
-            sum(output_tokens), sum(output_units), sum(cost), sum(credits), \(histogramSQL)
+            sum(output_tokens), \(extraColumns.map { "sum(\($0))" }.joined(separator: ", ")),
+            sum(output_units), sum(cost), sum(credits), \(histogramSQL)
         FROM (SELECT *, CASE WHEN duration_ms IS NULL THEN NULL ELSE \(bucketSQL) END AS bucket FROM ins) i
         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
         \(dailyConflictSQL)
@@ -38,6 +49,7 @@ enum Rollups {
             input_tokens = d.input_tokens + EXCLUDED.input_tokens,
             cached_input_tokens = d.cached_input_tokens + EXCLUDED.cached_input_tokens,
             output_tokens = d.output_tokens + EXCLUDED.output_tokens, output_units = d.output_units + EXCLUDED.output_units,
+            \(extraColumns.map { "\($0) = d.\($0) + EXCLUDED.\($0)" }.joined(separator: ", ")),
             cost = d.cost + EXCLUDED.cost, credits = d.credits + EXCLUDED.credits,
             latency = \(histogramSumSQL)
         """

@@ -15,6 +15,8 @@ public struct UsageEvent: Sendable, Hashable {
     public let model: String?
     /// Tokens in Tally's shape.
     public let usage: TokenUsage
+    /// The service tier that served the call (prices may differ per tier).
+    public let serviceTier: ServiceTier
     /// The value delivered (documents processed…).
     public let outputUnits: Int64
     /// Whether the model call succeeded.

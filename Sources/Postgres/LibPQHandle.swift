@@ -88,7 +88,10 @@ struct LibPQHandle: @unchecked Sendable {
         }
     }
 
-    /// The error a failed result reports, with its SQLSTATE and fields.
+    /// The error a failed result reports, with its SQLSTATE and fields. A result without a
+    /// SQLSTATE was made by libpq, not sent by the server (which always sends one): "server
+    /// closed the connection unexpectedly" can arrive so while the status still reads OK, and
+    /// is a lost connection all the same.
     func serverError(_ result: OpaquePointer) -> PostgresError {
         func field(_ code: Character) -> String? {
             guard let value = PQresultErrorField(result, Int32(code.asciiValue ?? 0)) else { return nil }
@@ -97,7 +100,7 @@ struct LibPQHandle: @unchecked Sendable {
         let sqlState = field("C")
         let message = field("M") ?? String(cString: PQresultErrorMessage(result))
         return PostgresError(
-            isOK ? .server : .connectionLost, sqlState: sqlState, serverMessage: message,
+            isOK && sqlState != nil ? .server : .connectionLost, sqlState: sqlState, serverMessage: message,
             serverDetail: field("D"), constraint: field("n"))
     }
 }

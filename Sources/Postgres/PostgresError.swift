@@ -50,12 +50,14 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public var isUnavailable: Bool {
         switch kind {
         case .connectionFailed, .connectionLost, .poolTimeout, .poolClosed: return true
-        case .server:
-            // Class 08 (connection exception), 57P0x (shutdown / cannot connect now), 53
-            // (resources), 57014 (a statement past its timeout: the database is too slow now).
+        case .server, .copyFailed:
+            // Class 08 (connection exception), 57P0x (shutdown, crash recovery, cannot connect
+            // now), 53 (resources), 57014 (a statement past its timeout: the database is too slow
+            // now), 25006 (a read-only transaction: a standby, until a failover promotes it).
             guard let state = sqlState else { return false }
             return state.hasPrefix("08") || state.hasPrefix("57P") || state.hasPrefix("53") || isStatementTimeout
-        case .nulInString, .copyFailed, .parameterOutOfRange: return false
+                || state == "25006"
+        case .nulInString, .parameterOutOfRange: return false
         }
     }
 

@@ -48,9 +48,7 @@ public struct PriceCatalogReport: Sendable {
         var checked: PriceVersion?
         if let check, !check.isEmpty {
             let table = try PriceTable(try versions.map {
-                try ModelPrice(
-                    id: ModelPriceID($0.id), model: ModelMatcher($0.model), input: $0.input, cachedInput: $0.cachedInput,
-                    output: $0.output, perRequest: $0.perRequest, effectiveFrom: $0.effectiveFrom)
+                try ModelPrice(id: ModelPriceID($0.id), model: ModelMatcher($0.model), sheet: $0.sheet, effectiveFrom: $0.effectiveFrom)
             })
             let id = table.price(for: check, at: now)?.id.rawValue
             checked = versions.first { $0.id == id }

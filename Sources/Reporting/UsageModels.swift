@@ -121,7 +121,7 @@ public struct UsageEventPage: Sendable, Hashable {
 }
 
 /// Everything the detail view shows of one event.
-public struct UsageEventDetail: Sendable, Hashable {
+public struct UsageEventDetail: Sendable {
     /// The summary fields.
     public let row: UsageEventRow
     /// The local day it counts on.
@@ -134,6 +134,8 @@ public struct UsageEventDetail: Sendable, Hashable {
     public let cachedInputTokens: Int64
     /// Output tokens.
     public let outputTokens: Int64
+    /// The other token kinds and web searches, by label ("Reasoning tokens"), only those not zero.
+    public let otherCounts: [(label: String, count: Int64)]
     /// Output units (images, seconds of audio, …).
     public let outputUnits: Int64
     /// The call's duration, when reported.

@@ -93,9 +93,13 @@ public struct UsageReader: Sendable {
             guard let row = try await connection.query(
                 """
                 SELECT e.event_id, e.occurred_at, e.feature_key, coalesce(f.name, e.feature_key), e.model,
-                       e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens, e.credits, e.success,
+                       e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens + e.cache_write_5m_tokens
+                           + e.cache_write_1h_tokens + e.reasoning_tokens + e.audio_input_tokens + e.audio_output_tokens
+                           + e.image_input_tokens, e.credits, e.success,
                        to_char(e.local_day, 'YYYY-MM-DD'), e.received_at, e.input_tokens, e.cached_input_tokens,
-                       e.output_tokens, e.output_units, e.duration_ms
+                       e.output_tokens, e.output_units, e.duration_ms,
+                       ARRAY[e.cache_write_5m_tokens, e.cache_write_1h_tokens, e.reasoning_tokens, e.audio_input_tokens,
+                             e.audio_output_tokens, e.image_input_tokens, e.web_search_queries]
                 FROM usage_events e LEFT JOIN features f ON f.key = e.feature_key
                 WHERE e.account_id = \(accountID) AND e.event_id = \(eventID)
                 """).first else { return nil }
@@ -103,9 +107,15 @@ public struct UsageReader: Sendable {
                 try (row.decode(String.self, at: 8), row.decode(Date.self, at: 9), row.decode(Int64.self, at: 10),
                      row.decode(Int64.self, at: 11), row.decode(Int64.self, at: 12), row.decode(Int64.self, at: 13),
                      row.decode(Int64?.self, at: 14))
+            let labels = [
+                "Cache write tokens (5 min)", "Cache write tokens (1 h)", "Reasoning tokens", "Audio input tokens",
+                "Audio output tokens", "Image input tokens", "Web searches",
+            ]
+            let others = zip(labels, try row.decode([Int64].self, at: 15)).filter { $0.1 != 0 }.map { (label: $0.0, count: $0.1) }
             return UsageEventDetail(
                 row: try Self.eventRow(row), localDay: LocalDay(day) ?? LocalDay(ordinal: 0), receivedAt: received,
-                inputTokens: input, cachedInputTokens: cached, outputTokens: output, outputUnits: units, durationMS: duration)
+                inputTokens: input, cachedInputTokens: cached, outputTokens: output, otherCounts: others, outputUnits: units,
+                durationMS: duration)
         }
     }
 
@@ -138,7 +148,11 @@ public struct UsageReader: Sendable {
             """
             SELECT to_char(d.local_day, 'YYYY-MM-DD'), d.feature_key, coalesce(f.name, d.feature_key), d.model,
                    d.events, d.failures, d.input_tokens, d.cached_input_tokens, d.output_tokens,
-                   d.input_tokens + d.cached_input_tokens + d.output_tokens, d.credits
+                   d.input_tokens + d.cached_input_tokens + d.output_tokens + d.cache_write_5m_tokens + d.cache_write_1h_tokens
+                       + d.reasoning_tokens + d.audio_input_tokens + d.audio_output_tokens + d.image_input_tokens,
+                   d.credits,
+                   ARRAY[d.cache_write_5m_tokens, d.cache_write_1h_tokens, d.reasoning_tokens, d.audio_input_tokens,
+                         d.audio_output_tokens, d.image_input_tokens, d.web_search_queries]
             FROM daily_usage d LEFT JOIN features f ON f.key = d.feature_key
             WHERE d.account_id = \(account)
               AND d.local_day BETWEEN \(range.from.description)::date AND \(range.to.description)::date
@@ -153,6 +167,10 @@ public struct UsageReader: Sendable {
             sums.cachedInputTokens = try row.decode(Int128.self, at: 7)
             sums.outputTokens = try row.decode(Int128.self, at: 8)
             sums.credits = Credits(millis: try row.decode(Int128.self, at: 10))
+            // The array's order is `UsageSums.extraKinds`, then web searches.
+            let extra = try row.decode([Int128].self, at: 11)
+            for (offset, kind) in UsageSums.extraKinds.enumerated() { sums[kind] = extra[offset] }
+            sums.webSearchQueries = extra[UsageSums.extraKinds.count]
             return DailyUsageRow(
                 day: day, feature: feature, featureName: name, model: model, sums: sums,
                 tokens: WideInteger(try row.decode(Int128.self, at: 9)))
@@ -169,7 +187,7 @@ public struct UsageReader: Sendable {
         let rows = try await connection.query(
             """
             SELECT e.event_id, e.occurred_at, e.feature_key, coalesce(f.name, e.feature_key), e.model,
-                   e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens, e.credits, e.success
+                   e.input_tokens::numeric + e.cached_input_tokens + e.output_tokens + e.cache_write_5m_tokens + e.cache_write_1h_tokens + e.reasoning_tokens + e.audio_input_tokens + e.audio_output_tokens + e.image_input_tokens, e.credits, e.success
             FROM usage_events e LEFT JOIN features f ON f.key = e.feature_key
             WHERE e.account_id = \(account) AND e.occurred_at >= \(start) AND e.occurred_at < \(end)
               AND (\(filter.feature)::text IS NULL OR coalesce(e.feature_key, '') = \(filter.feature)::text)

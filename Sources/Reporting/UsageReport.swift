@@ -33,6 +33,37 @@ public struct UsageSums: Sendable, Hashable {
         set { output = WideInteger(newValue) }
     }
     private var input = WideInteger(0), cached = WideInteger(0), output = WideInteger(0)
+    /// The other token kinds and web searches, in `UsageSums.extraKinds` order, then web searches.
+    private var extra = [WideInteger](repeating: WideInteger(0), count: UsageSums.extraKinds.count + 1)
+    /// The kinds summed besides input, cached input and output.
+    public static let extraKinds: [TokenKind] = [.cacheWrite5m, .cacheWrite1h, .reasoning, .audioInput, .audioOutput, .imageInput]
+
+    /// The tokens of one kind.
+    public subscript(kind: TokenKind) -> Int128 {
+        get {
+            switch kind {
+            case .input: inputTokens
+            case .cachedInput: cachedInputTokens
+            case .output: outputTokens
+            default: extra[Self.extraKinds.firstIndex(of: kind)!].value
+            }
+        }
+        set {
+            switch kind {
+            case .input: inputTokens = newValue
+            case .cachedInput: cachedInputTokens = newValue
+            case .output: outputTokens = newValue
+            default: extra[Self.extraKinds.firstIndex(of: kind)!] = WideInteger(newValue)
+            }
+        }
+    }
+
+    /// Web searches.
+    public var webSearchQueries: Int128 {
+        get { extra[Self.extraKinds.count].value }
+        set { extra[Self.extraKinds.count] = WideInteger(newValue) }
+    }
+
     /// Credits earned.
     public var credits: Credits = .zero
 
@@ -43,9 +74,8 @@ public struct UsageSums: Sendable, Hashable {
         var sum = lhs
         sum.events += rhs.events
         sum.failures += rhs.failures
-        sum.inputTokens += rhs.inputTokens
-        sum.cachedInputTokens += rhs.cachedInputTokens
-        sum.outputTokens += rhs.outputTokens
+        for kind in TokenKind.allCases { sum[kind] += rhs[kind] }
+        sum.webSearchQueries += rhs.webSearchQueries
         sum.credits = lhs.credits + rhs.credits
         return sum
     }

@@ -18,7 +18,7 @@ extension WebHarness {
     /// for tests of the app itself (start-up, operations routes, disconnects) rather than of its
     /// pages, which use a harness and its test clock.
     public static func makeRouter(pool: PostgresPool, migrations: [Migration], logger: Logger = quietLogger) throws -> Router<AppRequestContext> {
-        let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, logger: logger)
+        let pages = try Pages(directory: configuration.templatesDirectory, reloadOnChange: false, strict: true, logger: logger)
         let services = AppServices(pool: pool, migrations: migrations, pages: pages)
         return TallyApplication.makeRouter(configuration: configuration, services: services, logger: logger)
     }

@@ -70,7 +70,7 @@ public struct WebHarness: Sendable {
                 database: database, pool: pool, clock: clock,
                 access: AccessServices(pool: pool, hasher: hasher, clock: clock, logger: database.logger),
                 catalog: CatalogStore(pool: pool, actor: .seed),
-                pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, logger: database.logger))
+                pages: try Pages(directory: repositoryRoot + "/templates", reloadOnChange: false, strict: true, logger: database.logger))
             try await body(harness)
         }
     }

@@ -59,9 +59,14 @@ extension TemplateParser {
     }
 
     /// The name of a variable or section tag.
-    func parsePath(_ tag: Scanner.Tag) throws(TemplateError) -> Path {
+    mutating func parsePath(_ tag: Scanner.Tag) throws(TemplateError) -> Path {
         guard !tag.content.isEmpty else { throw scanner.error(.emptyTag, at: tag.start) }
-        guard let path = Path(tag.content) else { throw scanner.error(.invalidName(tag.content), at: tag.start) }
+        let site = TagSite(
+            template: scanner.templateName, location: location(of: tag.start),
+            text: String(decoding: scanner.bytes[tag.start..<tag.end], as: UTF8.self))
+        guard let path = Path(tag.content, site: site) else {
+            throw scanner.error(.invalidName(tag.content), at: tag.start)
+        }
         return path
     }
 

@@ -7,12 +7,18 @@ final class Path: Sendable, Equatable {
     let head: String
     /// The remaining keys, looked up on the value found for `head` only.
     let tail: [String]
+    /// The name as written, e.g. `frame.email`.
+    let name: String
+    /// The tag that holds the name, for errors about what it resolves to.
+    let site: TagSite?
 
     /// True for `{{.}}`.
     var isImplicit: Bool { head.isEmpty }
 
     /// Parses `.` or `a.b.c`; nil when a segment is empty or contains whitespace.
-    init?(_ text: String) {
+    init?(_ text: String, site: TagSite? = nil) {
+        name = text
+        self.site = site
         if text == "." {
             head = ""
             tail = []
@@ -29,6 +35,15 @@ final class Path: Sendable, Equatable {
     static func == (lhs: Path, rhs: Path) -> Bool {
         lhs.head == rhs.head && lhs.tail == rhs.tail
     }
+}
+
+/// Where a variable or section tag is: its template, position and text as written.
+struct TagSite: Sendable {
+    /// The template's file path or name.
+    let template: String
+    let location: SourceLocation
+    /// The tag as written, delimiters included, e.g. `{{#items}}`.
+    let text: String
 }
 
 /// The name of a partial or parent: fixed, or looked up in the data (`{{>*name}}`).

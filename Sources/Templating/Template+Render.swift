@@ -3,6 +3,8 @@ struct Renderer {
     /// The templates partials and parents resolve to.
     let templates: [String: Template]
     let limits: RenderLimits
+    /// What a name that resolves to nothing does.
+    let mode: RenderMode
     var output: TemplateOutput
     /// The context stack; the last element is the innermost context.
     var stack: [any TemplateValue]
@@ -19,9 +21,13 @@ struct Renderer {
     /// The template being rendered, for limit errors.
     var templateName = ""
 
-    init(templates: [String: Template], limits: RenderLimits, root: some TemplateValue, capacity: Int) {
+    init(
+        templates: [String: Template], limits: RenderLimits, mode: RenderMode = .lenient, root: some TemplateValue,
+        capacity: Int
+    ) {
         self.templates = templates
         self.limits = limits
+        self.mode = mode
         output = TemplateOutput(capacity: capacity)
         stack = [root]
         stack.reserveCapacity(16)
@@ -85,7 +91,7 @@ struct Renderer {
     }
 
     private mutating func renderVariable(_ path: Path, escaped: Bool) throws {
-        guard let value = resolve(path) else { return }
+        guard let value = try lookUp(path) else { return }
         if let lambda = value.templateLambda {
             try renderInterpolationLambda(lambda, escaped: escaped)
             return
@@ -98,7 +104,7 @@ struct Renderer {
     }
 
     private mutating func renderSection(_ section: Section) throws {
-        let value = resolve(section.path)
+        let value = try lookUp(section.path)
         if section.inverted {
             if !(value?.templateIsTruthy ?? false) { try render(section.nodes) }
             return

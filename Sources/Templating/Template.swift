@@ -38,9 +38,12 @@ public struct Template: Sendable {
 
     /// Renders the template with `value` as the root of the context stack.
     ///
-    /// Partials and parents render as empty; use ``TemplateLibrary`` to resolve them.
-    public func render(_ value: some TemplateValue, limits: RenderLimits = RenderLimits()) throws(TemplateError) -> String {
-        var renderer = Renderer(templates: [:], limits: limits, root: value, capacity: textByteCount * 2)
+    /// Partials and parents render as empty; use ``TemplateLibrary`` to resolve them. `mode` says
+    /// what a name that resolves to nothing does (the spec's empty text by default).
+    public func render(
+        _ value: some TemplateValue, limits: RenderLimits = RenderLimits(), mode: RenderMode = .lenient
+    ) throws(TemplateError) -> String {
+        var renderer = Renderer(templates: [:], limits: limits, mode: mode, root: value, capacity: textByteCount * 2)
         try renderer.render(self)
         return renderer.output.string
     }

@@ -55,6 +55,12 @@ public enum TemplateData: TemplateValue, Sendable {
         }
     }
 
+    /// Open for null (`{{a.b}}` when `a` is null resolves to nothing); closed otherwise.
+    public var templateKeysAreOpen: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
     /// The lambda, when this is one.
     public var templateLambda: TemplateLambda? {
         if case .lambda(let lambda) = self { return lambda }

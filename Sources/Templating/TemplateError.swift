@@ -31,6 +31,9 @@ public struct TemplateError: Error, Equatable, Sendable, CustomStringConvertible
         case unreadable(String)
         /// The library has no template of this name.
         case unknownTemplate(String)
+        /// In a strict render (``RenderMode/strict``): the name of a variable or section tag
+        /// that no context on the stack has, with the tag as written.
+        case unresolvedName(String, tag: String)
     }
 
     /// What went wrong.
@@ -72,6 +75,7 @@ public struct TemplateError: Error, Equatable, Sendable, CustomStringConvertible
         case .expansionLimitExceeded(let limit): "more than \(limit) expansions in one render"
         case .unreadable(let reason): "cannot read template: \(reason)"
         case .unknownTemplate(let name): "no template named '\(name)'"
+        case .unresolvedName(let name, let tag): "\(tag): nothing in the context is named '\(name)'"
         }
     }
 }

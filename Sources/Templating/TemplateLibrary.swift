@@ -23,16 +23,20 @@ public final class TemplateLibrary: Sendable {
         public var maxDepth: Int
         /// Bounds on each render.
         public var limits: RenderLimits
+        /// What a render does with a variable or section name that resolves to nothing: render it
+        /// empty (the spec, the default), report it, or fail (``RenderMode/strict``, for tests).
+        public var renderMode: RenderMode
 
         /// Creates options; the defaults suit production.
         public init(
             strict: Bool = true, reloadOnChange: Bool = false, maxDepth: Int = Template.defaultMaxDepth,
-            limits: RenderLimits = RenderLimits()
+            limits: RenderLimits = RenderLimits(), renderMode: RenderMode = .lenient
         ) {
             self.strict = strict
             self.reloadOnChange = reloadOnChange
             self.maxDepth = maxDepth
             self.limits = limits
+            self.renderMode = renderMode
         }
     }
 
@@ -102,7 +106,8 @@ public final class TemplateLibrary: Sendable {
             throw TemplateError(.unknownTemplate(name), template: name, line: 0, column: 0)
         }
         let capacity = max(sizeHint.load(ordering: .relaxed), template.textByteCount * 2)
-        var renderer = Renderer(templates: templates, limits: options.limits, root: value, capacity: capacity)
+        var renderer = Renderer(
+            templates: templates, limits: options.limits, mode: options.renderMode, root: value, capacity: capacity)
         try renderer.render(template)
         let size = renderer.output.bytes.count
         if size > capacity { sizeHint.store(size + size / 8, ordering: .relaxed) }

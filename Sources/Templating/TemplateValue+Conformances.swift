@@ -64,6 +64,9 @@ extension Optional: TemplateValue where Wrapped: TemplateValue {
 
     /// The wrapped value's lambda.
     public var templateLambda: TemplateLambda? { self?.templateLambda }
+
+    /// Open when nil (`{{plan.name}}` with no plan resolves to nothing); else the wrapped value's.
+    public var templateKeysAreOpen: Bool { self?.templateKeysAreOpen ?? true }
 }
 
 extension Array: TemplateValue where Element: TemplateValue {

@@ -1,26 +1,26 @@
 /// A value a template can render: the typed replacement for `[String: Any]`.
 ///
-/// Every requirement has a default, so a view model only implements what it uses:
+/// Every requirement has a default, so a value only implements what it uses. A view model
+/// answers its keys from a table (``KeyedTemplateValue``):
 ///
 /// ```swift
-/// struct HeaderView: TemplateValue {
+/// struct HeaderView: KeyedTemplateValue {
 ///     let accountName: String
-///     let planName: String
-///     func templateValue(forKey key: String) -> (any TemplateValue)? {
-///         switch key {
-///         case "accountName": accountName
-///         case "planName": planName
-///         default: nil
-///         }
-///     }
+///     let planName: String?
+///     static let templateKeys: TemplateKeys<Self> = [
+///         "accountName": { $0.accountName },
+///         "planName": { $0.planName },
+///     ]
 /// }
 /// ```
 ///
-/// Lookups are plain Swift calls: no reflection, no dictionaries unless the value is one.
+/// Lookups are plain Swift calls: no reflection, no casts.
 public protocol TemplateValue {
     /// The field `key` of this value, used by `{{key}}` and the segments of `{{a.b}}`.
     ///
-    /// Return nil when the value has no such field, so lookup continues down the context stack.
+    /// Return nil when the value has no such field, so lookup continues down the context stack;
+    /// a field whose value is nil is returned as the Optional itself (`name as any TemplateValue`),
+    /// so a strict render (``RenderMode/strict``) can tell it from a misspelt key.
     func templateValue(forKey key: String) -> (any TemplateValue)?
 
     /// Whether `{{#section}}` renders (and `{{^section}}` does not). Defaults to true.
@@ -35,6 +35,12 @@ public protocol TemplateValue {
 
     /// The lambda this value stands for, if it is one. Defaults to nil.
     var templateLambda: TemplateLambda? { get }
+
+    /// Whether a key this value lacks still resolves, to nothing, in a strict render
+    /// (``RenderMode/strict``): true for nil, and for values whose keys are data rather than
+    /// fields, such as a form's messages by field name (`{{errors.email}}` when the email field
+    /// has no message). It only applies to the later keys of a dotted name. Defaults to false.
+    var templateKeysAreOpen: Bool { get }
 }
 
 extension TemplateValue {
@@ -54,6 +60,9 @@ extension TemplateValue {
 
     /// Not a lambda.
     public var templateLambda: TemplateLambda? { nil }
+
+    /// Closed: a key this value lacks is a missing name.
+    public var templateKeysAreOpen: Bool { false }
 }
 
 /// A Mustache lambda: a Swift closure in place of a value.

@@ -48,7 +48,7 @@ struct Serve: AsyncParsableCommand {
         do {
             pages = try Pages(
                 directory: configuration.server.templatesDirectory,
-                reloadOnChange: configuration.server.reloadTemplates, logger: logger)
+                reloadOnChange: configuration.server.reloadTemplates, strict: false, logger: logger)
         } catch {
             throw fail("templates: \(error)")
         }

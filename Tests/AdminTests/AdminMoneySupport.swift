@@ -97,22 +97,26 @@ func expectedFebruaryMargins(_ harness: WebHarness) async throws -> [String: Exp
 }
 
 /// Fails unless `daily_usage`, `period_usage` and `daily_operator_usage` equal the sums over
-/// `usage_events`, row for row (events, credits, cost and output units; failures for the
-/// operator's rows; the rollup keys of the ingest).
+/// `usage_events`, row for row (events, credits, cost, output units and every token kind;
+/// failures for the operator's rows; the rollup keys of the ingest).
 func expectRollupsEqualEvents(_ harness: WebHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let daily = try await harness.rows(
         """
         SELECT count(*) FROM (
             (SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*)::bigint,
-                    sum(cost)::bigint, sum(credits)::bigint, sum(output_units)::bigint
+                    sum(cost)::bigint, sum(credits)::bigint, sum(output_units)::bigint,
+                    sum(input_tokens)::numeric, sum(cached_input_tokens)::numeric, sum(output_tokens)::numeric, sum(cache_write_5m_tokens)::numeric, sum(cache_write_1h_tokens)::numeric, sum(reasoning_tokens)::numeric, sum(audio_input_tokens)::numeric, sum(audio_output_tokens)::numeric, sum(image_input_tokens)::numeric, sum(web_search_queries)::numeric
              FROM usage_events GROUP BY 1, 2, 3, 4
              EXCEPT
-             SELECT account_id, local_day, feature_key, model, events, cost, credits, output_units FROM daily_usage)
+             SELECT account_id, local_day, feature_key, model, events, cost, credits, output_units,
+                    input_tokens, cached_input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens, audio_output_tokens, image_input_tokens, web_search_queries FROM daily_usage)
             UNION ALL
-            (SELECT account_id, local_day, feature_key, model, events, cost, credits, output_units FROM daily_usage
+            (SELECT account_id, local_day, feature_key, model, events, cost, credits, output_units,
+                    input_tokens, cached_input_tokens, output_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, audio_input_tokens, audio_output_tokens, image_input_tokens, web_search_queries FROM daily_usage
              EXCEPT
              SELECT account_id, local_day, coalesce(feature_key, ''), coalesce(model, ''), count(*)::bigint,
-                    sum(cost)::bigint, sum(credits)::bigint, sum(output_units)::bigint
+                    sum(cost)::bigint, sum(credits)::bigint, sum(output_units)::bigint,
+                    sum(input_tokens)::numeric, sum(cached_input_tokens)::numeric, sum(output_tokens)::numeric, sum(cache_write_5m_tokens)::numeric, sum(cache_write_1h_tokens)::numeric, sum(reasoning_tokens)::numeric, sum(audio_input_tokens)::numeric, sum(audio_output_tokens)::numeric, sum(image_input_tokens)::numeric, sum(web_search_queries)::numeric
              FROM usage_events GROUP BY 1, 2, 3, 4)
         ) d
         """).first!.decode(Int.self, at: 0)

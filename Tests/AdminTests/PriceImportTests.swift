@@ -3,6 +3,7 @@ import TallyAccess
 import TallyDatabase
 import HTTPTypes
 import Foundation
+import NIOCore
 import HummingbirdTesting
 import Metering
 import Postgres
@@ -84,9 +85,12 @@ struct PriceImportTests {
         #expect(byModel["text-embedding-3-small"]?.input.perMillion.nanos == 20_000_000)
         #expect(byModel["text-embedding-3-small"]?.output == .zero)
         #expect(list.skipped.map(\.model) == ["dall-e-3"])
-        #expect(list.errors.map(\.model) == ["odd"])
-        #expect(list.errors.first?.line == 8)
-        #expect(list.errors.first?.message.contains("more precise") == true)
+        #expect(list.skipped.first?.message.contains("output_cost_per_image") == true)
+        // A float artefact is rounded to the nearest price Tally holds (10⁻¹⁵ USD per token), and shown.
+        #expect(list.errors.isEmpty)
+        #expect(byModel["odd"]?.input.perMillion.nanos == 333_333_333)
+        #expect(byModel["odd"]?.rounded == ["input_cost_per_token 3.33333333333333e-07 → 0.000000333333333"])
+        #expect(byModel["gpt-4o"]?.rounded == [])
 
         let filtered = PriceList.parse(#"{"gpt-4o": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}, "x": {}}"#, only: "gpt-*")
         #expect(filtered.entries.map(\.model) == ["gpt-4o"] && filtered.errors.isEmpty)
@@ -172,4 +176,101 @@ struct PriceImportTests {
             #expect(count == 4)
         }
     }
+
+    @Test("LiteLLM: cache writes, reasoning, audio, long-prompt and service tiers are read; zero-only entries are skipped")
+    func litellmKinds() throws {
+        let list = PriceList.parse(
+            """
+            {
+              "claude-haiku-4-5": {"input_cost_per_token": 1e-06, "output_cost_per_token": 5e-06, "cache_read_input_token_cost": 1e-07,
+                                   "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06},
+              "gemini-2.5-pro": {"input_cost_per_token": 1.25e-06, "output_cost_per_token": 1e-05, "cache_read_input_token_cost": 1.25e-07,
+                                 "input_cost_per_token_above_200k_tokens": 2.5e-06, "output_cost_per_token_above_200k_tokens": 1.5e-05,
+                                 "cache_read_input_token_cost_above_200k_tokens": 2.5e-07, "input_cost_per_token_batches": 6.25e-07,
+                                 "output_cost_per_token_batches": 5e-06, "input_cost_per_token_priority": 2.25e-06},
+              "free-output-only": {"output_cost_per_token": 0.0, "mode": "chat"},
+              "gpt-4o-mini": {"input_cost_per_token": 2.9999900000000002e-06, "output_cost_per_token": 6e-07,
+                              "search_context_cost_per_query": {"search_context_size_low": 0.025, "search_context_size_medium": 0.0275}}
+            }
+            """)
+        #expect(list.errors.isEmpty)
+        let byModel = Dictionary(uniqueKeysWithValues: list.entries.map { ($0.model, $0) })
+        let haiku = try #require(byModel["claude-haiku-4-5"]?.sheet)
+        #expect(haiku.rates[.cacheWrite5m] == (try PricePerMillionTokens(parsing: "1.25")))
+        #expect(haiku.rates[.cacheWrite1h] == (try PricePerMillionTokens(parsing: "2")))
+        #expect(haiku.rates[.reasoning] == haiku.rates[.output])
+        let gemini = try #require(byModel["gemini-2.5-pro"]?.sheet)
+        let long = try #require(gemini.tiers.first { $0.serviceTier == .standard })
+        #expect(long.aboveInputTokens == 200_000)
+        #expect(long.rates[.input] == (try PricePerMillionTokens(parsing: "2.5")))
+        #expect(long.rates[.cachedInput] == (try PricePerMillionTokens(parsing: "0.25")))
+        #expect(gemini.tiers.contains { $0.serviceTier == .batch && $0.rates[.output] == (try! PricePerMillionTokens(parsing: "5")) })
+        #expect(gemini.tiers.contains { $0.serviceTier == .priority && $0.aboveInputTokens == 0 })
+        #expect(list.skipped.map(\.model) == ["free-output-only"])
+        #expect(list.skipped.first?.message.contains("output_cost_per_token 0.0") == true)
+        let mini = try #require(byModel["gpt-4o-mini"])
+        #expect(mini.input == (try PricePerMillionTokens(parsing: "2.99999")))
+        #expect(mini.rounded == ["input_cost_per_token 2.9999900000000002e-06 → 0.00000299999"])
+        #expect(mini.sheet.perQuery == (try Money(parsing: "0.0275")))
+    }
+
+    /// LiteLLM's whole price file as LiteLLM 1.110.2 ships it (Tests/Fixtures/litellm).
+    static func wholeLiteLLMFile() throws -> String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try String(contentsOf: root.appendingPathComponent("Tests/Fixtures/litellm/model_prices_and_context_window.json"), encoding: .utf8)
+    }
+
+    @Test("LiteLLM's whole price file: every entry imported, rounded or skipped with a reason, none in error")
+    func wholeLiteLLMFile() throws {
+        let text = try Self.wholeLiteLLMFile()
+        let list = PriceList.parse(text)
+        #expect(list.errors.isEmpty, "\(list.errors.prefix(5))")
+        #expect(list.entries.count == LiteLLMFileCounts.imported)
+        #expect(list.entries.filter { !$0.rounded.isEmpty }.count == LiteLLMFileCounts.rounded)
+        #expect(list.skipped.count == LiteLLMFileCounts.skipped)
+        #expect(list.skipped.allSatisfy { !$0.message.isEmpty })
+        // sample_spec is left out, every other entry is accounted for.
+        #expect(list.entries.count + list.skipped.count == LiteLLMFileCounts.entries - 1)
+    }
+
+    @Test("upload: LiteLLM's whole file (3.4 MB) previews in one multipart upload; other forms keep the 1 MiB limit")
+    func wholeFileUpload() async throws {
+        let text = try Self.wholeLiteLLMFile()
+        try await WebHarness.with { harness in
+            try await harness.seedBasicCatalog()
+            try await harness.createUser("admin@ops.test", role: .admin)
+            try await harness.withClient { client in
+                let admin = try await harness.signIn(client, "admin@ops.test")
+                let boundary = "tally-test-boundary-19"
+                var body = ""
+                for (name, value) in [("_csrf", admin.csrf), ("effective_from", "2027-03-01"), ("only", "")] {
+                    body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+                }
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"list_file\"; filename=\"model_prices_and_context_window.json\"\r\n"
+                body += "Content-Type: application/json\r\n\r\n\(text)\r\n--\(boundary)--\r\n"
+                var headers = admin.headers
+                headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+                let preview = try await client.execute(
+                    uri: "/admin/prices/import", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(preview.status == .ok)
+                #expect(preview.text.contains(
+                    "\(LiteLLMFileCounts.imported) imported, \(LiteLLMFileCounts.rounded) with prices rounded, \(LiteLLMFileCounts.skipped) skipped."))
+                // Another form with the same size is still refused.
+                var other = admin.headers
+                other[.contentType] = "application/x-www-form-urlencoded"
+                let big = try await client.execute(
+                    uri: "/admin/prices", method: .post, headers: other,
+                    body: ByteBuffer(string: "_csrf=\(admin.csrf)&model=" + String(repeating: "x", count: 2_000_000)))
+                #expect(big.status == .contentTooLarge)
+            }
+        }
+    }
+}
+
+/// What importing LiteLLM 1.110.2's whole price file gives.
+enum LiteLLMFileCounts {
+    static let entries = 4_878
+    static let imported = 3_922
+    static let rounded = 36
+    static let skipped = 955
 }

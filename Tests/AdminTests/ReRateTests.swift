@@ -156,4 +156,43 @@ struct ReRateTests {
             #expect(audits == 0)
         }
     }
+
+    @Test("a price fix for cache writes re-rates past events exactly, every token kind kept")
+    func cacheWriteFixReRatesExactly() async throws {
+        try await WebHarness.with { harness in
+            try await seedMarginScenario(harness)
+            let p = { (text: String) in try PricePerMillionTokens(parsing: text) }
+            // First listed without cache-write prices: writes billed at the input price.
+            try await harness.catalog.addPrice(PriceDraft(
+                model: "claude-sonnet-4-5", sheet: PriceSheet(rates: TokenRates(input: try p("3"), cachedInput: try p("0.3"), output: try p("15"))),
+                effectiveFrom: instant("2027-01-01T00:00:00Z")))
+            let usage = #"{"input_tokens": 50, "output_tokens": 500, "cache_read_input_tokens": 1000, "cache_creation_input_tokens": 24000, "cache_creation": {"ephemeral_5m_input_tokens": 20000, "ephemeral_1h_input_tokens": 4000}}"#
+            _ = try await harness.ingest([
+                #"{"id": "w1", "account": "charger", "model": "claude-sonnet-4-5", "usage": \#(usage), "occurred_at": "2027-02-15T09:00:00Z"}"#,
+                #"{"id": "w2", "account": "blocker", "model": "claude-sonnet-4-5-20250929", "usage": \#(usage), "occurred_at": "2027-02-15T10:00:00Z"}"#,
+            ])
+            // 50 × 3 + 1,000 × 0.3 + 24,000 × 3 + 500 × 15 per 1M = $0.07995.
+            let before = try await harness.rows("SELECT event_id, cost FROM usage_events WHERE event_id IN ('w1', 'w2') ORDER BY 1")
+                .map { try $0.decode((String, Int64).self) }
+            #expect(before.map(\.1) == [79_950_000, 79_950_000])
+            // The fix: 5-minute writes at 1.25×, 1-hour writes at 2× the input price.
+            try await harness.catalog.addPrice(PriceDraft(
+                model: "claude-sonnet-4-5",
+                sheet: PriceSheet(rates: TokenRates(
+                    input: try p("3"), cachedInput: try p("0.3"), cacheWrite5m: try p("3.75"), cacheWrite1h: try p("6"), output: try p("15"))),
+                effectiveFrom: instant("2027-02-01T00:00:00Z")))
+            let range = ReRateRange(from: instant("2027-02-15T00:00:00Z"), until: instant("2027-02-16T00:00:00Z"), model: nil)
+            let preview = try await ReRater(pool: harness.pool).preview(range)
+            // 50 × 3 + 1,000 × 0.3 + 20,000 × 3.75 + 4,000 × 6 + 500 × 15 per 1M = $0.10695.
+            #expect(preview.changedEvents == 2)
+            #expect(preview.costDelta == Money(nanos: 2 * (106_950_000 - 79_950_000)))
+            _ = try await ReRater(pool: harness.pool).apply(range, confirmation: preview.confirmation, by: .system, at: harness.clock.now())
+            let after = try await harness.rows(
+                "SELECT cost, cache_write_5m_tokens, cache_write_1h_tokens FROM usage_events WHERE event_id IN ('w1', 'w2') ORDER BY event_id")
+                .map { try $0.decode((Int64, Int64, Int64).self) }
+            #expect(after.map(\.0) == [106_950_000, 106_950_000])
+            #expect(after.allSatisfy { $0.1 == 20_000 && $0.2 == 4_000 })
+            try await expectRollupsEqualEvents(harness)
+        }
+    }
 }

@@ -5,7 +5,8 @@ import Testing
 
 /// The invariant every ingest test ends with: `daily_usage`, `period_usage` and
 /// `daily_operator_usage` equal the sums over raw `usage_events`, exactly, row for row (latency
-/// histogram included, recomputed here in Swift from `duration_ms`); and every event names an
+/// histogram included, recomputed here in Swift from `duration_ms`; every token kind and web
+/// searches included); and every event names an
 /// existing account and price (usage_events has no foreign keys since migration 0014). Sums of
 /// tokens, units, cost and credits are 128-bit, as the rollups' numeric(38,0) columns.
 func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
@@ -19,8 +20,15 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
     struct Daily: Hashable {
         var events = 0, failures = 0
         var input: Int128 = 0, cached: Int128 = 0, output: Int128 = 0, cost: Int128 = 0, credits: Int128 = 0
+        /// The kinds added in migration 0017 and web searches, in `extraColumns` order.
+        var extra = [Int128](repeating: 0, count: 7)
         var latency = [Int](repeating: 0, count: 20)
     }
+    let extraColumns = [
+        "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
+        "image_input_tokens", "web_search_queries",
+    ]
+    let extraArray = "ARRAY[" + extraColumns.joined(separator: ", ") + "]::numeric[]"
     struct Operator: Hashable {
         var events = 0, failures = 0
         var units: Int128 = 0, cost: Int128 = 0
@@ -32,12 +40,14 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
     for row in try await harness.rows(
         """
         SELECT account_id, local_day::text, coalesce(feature_key, ''), coalesce(model, ''), success, input_tokens,
-               cached_input_tokens, output_tokens, cost, credits, duration_ms, period_start::text, output_units
+               cached_input_tokens, output_tokens, cost, credits, duration_ms, period_start::text, output_units,
+               \(unsafeRaw: extraArray)
         FROM usage_events
         """) {
         let (account, day, feature, model, success, input, cached, output, cost, credits, duration, period) =
             try row.decode((Int, String, String, String, Bool, Int128, Int128, Int128, Int128, Int128, Int?, String).self)
         let units = try row.decode(Int128.self, at: 12)
+        let extra = try row.decode([Int128].self, at: 13)
         let key = "\(account)|\(day)|\(feature)|\(model)"
         var daily = expectedDaily[key] ?? Daily()
         daily.events += 1
@@ -47,6 +57,7 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
         daily.output += output
         daily.cost += cost
         daily.credits += credits
+        for column in extra.indices { daily.extra[column] += extra[column] }
         if let duration { daily.latency[min(duration == 0 ? 0 : Int.bitWidth - duration.leadingZeroBitCount, 19)] += 1 }
         expectedDaily[key] = daily
         let operatorKey = "\(day)|\(feature)|\(model)"
@@ -65,13 +76,13 @@ func expectRollupsMatchEvents(_ harness: MeteringHarness, sourceLocation: Source
     for row in try await harness.rows(
         """
         SELECT account_id, local_day::text, feature_key, model, events, failures, input_tokens, cached_input_tokens,
-               output_tokens, cost, credits, latency FROM daily_usage
+               output_tokens, cost, credits, latency, \(unsafeRaw: extraArray) FROM daily_usage
         """) {
         let (account, day, feature, model, events, failures, input, cached, output, cost, credits, latency) =
             try row.decode((Int, String, String, String, Int, Int, Int128, Int128, Int128, Int128, Int128, [Int]).self)
         actualDaily["\(account)|\(day)|\(feature)|\(model)"] = Daily(
             events: events, failures: failures, input: input, cached: cached, output: output, cost: cost,
-            credits: credits, latency: latency)
+            credits: credits, extra: try row.decode([Int128].self, at: 12), latency: latency)
     }
     var actualPeriod: [String: [Int128]] = [:]
     for row in try await harness.rows(

@@ -39,7 +39,9 @@ struct UsageTests {
         for row in try await harness.rows(
             """
             SELECT \(unsafeRaw: key) COLLATE "C" AS k, count(*)::bigint, (count(*) FILTER (WHERE NOT success))::bigint,
-                   sum(input_tokens)::bigint, sum(cached_input_tokens)::bigint, sum(output_tokens)::bigint, sum(credits)::bigint
+                   sum(input_tokens)::bigint, sum(cached_input_tokens)::bigint, sum(output_tokens)::bigint, sum(credits)::bigint,
+                   ARRAY[sum(cache_write_5m_tokens), sum(cache_write_1h_tokens), sum(reasoning_tokens), sum(audio_input_tokens),
+                         sum(audio_output_tokens), sum(image_input_tokens), sum(web_search_queries)]::bigint[]
             FROM usage_events
             WHERE account_id = (SELECT id FROM accounts WHERE external_id = 'acme')
               AND local_day BETWEEN \(from)::date AND \(to)::date
@@ -47,13 +49,21 @@ struct UsageTests {
             """) {
             let (k, events, failures, input, cached, output, credits) =
                 try row.decode((String, Int64, Int64, Int64, Int64, Int64, Int64).self)
-            rows.append([
+            var expected = [
                 "key": k, "events": "\(events)", "failures": "\(failures)", "input_tokens": "\(input)",
                 "cached_input_tokens": "\(cached)", "output_tokens": "\(output)", "credits": Credits(millis: credits).decimalString,
-            ])
+            ]
+            for (name, value) in zip(Self.otherKinds, try row.decode([Int64].self, at: 7)) { expected[name] = "\(value)" }
+            rows.append(expected)
         }
         return rows
     }
+
+    /// The token kinds (and web searches) the report gained with migration 0017.
+    static let otherKinds = [
+        "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "audio_input_tokens", "audio_output_tokens",
+        "image_input_tokens", "web_search_queries",
+    ]
 
     static func normalised(_ value: Any?) -> [String: String] {
         var result: [String: String] = [:]
@@ -82,7 +92,7 @@ struct UsageTests {
                         let expected = try await Self.expectedRows(harness, key: expression, from: from, to: to)
                         #expect(rows == expected, "\(grouping) \(from)…\(to)")
                         var totals: [String: String] = [:]
-                        for field in ["events", "failures", "input_tokens", "cached_input_tokens", "output_tokens"] {
+                        for field in ["events", "failures", "input_tokens", "cached_input_tokens", "output_tokens"] + Self.otherKinds {
                             totals[field] = "\(expected.reduce(Int64(0)) { $0 + Int64($1[field]!)! })"
                         }
                         totals["credits"] = Credits(millis: expected.reduce(Int128(0)) {
@@ -118,10 +128,10 @@ struct UsageTests {
                 #expect(byPath.status == .ok)
                 #expect(byPath.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(byPath.text == """
-                    key,events,failures,input_tokens,cached_input_tokens,output_tokens,credits\r
-                    ,1,0,9,0,0,0\r
-                    "a,""b",1,0,3,0,0,0\r
-                    summarize,1,0,0,0,0,1\r
+                    key,events,failures,input_tokens,cached_input_tokens,output_tokens,credits,cache_write_5m_tokens,cache_write_1h_tokens,reasoning_tokens,audio_input_tokens,audio_output_tokens,image_input_tokens,web_search_queries\r
+                    ,1,0,9,0,0,0,0,0,0,0,0,0,0\r
+                    "a,""b",1,0,3,0,0,0,0,0,0,0,0,0,0\r
+                    summarize,1,0,0,0,0,1,0,0,0,0,0,0,0\r
 
                     """)
                 let byAccept = try await client.execute(
@@ -131,7 +141,7 @@ struct UsageTests {
                 #expect(byAccept.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(byAccept.text == byPath.text)
                 let empty = try await client.get("/api/v1/accounts/acme/usage.csv?from=2026-01-01&to=2026-01-02", key: key)
-                #expect(empty.text == "key,events,failures,input_tokens,cached_input_tokens,output_tokens,credits\r\n")
+                #expect(empty.text == "key,events,failures,input_tokens,cached_input_tokens,output_tokens,credits,cache_write_5m_tokens,cache_write_1h_tokens,reasoning_tokens,audio_input_tokens,audio_output_tokens,image_input_tokens,web_search_queries\r\n")
             }
         }
     }

@@ -153,9 +153,14 @@ struct UsagePageTests {
             try await harness.ingest([
                 meteredEvent("a b/c", at: "2027-02-20T07:59:00Z", input: 1_234, output: 0),
                 meteredEvent("theirs", at: "2027-02-20T07:00:00Z", account: "other"),
+                #"{"id": "kinds", "account": "acme", "occurred_at": "2027-02-20T08:00:00Z", "model": "gpt-4o", "output_tokens": 10, "reasoning_tokens": 2500, "cache_write_1h_tokens": 300}"#,
             ], receivedAt: "2027-02-20T11:00:00Z")
             try await harness.withClient { client in
                 let member = try await harness.signIn(client, "member@acme.test")
+                let kinds = try await client.get("/usage/events/kinds", as: member).text
+                #expect(kinds.contains("<dt>Reasoning tokens</dt><dd>2,500"))
+                #expect(kinds.contains("<dt>Cache write tokens (1 h)</dt><dd>300"))
+                #expect(!kinds.contains("Audio input tokens"))
                 let list = try await client.get("/usage", as: member).text
                 #expect(list.contains("href=\"/usage/events/a%20b%2Fc\""))
                 let own = try await client.get("/usage/events/a%20b%2Fc", as: member)

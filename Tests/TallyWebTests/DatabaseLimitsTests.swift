@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MeteringStore
+import NIOCore
 import Postgres
 import Synchronization
 import TallyTestSupport
@@ -34,6 +36,31 @@ struct DatabaseLimitsTests {
                 #expect(api.headers[.contentType] == "application/json; charset=utf-8")
                 #expect(log.messages.filter { $0 == "database statement timed out" }.count == 2)
                 #expect(pool.statistics.closed == 0)
+            }
+        }
+    }
+}
+
+extension DatabaseLimitsTests {
+    /// A standby before its promotion, or a primary turned read-only: every write fails with
+    /// SQLSTATE 25006. That is the database being unavailable for now (503), not a bug (500).
+    @Test("a read-only database (a standby) answers writes with 503 and Retry-After, not 500")
+    func readOnlyDatabaseIs503() async throws {
+        try await TestDatabase.with { database in
+            let key = try await database.withPool { setup in
+                try await APIKeyStore(pool: setup).create(name: "ingest", scope: .ingest, now: Date())
+            }
+            let superuser = try await database.connect(as: .superuser)
+            try await superuser.execute("ALTER DATABASE \(identifier: database.name) SET default_transaction_read_only = on")
+            superuser.close()
+            try await WebHarness.withApp(conninfo: database.appConninfo, migrations: database.migrations) { client, _ in
+                let ingest = try await client.execute(
+                    uri: "/api/v1/events", method: .post,
+                    headers: [.authorization: "Bearer \(key.secret)", .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"events": [{"id": "e1", "account": "acme", "feature": "chat"}]}"#))
+                #expect(ingest.status == .serviceUnavailable)
+                #expect(ingest.headers[.retryAfter] == "2")
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             }
         }
     }

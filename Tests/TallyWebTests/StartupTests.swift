@@ -16,7 +16,7 @@ struct StartupTests {
         try "<ul>\n  {{#items}}\n    <li>{{name}}</li>\n</ul>\n".write(
             toFile: folder + "/broken.mustache", atomically: true, encoding: .utf8)
         do {
-            _ = try Pages(directory: folder, reloadOnChange: false, logger: Logger(label: "test"))
+            _ = try Pages(directory: folder, reloadOnChange: false, strict: true, logger: Logger(label: "test"))
             Issue.record("a broken template should stop start-up")
         } catch {
             let text = "\(error)"
@@ -27,7 +27,7 @@ struct StartupTests {
 
     @Test("the repository's templates all load")
     func repositoryTemplates() throws {
-        _ = try Pages(directory: WebHarness.configuration.templatesDirectory, reloadOnChange: false, logger: Logger(label: "test"))
+        _ = try Pages(directory: WebHarness.configuration.templatesDirectory, reloadOnChange: false, strict: true, logger: Logger(label: "test"))
     }
 
     @Test("configuration comes from the environment with defaults and clear errors")

@@ -47,7 +47,7 @@ struct DashboardData {
 
 // MARK: - Typed view models for Templating, built once per page like a handler would.
 
-struct DashboardView: TemplateValue {
+struct DashboardView: KeyedTemplateValue {
     let account: NamedView
     let plan: NamedView
     let user: UserView
@@ -64,79 +64,62 @@ struct DashboardView: TemplateValue {
         features = data.features.map(FeatureView.init)
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "account": account
-        case "plan": plan
-        case "user": user
-        case "credits": credits
-        case "days": days
-        case "features": features
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "account": { $0.account },
+        "plan": { $0.plan },
+        "user": { $0.user },
+        "credits": { $0.credits },
+        "days": { $0.days },
+        "features": { $0.features },
+    ]
 }
 
-struct NamedView: TemplateValue {
+struct NamedView: KeyedTemplateValue {
     let name: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        key == "name" ? name : nil
-    }
+    static let templateKeys: TemplateKeys<Self> = ["name": { $0.name }]
 }
 
-struct UserView: TemplateValue {
+struct UserView: KeyedTemplateValue {
     let data: DashboardData
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": data.userEmail
-        case "name": data.userName
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "email": { $0.data.userEmail },
+        "name": { $0.data.userName },
+    ]
 }
 
-struct CreditsView: TemplateValue {
+struct CreditsView: KeyedTemplateValue {
     let data: DashboardData
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "used": data.creditsUsed
-        case "included": data.creditsIncluded
-        case "percent": data.creditsPercent
-        case "resetDate": data.resetDate
-        case "overLimit": data.overLimit
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "used": { $0.data.creditsUsed },
+        "included": { $0.data.creditsIncluded },
+        "percent": { $0.data.creditsPercent },
+        "resetDate": { $0.data.resetDate },
+        "overLimit": { $0.data.overLimit },
+    ]
 }
 
-struct DayView: TemplateValue {
+struct DayView: KeyedTemplateValue {
     let day: DashboardData.Day
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "date": day.date
-        case "events": day.events
-        case "tokens": day.tokens
-        case "credits": day.credits
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "date": { $0.day.date },
+        "events": { $0.day.events },
+        "tokens": { $0.day.tokens },
+        "credits": { $0.day.credits },
+    ]
 }
 
-struct FeatureView: TemplateValue {
+struct FeatureView: KeyedTemplateValue {
     let feature: DashboardData.Feature
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "name": feature.name
-        case "credits": feature.credits
-        case "note": feature.note
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.feature.name },
+        "credits": { $0.feature.credits },
+        "note": { $0.feature.note },
+    ]
 }
 
 // MARK: - Dictionaries for swift-mustache (its fastest form: no Mirror).

@@ -9,6 +9,8 @@ struct UsageSumsBody: Encodable {
     let inputTokens: Int128
     let cachedInputTokens: Int128
     let outputTokens: Int128
+    /// The other kinds (`UsageSums.extraKinds`), then web searches.
+    let extra: [Int128]
     let credits: String
 
     init(_ sums: UsageSums) {
@@ -17,12 +19,37 @@ struct UsageSumsBody: Encodable {
         inputTokens = sums.inputTokens
         cachedInputTokens = sums.cachedInputTokens
         outputTokens = sums.outputTokens
+        extra = UsageSums.extraKinds.map { sums[$0] } + [sums.webSearchQueries]
         credits = sums.credits.decimalString
     }
 
-    enum CodingKeys: String, CodingKey {
-        case events, failures, credits
-        case inputTokens = "input_tokens", cachedInputTokens = "cached_input_tokens", outputTokens = "output_tokens"
+    /// The JSON names of `extra`.
+    static let extraNames = UsageSums.extraKinds.map(\.field) + ["web_search_queries"]
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try encodeSums(into: &container)
+    }
+
+    func encodeSums(into container: inout KeyedEncodingContainer<CodingKeys>) throws {
+        try container.encode(events, forKey: .events)
+        try container.encode(failures, forKey: .failures)
+        try container.encode(inputTokens, forKey: .inputTokens)
+        try container.encode(cachedInputTokens, forKey: .cachedInputTokens)
+        try container.encode(outputTokens, forKey: .outputTokens)
+        for (name, value) in zip(Self.extraNames, extra) { try container.encode(value, forKey: CodingKeys(stringValue: name)!) }
+        try container.encode(credits, forKey: .credits)
+    }
+
+    struct CodingKeys: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        static let events = CodingKeys(stringValue: "events")!, failures = CodingKeys(stringValue: "failures")!
+        static let credits = CodingKeys(stringValue: "credits")!, inputTokens = CodingKeys(stringValue: "input_tokens")!
+        static let cachedInputTokens = CodingKeys(stringValue: "cached_input_tokens")!
+        static let outputTokens = CodingKeys(stringValue: "output_tokens")!
     }
 }
 
@@ -33,12 +60,7 @@ struct UsageRowBody: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: UsageSumsBody.CodingKeys.self)
-        try container.encode(sums.events, forKey: .events)
-        try container.encode(sums.failures, forKey: .failures)
-        try container.encode(sums.inputTokens, forKey: .inputTokens)
-        try container.encode(sums.cachedInputTokens, forKey: .cachedInputTokens)
-        try container.encode(sums.outputTokens, forKey: .outputTokens)
-        try container.encode(sums.credits, forKey: .credits)
+        try sums.encodeSums(into: &container)
         var keyed = encoder.container(keyedBy: KeyCodingKey.self)
         try keyed.encode(key, forKey: .key)
     }
@@ -71,16 +93,19 @@ struct UsageBody: Encodable {
 
 /// The usage report as CSV (RFC 4180): a header line, one line per row, CRLF line ends, no totals.
 enum UsageCSV {
+    /// The first seven columns are those of the report before the other token kinds; the
+    /// kinds added later follow, so a reader of the older columns by position reads the same.
     static let header = ["key", "events", "failures", "input_tokens", "cached_input_tokens", "output_tokens", "credits"]
+        + UsageSumsBody.extraNames
 
     static func text(_ report: UsageReport) -> String {
         var lines = [header.joined(separator: ",")]
         for row in report.rows {
             let sums = row.sums
-            lines.append([
+            lines.append(([
                 field(row.key), String(sums.events), String(sums.failures), String(sums.inputTokens),
                 String(sums.cachedInputTokens), String(sums.outputTokens), sums.credits.decimalString,
-            ].joined(separator: ","))
+            ] + (UsageSums.extraKinds.map { String(sums[$0]) } + [String(sums.webSearchQueries)])).joined(separator: ","))
         }
         return lines.map { $0 + "\r\n" }.joined()
     }

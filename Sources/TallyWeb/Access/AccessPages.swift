@@ -1,7 +1,7 @@
 import Templating
 
 /// The login page's view model.
-struct LoginPageView: TemplateValue {
+struct LoginPageView: KeyedTemplateValue {
     /// The CSRF token for the form.
     let csrfToken: String
     /// The email to show again after a failed attempt.
@@ -9,13 +9,10 @@ struct LoginPageView: TemplateValue {
     /// An error sentence, or empty.
     let error: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "csrfToken": csrfToken
-        case "email": email
-        case "error": error.isEmpty ? nil : error
-        case "hasError": !error.isEmpty
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "csrfToken": { $0.csrfToken },
+        "email": { $0.email },
+        "error": { $0.error.isEmpty ? nil : $0.error },
+        "hasError": { !$0.error.isEmpty },
+    ]
 }

@@ -7,7 +7,7 @@ import Templating
 
 /// `/admin/accounts/{id}`: facts, the period's ledger, charts, usage, users, grants, audit, and
 /// (for admins) the action forms.
-struct AccountDetailView: TemplateValue {
+struct AccountDetailView: KeyedTemplateValue {
     let account: AccountDetail
     /// The account's current period in ``MarginReport``; nil only if the account vanished between the two reads.
     let margin: AccountMargin?
@@ -17,49 +17,50 @@ struct AccountDetailView: TemplateValue {
 
     private var zone: TimeZone { account.period.timeZone }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": String(account.id)
-        case "name": account.name
-        case "externalID": account.externalID
-        case "paused": account.status == .paused
-        case "facts": facts
-        case "ledger": ledger
-        case "margin": marginSection
-        case "period": "\(account.period.firstDay) to \(account.period.nextFirstDay.previousDay) (\(account.timeZone))"
-        case "resetsAt": AdminText.instant(account.period.resetsAt, in: zone)
-        case "creditsChart": creditsChart.svg()
-        case "creditsTable": creditsChart.table().html()
-        case "costChart": costChart.svg()
-        case "costTable": costChart.table().html()
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { String($0.account.id) },
+        "name": { $0.account.name },
+        "externalID": { $0.account.externalID },
+        "paused": { $0.account.status == .paused },
+        "facts": { $0.facts },
+        "ledger": { $0.ledger },
+        "margin": { $0.marginSection },
+        "period": { "\($0.account.period.firstDay) to \($0.account.period.nextFirstDay.previousDay) (\($0.account.timeZone))" },
+        "resetsAt": { AdminText.instant($0.account.period.resetsAt, in: $0.zone) },
+        "creditsChart": { $0.creditsChart.svg() },
+        "creditsTable": { $0.creditsChart.table().html() },
+        "costChart": { $0.costChart.svg() },
+        "costTable": { $0.costChart.table().html() },
         // The period's counter or its days: after a zone or anchor change the stored events keep
         // the period they were counted in, while their local days still fall in this one.
-        case "hasUsage": account.events > 0 || !account.byFeature.isEmpty
-        case "byFeature": account.byFeature.map { UsageRow(usage: $0, unnamed: "Unattributed") }
-        case "byModel": account.byModel.map { UsageRow(usage: $0, unnamed: "No model") }
-        case "members": account.members.map(MemberRow.init)
-        case "grants": account.grants.map { GrantRow(grant: $0, now: now) }
-        case "audit": account.recentAudit.map(AuditRowView.init)
-        case "auditHref": "/admin/audit?account=\(account.id)"
-        case "planForm": forms.plan
-        case "grantForm": forms.grant
-        case "statusForm": forms.status
-        case "userForm": forms.user
-        case "createdUser": forms.createdUser.map(CreatedUserView.init)
-        case "planOptions":
-            SelectOption.list(plans.map { (String($0.id), "\($0.name) (\($0.code))") }, current: forms.plan.values["plan"] ?? "")
-        case "hasScheduledPlan": account.nextPlan != nil
-        case "timingOptions":
+        "hasUsage": { $0.account.events > 0 || !$0.account.byFeature.isEmpty },
+        "byFeature": { model in model.account.byFeature.map { UsageRow(usage: $0, unnamed: "Unattributed") } },
+        "byModel": { model in model.account.byModel.map { UsageRow(usage: $0, unnamed: "No model") } },
+        "members": { $0.account.members.map(MemberRow.init) },
+        "grants": { model in model.account.grants.map { GrantRow(grant: $0, now: model.now) } },
+        "audit": { $0.account.recentAudit.map(AuditRowView.init) },
+        "auditHref": { "/admin/audit?account=\($0.account.id)" },
+        "planForm": { $0.forms.plan },
+        "grantForm": { $0.forms.grant },
+        "statusForm": { $0.forms.status },
+        "userForm": { $0.forms.user },
+        "createdUser": { $0.forms.createdUser.map(CreatedUserView.init) },
+        "planOptions": { model in
+            SelectOption.list(model.plans.map { (String($0.id), "\($0.name) (\($0.code))") }, current: model.forms.plan.values["plan"] ?? "")
+        },
+        "hasScheduledPlan": { $0.account.nextPlan != nil },
+        "timingOptions": { model in
             SelectOption.list(
-                [("next_period", "At the next period (\(AdminText.day(account.period.resetsAt, in: zone)))"), ("now", "Now")],
-                current: forms.plan.values["timing"] ?? "next_period")
-        case "kindOptions":
-            SelectOption.list([("top_up", "Top-up"), ("adjustment", "Adjustment (may be negative)")], current: forms.grant.values["kind"] ?? "top_up")
-        case "roleOptions":
-            SelectOption.list([("member", "Member: sees usage"), ("owner", "Owner: also manages team and API keys")], current: forms.user.values["role"] ?? "member")
-        default: nil
-        }
-    }
+                [("next_period", "At the next period (\(AdminText.day(model.account.period.resetsAt, in: model.zone)))"), ("now", "Now")],
+                current: model.forms.plan.values["timing"] ?? "next_period")
+        },
+        "kindOptions": {
+            SelectOption.list([("top_up", "Top-up"), ("adjustment", "Adjustment (may be negative)")], current: $0.forms.grant.values["kind"] ?? "top_up")
+        },
+        "roleOptions": {
+            SelectOption.list([("member", "Member: sees usage"), ("owner", "Owner: also manages team and API keys")], current: $0.forms.user.values["role"] ?? "member")
+        },
+    ]
 
     private var facts: [Fact] {
         var facts = [
@@ -116,96 +117,80 @@ struct AccountDetailView: TemplateValue {
 
 /// Cost, revenue and gross margin of the account's current period. Revenue, its parts, the
 /// margin % and its badge are the margins page's, formatted as that page formats them.
-struct MarginSection: TemplateValue {
+struct MarginSection: KeyedTemplateValue {
     let cost: String
     let margin: AccountMargin?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "cost": cost
-        case "hasReport": margin != nil
-        case "revenue": margin.map { MoneyText.usd($0.totalRevenue) }
-        case "fee": margin.map { MoneyText.usd($0.revenue.fee) }
-        case "overage": margin.map { MoneyText.usd($0.revenue.overage) }
-        case "topUps": margin.map { MoneyText.usd($0.revenue.topUps) }
-        case "grossMargin": margin.map { $0.margin.percentText }
-        case "badge": margin.map { MarginBadge($0.margin) }
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "cost": { $0.cost },
+        "hasReport": { $0.margin != nil },
+        "revenue": { model in model.margin.map { MoneyText.usd($0.totalRevenue) } },
+        "fee": { model in model.margin.map { MoneyText.usd($0.revenue.fee) } },
+        "overage": { model in model.margin.map { MoneyText.usd($0.revenue.overage) } },
+        "topUps": { model in model.margin.map { MoneyText.usd($0.revenue.topUps) } },
+        "grossMargin": { model in model.margin.map { $0.margin.percentText } },
+        "badge": { model in model.margin.map { MarginBadge($0.margin) } },
+    ]
 }
 
 /// A label and a value for `dl.facts`.
-struct Fact: TemplateValue {
+struct Fact: KeyedTemplateValue {
     let label: String
     let value: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "label": label
-        case "value": value
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { $0.label },
+        "value": { $0.value },
+    ]
 }
 
-struct UsageRow: TemplateValue {
+struct UsageRow: KeyedTemplateValue {
     let usage: AccountDetail.Usage
     let unnamed: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "label": usage.key.isEmpty ? unnamed : (usage.name.map { "\($0) (\(usage.key))" } ?? usage.key)
-        case "events": AdminText.count(usage.events)
-        case "credits": usage.credits.formatted
-        case "cost": AdminText.cost(usage.cost)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { model in
+            model.usage.key.isEmpty ? model.unnamed : (model.usage.name.map { "\($0) (\(model.usage.key))" } ?? model.usage.key)
+        },
+        "events": { AdminText.count($0.usage.events) },
+        "credits": { $0.usage.credits.formatted },
+        "cost": { AdminText.cost($0.usage.cost) },
+    ]
 }
 
-struct MemberRow: TemplateValue {
+struct MemberRow: KeyedTemplateValue {
     let member: AccountDetail.Member
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": member.email
-        case "role": member.role
-        case "disabled": member.disabledAt.map { AdminText.instant($0) }
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "email": { $0.member.email },
+        "role": { $0.member.role },
+        "disabled": { model in model.member.disabledAt.map { AdminText.instant($0) } },
+    ]
 }
 
-struct GrantRow: TemplateValue {
+struct GrantRow: KeyedTemplateValue {
     let grant: AccountDetail.Grant
     let now: Date
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "kind": grant.grant.kind == .topUp ? "Top-up" : grant.grant.kind == .adjustment ? "Adjustment" : "Included"
-        case "amount": grant.grant.amount.formatted
-        case "grantedAt": AdminText.instant(grant.grant.grantedAt)
-        case "expiresAt": grant.grant.expiresAt.map { AdminText.instant($0) } ?? "Never"
-        case "price": grant.grant.price.map(AdminText.money) ?? "—"
-        case "note": grant.note
-        case "active": grant.grant.isActive(at: now)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "kind": { $0.grant.grant.kind == .topUp ? "Top-up" : $0.grant.grant.kind == .adjustment ? "Adjustment" : "Included" },
+        "amount": { $0.grant.grant.amount.formatted },
+        "grantedAt": { AdminText.instant($0.grant.grant.grantedAt) },
+        "expiresAt": { model in model.grant.grant.expiresAt.map { AdminText.instant($0) } ?? "Never" },
+        "price": { $0.grant.grant.price.map(AdminText.money) ?? "—" },
+        "note": { $0.grant.note },
+        "active": { $0.grant.grant.isActive(at: $0.now) },
+    ]
 }
 
-struct CreatedUserView: TemplateValue {
+struct CreatedUserView: KeyedTemplateValue {
     let user: CreatedUser
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": user.email
-        case "role": user.role
-        case "password": user.password
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "email": { $0.user.email },
+        "role": { $0.user.role },
+        "password": { $0.user.password },
+    ]
 }
 
 extension LocalDay {

@@ -4,28 +4,26 @@ import Reporting
 import Templating
 
 /// `/admin/accounts`.
-struct AccountListView: TemplateValue {
+struct AccountListView: KeyedTemplateValue {
     let page: AdminAccountPage
 
     private var query: AdminAccountListQuery { page.query }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "search": query.search
-        case "hasSearch": !query.search.isEmpty
-        case "rows": page.rows.map(Row.init)
-        case "hasRows": !page.rows.isEmpty
-        case "hasAccounts": page.total > 0 || !query.search.isEmpty
-        case "columns": columns
-        case "sort": query.sort.rawValue
-        case "dir": query.descending ? "desc" : "asc"
-        case "pager":
-            Pager(page: query.page, pageCount: page.pageCount, total: page.total, noun: "account") { number in
-                link(sort: query.sort, descending: query.descending, page: number)
+    static let templateKeys: TemplateKeys<Self> = [
+        "search": { $0.query.search },
+        "hasSearch": { !$0.query.search.isEmpty },
+        "rows": { $0.page.rows.map(Row.init) },
+        "hasRows": { !$0.page.rows.isEmpty },
+        "hasAccounts": { $0.page.total > 0 || !$0.query.search.isEmpty },
+        "columns": { $0.columns },
+        "sort": { $0.query.sort.rawValue },
+        "dir": { $0.query.descending ? "desc" : "asc" },
+        "pager": { model in
+            Pager(page: model.query.page, pageCount: model.page.pageCount, total: model.page.total, noun: "account") { number in
+                model.link(sort: model.query.sort, descending: model.query.descending, page: number)
             }
-        default: nil
-        }
-    }
+        },
+    ]
 
     private var columns: [Column] {
         [("name", "Account"), ("plan", "Plan"), ("status", "Status"), ("used", "Credits used"), ("cost", "Cost this period")].map { name, label in
@@ -48,62 +46,53 @@ struct AccountListView: TemplateValue {
         ])
     }
 
-    struct Column: TemplateValue {
+    struct Column: KeyedTemplateValue {
         let label: String
         let href: String
         let ariaSort: String?
         let numeric: Bool
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "label": label
-            case "href": href
-            case "ariaSort": ariaSort
-            case "numeric": numeric
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "label": { $0.label },
+            "href": { $0.href },
+            "ariaSort": { $0.ariaSort },
+            "numeric": { $0.numeric },
+        ]
     }
 
-    struct Row: TemplateValue {
+    struct Row: KeyedTemplateValue {
         let row: AdminAccountRow
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "href": "/admin/accounts/\(row.id)"
-            case "name": row.name
-            case "externalID": row.externalID
-            case "plan": row.planName ?? "No plan"
-            case "paused": row.status == .paused
-            case "used": row.used.formatted
-            case "granted": AdminText.credits(row.granted)
-            case "usedPercent": row.usedBasisPoints.map(AdminText.percent)
-            case "over": (row.usedBasisPoints ?? 0) >= 10_000
-            case "cost": AdminText.cost(row.cost)
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "href": { "/admin/accounts/\($0.row.id)" },
+            "name": { $0.row.name },
+            "externalID": { $0.row.externalID },
+            "plan": { $0.row.planName ?? "No plan" },
+            "paused": { $0.row.status == .paused },
+            "used": { $0.row.used.formatted },
+            "granted": { AdminText.credits($0.row.granted) },
+            "usedPercent": { $0.row.usedBasisPoints.map(AdminText.percent) },
+            "over": { ($0.row.usedBasisPoints ?? 0) >= 10_000 },
+            "cost": { AdminText.cost($0.row.cost) },
+        ]
     }
 }
 
 /// `/admin/accounts/new` and `/admin/accounts/{id}/edit`.
-struct AccountFormView: TemplateValue {
+struct AccountFormView: KeyedTemplateValue {
     let accountID: Int64?
     let accountName: String?
     let form: FormState
     let plans: [SelectOption]
     let timeZones: [String]
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "isNew": accountID == nil
-        case "action": accountID.map { "/admin/accounts/\($0)" } ?? "/admin/accounts"
-        case "cancel": accountID.map { "/admin/accounts/\($0)" } ?? "/admin/accounts"
-        case "accountName": accountName
-        case "form": form
-        case "plans": plans
-        case "timeZones": timeZones
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "isNew": { $0.accountID == nil },
+        "action": { model in model.accountID.map { "/admin/accounts/\($0)" } ?? "/admin/accounts" },
+        "cancel": { model in model.accountID.map { "/admin/accounts/\($0)" } ?? "/admin/accounts" },
+        "accountName": { $0.accountName },
+        "form": { $0.form },
+        "plans": { $0.plans },
+        "timeZones": { $0.timeZones },
+    ]
 }

@@ -38,54 +38,49 @@ struct AdminAuditRoutes {
 }
 
 /// `/admin/audit`.
-struct AuditPageView: TemplateValue {
+struct AuditPageView: KeyedTemplateValue {
     let page: AuditLogPage
     let form: FormState
     let link: (Int) -> String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "entries": page.entries.map(AuditRowView.init)
-        case "hasEntries": !page.entries.isEmpty
-        case "form": form
-        case "isFiltered": form.values.values.contains { !$0.isEmpty }
-        case "actionOptions": SelectOption.list([("", "Any action")] + page.actions.map { ($0, $0) }, current: form.values["action"] ?? "")
-        case "kindOptions": SelectOption.list([("", "Any object")] + page.objectKinds.map { ($0, $0) }, current: form.values["kind"] ?? "")
-        case "pager": Pager(page: page.query.page, pageCount: page.pageCount, total: page.total, noun: "change", link: link)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "entries": { $0.page.entries.map(AuditRowView.init) },
+        "hasEntries": { !$0.page.entries.isEmpty },
+        "form": { $0.form },
+        "isFiltered": { model in model.form.values.values.contains { !$0.isEmpty } },
+        "actionOptions": { model in
+            SelectOption.list([("", "Any action")] + model.page.actions.map { ($0, $0) }, current: model.form.values["action"] ?? "")
+        },
+        "kindOptions": { model in
+            SelectOption.list([("", "Any object")] + model.page.objectKinds.map { ($0, $0) }, current: model.form.values["kind"] ?? "")
+        },
+        "pager": { Pager(page: $0.page.query.page, pageCount: $0.page.pageCount, total: $0.page.total, noun: "change", link: $0.link) },
+    ]
 }
 
 /// One audit row: who, what, before → after per changed field, when, request id.
-struct AuditRowView: TemplateValue {
+struct AuditRowView: KeyedTemplateValue {
     let entry: AuditEntry
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "at": AdminText.instant(entry.at)
-        case "actor": entry.actor
-        case "action": entry.action
-        case "object": "\(entry.objectKind) \(entry.objectID)"
-        case "accountName": entry.accountName
-        case "accountHref": entry.accountID.map { "/admin/accounts/\($0)" }
-        case "changes": entry.changes.map(ChangeView.init)
-        case "hasChanges": !entry.changes.isEmpty
-        case "requestID": entry.requestID ?? "—"
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "at": { AdminText.instant($0.entry.at) },
+        "actor": { $0.entry.actor },
+        "action": { $0.entry.action },
+        "object": { "\($0.entry.objectKind) \($0.entry.objectID)" },
+        "accountName": { $0.entry.accountName },
+        "accountHref": { model in model.entry.accountID.map { "/admin/accounts/\($0)" } },
+        "changes": { $0.entry.changes.map(ChangeView.init) },
+        "hasChanges": { !$0.entry.changes.isEmpty },
+        "requestID": { $0.entry.requestID ?? "—" },
+    ]
 
-    struct ChangeView: TemplateValue {
+    struct ChangeView: KeyedTemplateValue {
         let change: AuditEntry.Change
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "field": change.field
-            case "before": change.before ?? "—"
-            case "after": change.after ?? "—"
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "field": { $0.change.field },
+            "before": { $0.change.before ?? "—" },
+            "after": { $0.change.after ?? "—" },
+        ]
     }
 }

@@ -73,66 +73,54 @@ struct AdminFeaturesRoutes {
 }
 
 /// `/admin/features`.
-struct FeatureListView: TemplateValue {
+struct FeatureListView: KeyedTemplateValue {
     let features: [FeatureRow]
     let unregistered: [UnregisteredFeature]
     let form: FormState
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "features": features.map(Row.init)
-        case "hasFeatures": !features.isEmpty
-        case "unregistered": unregistered.map(Unregistered.init)
-        case "hasUnregistered": !unregistered.isEmpty
-        case "form": form
-        case "ruleOptions": SelectOption.list(AdminText.ruleKinds, current: form.values["rule_kind"] ?? "per_event")
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "features": { $0.features.map(Row.init) },
+        "hasFeatures": { !$0.features.isEmpty },
+        "unregistered": { $0.unregistered.map(Unregistered.init) },
+        "hasUnregistered": { !$0.unregistered.isEmpty },
+        "form": { $0.form },
+        "ruleOptions": { SelectOption.list(AdminText.ruleKinds, current: $0.form.values["rule_kind"] ?? "per_event") },
+    ]
 
-    struct Row: TemplateValue {
+    struct Row: KeyedTemplateValue {
         let row: FeatureRow
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "key": row.key
-            case "name": row.name
-            case "rule": AdminText.rule(row.rule)
-            case "plans": AdminText.count(row.plans)
-            case "href": "/admin/features/\(row.key)"
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "key": { $0.row.key },
+            "name": { $0.row.name },
+            "rule": { AdminText.rule($0.row.rule) },
+            "plans": { AdminText.count($0.row.plans) },
+            "href": { "/admin/features/\($0.row.key)" },
+        ]
     }
 
-    struct Unregistered: TemplateValue {
+    struct Unregistered: KeyedTemplateValue {
         let row: UnregisteredFeature
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "key": row.key
-            case "events": AdminText.count(row.events)
-            case "accounts": AdminText.count(row.accounts)
-            case "lastDay": row.lastDay
+        static let templateKeys: TemplateKeys<Self> = [
+            "key": { $0.row.key },
+            "events": { AdminText.count($0.row.events) },
+            "accounts": { AdminText.count($0.row.accounts) },
+            "lastDay": { $0.row.lastDay },
             // A key events send may not be a valid feature key (uppercase, spaces…): then it
             // cannot be registered as is, and the row says so instead of offering the button.
-            case "registrable": AdminPlanStore.problemsOfFeature(key: row.key, name: row.key).isEmpty
-            default: nil
-            }
-        }
+            "registrable": { AdminPlanStore.problemsOfFeature(key: $0.row.key, name: $0.row.key).isEmpty },
+        ]
     }
 }
 
 /// `/admin/features/{key}`.
-struct FeatureEditView: TemplateValue {
+struct FeatureEditView: KeyedTemplateValue {
     let feature: FeatureRow
     let form: FormState
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "key": feature.key
-        case "name": feature.name
-        case "form": form
-        case "ruleOptions": SelectOption.list(AdminText.ruleKinds, current: form.values["rule_kind"] ?? feature.rule.kind)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "key": { $0.feature.key },
+        "name": { $0.feature.name },
+        "form": { $0.form },
+        "ruleOptions": { SelectOption.list(AdminText.ruleKinds, current: $0.form.values["rule_kind"] ?? $0.feature.rule.kind) },
+    ]
 }

@@ -3,19 +3,16 @@ import Hummingbird
 import Templating
 
 /// An `<option>` of a `<select>`.
-struct SelectOption: TemplateValue, Sendable {
+struct SelectOption: KeyedTemplateValue, Sendable {
     let value: String
     let label: String
     let selected: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "value": value
-        case "label": label
-        case "selected": selected
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "value": { $0.value },
+        "label": { $0.label },
+        "selected": { $0.selected },
+    ]
 
     /// Options from pairs, the one equal to `current` selected.
     static func list(_ pairs: [(String, String)], current: String) -> [SelectOption] {
@@ -24,7 +21,7 @@ struct SelectOption: TemplateValue, Sendable {
 }
 
 /// "Previous / Next" and the total of a paginated admin list; links keep the list's other parameters.
-struct Pager: TemplateValue, Sendable {
+struct Pager: KeyedTemplateValue, Sendable {
     let page: Int
     let pageCount: Int
     let totalText: String
@@ -40,17 +37,14 @@ struct Pager: TemplateValue, Sendable {
         next = page < pageCount ? link(page + 1) : nil
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "page": page
-        case "pageCount": pageCount
-        case "total": totalText
-        case "previous": previous
-        case "next": next
-        case "isPaged": pageCount > 1 || page > 1
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "page": { $0.page },
+        "pageCount": { $0.pageCount },
+        "total": { $0.totalText },
+        "previous": { $0.previous },
+        "next": { $0.next },
+        "isPaged": { $0.pageCount > 1 || $0.page > 1 },
+    ]
 }
 
 /// A query string from pairs, empty values left out; every value percent-encoded.

@@ -4,54 +4,45 @@ import Reporting
 import Templating
 
 /// `/admin/plans`.
-struct PlanListView: TemplateValue {
+struct PlanListView: KeyedTemplateValue {
     let plans: [PlanListRow]
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "plans": plans.map(PlanRow.init)
-        case "hasPlans": !plans.isEmpty
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "plans": { $0.plans.map(PlanRow.init) },
+        "hasPlans": { !$0.plans.isEmpty },
+    ]
 
-    struct PlanRow: TemplateValue {
+    struct PlanRow: KeyedTemplateValue {
         let row: PlanListRow
 
         private var scheduled: String? { row.scheduled > 0 ? "+\(row.scheduled) next period" : nil }
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "href": "/admin/plans/\(row.plan.id)"
-            case "name": row.plan.name
-            case "code": row.plan.code
-            case "fee": AdminText.money(row.plan.monthlyFee)
-            case "included": AdminText.credits(row.plan.included)
-            case "overage": AdminText.overage(row.plan.overage)
-            case "archived": row.plan.archived
-            case "accounts": AdminText.count(row.accounts)
-            case "scheduled": scheduled
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "href": { "/admin/plans/\($0.row.plan.id)" },
+            "name": { $0.row.plan.name },
+            "code": { $0.row.plan.code },
+            "fee": { AdminText.money($0.row.plan.monthlyFee) },
+            "included": { AdminText.credits($0.row.plan.included) },
+            "overage": { AdminText.overage($0.row.plan.overage) },
+            "archived": { $0.row.plan.archived },
+            "accounts": { AdminText.count($0.row.accounts) },
+            "scheduled": { $0.scheduled },
+        ]
     }
 }
 
 /// `/admin/plans/new`.
-struct PlanNewView: TemplateValue {
+struct PlanNewView: KeyedTemplateValue {
     let form: FormState
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "form": form
-        case "policyOptions": PlanDetailView.policyOptions(form)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "policyOptions": { PlanDetailView.policyOptions($0.form) },
+    ]
 }
 
 /// `/admin/plans/{id}`: the plan, its edit and archive forms and its entitlements.
-struct PlanDetailView: TemplateValue {
+struct PlanDetailView: KeyedTemplateValue {
     let row: PlanListRow
     let features: [PlanFeatureRow]
     let edit: FormState
@@ -59,31 +50,32 @@ struct PlanDetailView: TemplateValue {
     /// The entitlement form refused, by feature key.
     let entitlement: (String, FormState)?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": String(row.plan.id)
-        case "name": row.plan.name
-        case "code": row.plan.code
-        case "archived": row.plan.archived
-        case "facts": [
-            Fact(label: "Code", value: row.plan.code), Fact(label: "Monthly fee", value: AdminText.money(row.plan.monthlyFee)),
-            Fact(label: "Included credits", value: AdminText.credits(row.plan.included)),
-            Fact(label: "Overage", value: AdminText.overage(row.plan.overage)),
-            Fact(label: "Accounts on it now", value: AdminText.count(row.accounts)),
-            Fact(label: "Moving to it next period", value: AdminText.count(row.scheduled)),
-        ]
-        case "accountsHref": "/admin/accounts?sort=plan"
-        case "form": edit
-        case "archiveForm": archive
-        case "policyOptions": Self.policyOptions(edit)
-        case "features": features.map { feature in
-            let refused = entitlement.flatMap { $0.0 == feature.featureKey ? $0.1 : nil }
-            return FeatureEntitlementRow(row: feature, form: refused ?? FormState(EntitlementForm.values(feature)))
-        }
-        case "hasFeatures": !features.isEmpty
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { String($0.row.plan.id) },
+        "name": { $0.row.plan.name },
+        "code": { $0.row.plan.code },
+        "archived": { $0.row.plan.archived },
+        "facts": { model in
+            [
+                Fact(label: "Code", value: model.row.plan.code), Fact(label: "Monthly fee", value: AdminText.money(model.row.plan.monthlyFee)),
+                Fact(label: "Included credits", value: AdminText.credits(model.row.plan.included)),
+                Fact(label: "Overage", value: AdminText.overage(model.row.plan.overage)),
+                Fact(label: "Accounts on it now", value: AdminText.count(model.row.accounts)),
+                Fact(label: "Moving to it next period", value: AdminText.count(model.row.scheduled)),
+            ]
+        },
+        "accountsHref": { _ in "/admin/accounts?sort=plan" },
+        "form": { $0.edit },
+        "archiveForm": { $0.archive },
+        "policyOptions": { Self.policyOptions($0.edit) },
+        "features": { model in
+            model.features.map { feature in
+                let refused = model.entitlement.flatMap { $0.0 == feature.featureKey ? $0.1 : nil }
+                return FeatureEntitlementRow(row: feature, form: refused ?? FormState(EntitlementForm.values(feature)))
+            }
+        },
+        "hasFeatures": { !$0.features.isEmpty },
+    ]
 
     static func policyOptions(_ form: FormState) -> [SelectOption] {
         SelectOption.list(
@@ -93,7 +85,7 @@ struct PlanDetailView: TemplateValue {
 }
 
 /// One feature's row on the plan page, with its entitlement form.
-struct FeatureEntitlementRow: TemplateValue {
+struct FeatureEntitlementRow: KeyedTemplateValue {
     let row: PlanFeatureRow
     let form: FormState
 
@@ -106,18 +98,16 @@ struct FeatureEntitlementRow: TemplateValue {
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "key": row.featureKey
-        case "name": row.featureName
-        case "featureRule": AdminText.rule(row.featureRule)
-        case "state": row.entitlement.map { $0.enabled ? "Enabled" : "Disabled" } ?? "Not in plan"
-        case "enabled": row.entitlement?.enabled ?? false
-        case "summary": summary
-        case "form": form
-        case "ruleOptions":
-            SelectOption.list([("", "Feature's own rule")] + AdminText.ruleKinds, current: form.values["rule_kind"] ?? "")
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "key": { $0.row.featureKey },
+        "name": { $0.row.featureName },
+        "featureRule": { AdminText.rule($0.row.featureRule) },
+        "state": { model in model.row.entitlement.map { $0.enabled ? "Enabled" : "Disabled" } ?? "Not in plan" },
+        "enabled": { $0.row.entitlement?.enabled ?? false },
+        "summary": { $0.summary },
+        "form": { $0.form },
+        "ruleOptions": {
+            SelectOption.list([("", "Feature's own rule")] + AdminText.ruleKinds, current: $0.form.values["rule_kind"] ?? "")
+        },
+    ]
 }

@@ -61,44 +61,41 @@ struct AdminStaffRoutes {
 }
 
 /// `/admin/staff`.
-struct StaffPageView: TemplateValue {
+struct StaffPageView: KeyedTemplateValue {
     let staff: [StaffMember]
     let me: Int64
     let created: CreatedUser?
     let form: FormState
     let disable: (Int64, FormState)?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "staff": staff.map { member in
-            Row(member: member, isMe: member.id == me, form: disable.flatMap { $0.0 == member.id ? $0.1 : nil } ?? FormState())
-        }
-        case "createdUser": created.map(CreatedUserView.init)
-        case "form": form
-        case "roleOptions":
-            SelectOption.list([("sales", "Sales: reads accounts, usage and margins"), ("admin", "Admin: changes everything")], current: form.values["role"] ?? "sales")
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "staff": { model in
+            model.staff.map { member in
+                Row(member: member, isMe: member.id == model.me, form: model.disable.flatMap { $0.0 == member.id ? $0.1 : nil } ?? FormState())
+            }
+        },
+        "createdUser": { $0.created.map(CreatedUserView.init) },
+        "form": { $0.form },
+        "roleOptions": {
+            SelectOption.list([("sales", "Sales: reads accounts, usage and margins"), ("admin", "Admin: changes everything")], current: $0.form.values["role"] ?? "sales")
+        },
+    ]
 
-    struct Row: TemplateValue {
+    struct Row: KeyedTemplateValue {
         let member: StaffMember
         let isMe: Bool
         let form: FormState
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "id": String(member.id)
-            case "email": member.email
-            case "role": member.role.rawValue
-            case "created": AdminText.instant(member.createdAt)
-            case "lastLogin": member.lastLoginAt.map { AdminText.instant($0) } ?? "Never"
-            case "disabled": member.disabledAt.map { AdminText.instant($0) }
-            case "isMe": isMe
-            case "canDisable": member.disabledAt == nil && !isMe
-            case "form": form
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "id": { String($0.member.id) },
+            "email": { $0.member.email },
+            "role": { $0.member.role.rawValue },
+            "created": { AdminText.instant($0.member.createdAt) },
+            "lastLogin": { model in model.member.lastLoginAt.map { AdminText.instant($0) } ?? "Never" },
+            "disabled": { model in model.member.disabledAt.map { AdminText.instant($0) } },
+            "isMe": { $0.isMe },
+            "canDisable": { $0.member.disabledAt == nil && !$0.isMe },
+            "form": { $0.form },
+        ]
     }
 }

@@ -2,18 +2,6 @@ import Foundation
 import Metering
 import Templating
 
-/// A view model whose template fields are a table of key paths: typed values, no reflection.
-protocol KeyedTemplateValue: TemplateValue {
-    /// Template key → the property it reads.
-    static var templateKeys: [String: any PartialKeyPath<Self> & Sendable] { get }
-}
-
-extension KeyedTemplateValue {
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        Self.templateKeys[key].flatMap { self[keyPath: $0] as? any TemplateValue }
-    }
-}
-
 /// A link in a pager or a sortable column head.
 struct LinkView: KeyedTemplateValue, Sendable {
     let label: String
@@ -22,8 +10,11 @@ struct LinkView: KeyedTemplateValue, Sendable {
     /// `ascending` / `descending` on the sorted column, for `aria-sort`.
     var sort: String? = nil
 
-    static let templateKeys: [String: any PartialKeyPath<LinkView> & Sendable] = [
-        "label": \.label, "href": \.href, "current": \.current, "sort": \.sort,
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { $0.label },
+        "href": { $0.href },
+        "current": { $0.current },
+        "sort": { $0.sort },
     ]
 }
 
@@ -61,7 +52,10 @@ struct MarginBadge: KeyedTemplateValue, Sendable {
     let className: String
     let label: String
 
-    static let templateKeys: [String: any PartialKeyPath<MarginBadge> & Sendable] = ["className": \.className, "label": \.label]
+    static let templateKeys: TemplateKeys<Self> = [
+        "className": { $0.className },
+        "label": { $0.label },
+    ]
 
     /// The badge of `margin`; "no revenue" with cost and nothing else is critical too.
     init(_ margin: GrossMargin) {

@@ -12,8 +12,11 @@ struct MarginsView: KeyedTemplateValue, Sendable {
     /// The last 12 months, newest first, for the period suggestions.
     let months: [String]
 
-    static let templateKeys: [String: any PartialKeyPath<MarginsView> & Sendable] = [
-        "form": \.form, "hasErrors": \.hasErrors, "report": \.report, "months": \.months,
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "hasErrors": { $0.hasErrors },
+        "report": { $0.report },
+        "months": { $0.months },
     ]
 
     init(query: MarginsQuery, report: MarginsReportView?, now: Date) {
@@ -49,10 +52,20 @@ struct AccountMarginRow: KeyedTemplateValue, Sendable {
     let percent: String
     let badge: MarginBadge
 
-    static let templateKeys: [String: any PartialKeyPath<AccountMarginRow> & Sendable] = [
-        "name": \.name, "externalID": \.externalID, "href": \.href, "plan": \.plan, "periods": \.periods, "fee": \.fee,
-        "overage": \.overage, "topUps": \.topUps, "revenue": \.revenue, "cost": \.cost, "margin": \.margin,
-        "percent": \.percent, "badge": \.badge,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "externalID": { $0.externalID },
+        "href": { $0.href },
+        "plan": { $0.plan },
+        "periods": { $0.periods },
+        "fee": { $0.fee },
+        "overage": { $0.overage },
+        "topUps": { $0.topUps },
+        "revenue": { $0.revenue },
+        "cost": { $0.cost },
+        "margin": { $0.margin },
+        "percent": { $0.percent },
+        "badge": { $0.badge },
     ]
 
     init(_ account: AccountMargin) {
@@ -93,9 +106,15 @@ struct MarginGroupRow: KeyedTemplateValue, Sendable {
     let percent: String
     let badge: MarginBadge
 
-    static let templateKeys: [String: any PartialKeyPath<MarginGroupRow> & Sendable] = [
-        "name": \.name, "accounts": \.accounts, "credits": \.credits, "revenue": \.revenue, "cost": \.cost,
-        "margin": \.margin, "percent": \.percent, "badge": \.badge,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "accounts": { $0.accounts },
+        "credits": { $0.credits },
+        "revenue": { $0.revenue },
+        "cost": { $0.cost },
+        "margin": { $0.margin },
+        "percent": { $0.percent },
+        "badge": { $0.badge },
     ]
 
     init(_ group: MarginGroup, name: String) {
@@ -130,12 +149,24 @@ struct MarginsReportView: KeyedTemplateValue, Sendable {
     let csvHref: String
     let hasAccounts: Bool
 
-    static let templateKeys: [String: any PartialKeyPath<MarginsReportView> & Sendable] = [
-        "title": \.title, "rows": \.rows, "columns": \.columns, "pager": \.pager, "totalFee": \.totalFee,
-        "totalOverage": \.totalOverage, "totalTopUps": \.totalTopUps, "totalRevenue": \.totalRevenue,
-        "totalCost": \.totalCost, "totalMargin": \.totalMargin, "totalPercent": \.totalPercent,
-        "criticalCount": \.criticalCount, "warningCount": \.warningCount, "plans": \.plans, "features": \.features,
-        "csvHref": \.csvHref, "hasAccounts": \.hasAccounts,
+    static let templateKeys: TemplateKeys<Self> = [
+        "title": { $0.title },
+        "rows": { $0.rows },
+        "columns": { $0.columns },
+        "pager": { $0.pager },
+        "totalFee": { $0.totalFee },
+        "totalOverage": { $0.totalOverage },
+        "totalTopUps": { $0.totalTopUps },
+        "totalRevenue": { $0.totalRevenue },
+        "totalCost": { $0.totalCost },
+        "totalMargin": { $0.totalMargin },
+        "totalPercent": { $0.totalPercent },
+        "criticalCount": { $0.criticalCount },
+        "warningCount": { $0.warningCount },
+        "plans": { $0.plans },
+        "features": { $0.features },
+        "csvHref": { $0.csvHref },
+        "hasAccounts": { $0.hasAccounts },
     ]
 
     init(_ report: MarginReport, query: MarginsQuery) {

@@ -12,8 +12,12 @@ struct CostRowView: KeyedTemplateValue, Sendable {
     let cost: String
     let share: String
 
-    static let templateKeys: [String: any PartialKeyPath<CostRowView> & Sendable] = [
-        "name": \.name, "href": \.href, "events": \.events, "cost": \.cost, "share": \.share,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "href": { $0.href },
+        "events": { $0.events },
+        "cost": { $0.cost },
+        "share": { $0.share },
     ]
 
     init(_ line: CostLine, name: String, href: String? = nil, total: Money) {
@@ -34,8 +38,13 @@ struct MarginRowView: KeyedTemplateValue, Sendable {
     let percent: String
     let badge: MarginBadge
 
-    static let templateKeys: [String: any PartialKeyPath<MarginRowView> & Sendable] = [
-        "name": \.name, "href": \.href, "revenue": \.revenue, "cost": \.cost, "percent": \.percent, "badge": \.badge,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "href": { $0.href },
+        "revenue": { $0.revenue },
+        "cost": { $0.cost },
+        "percent": { $0.percent },
+        "badge": { $0.badge },
     ]
 }
 
@@ -49,9 +58,14 @@ struct FeatureHealthView: KeyedTemplateValue, Sendable {
     let p95: String
     let p99: String
 
-    static let templateKeys: [String: any PartialKeyPath<FeatureHealthView> & Sendable] = [
-        "name": \.name, "events": \.events, "successRate": \.successRate, "costPerUnit": \.costPerUnit,
-        "p50": \.p50, "p95": \.p95, "p99": \.p99,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "events": { $0.events },
+        "successRate": { $0.successRate },
+        "costPerUnit": { $0.costPerUnit },
+        "p50": { $0.p50 },
+        "p95": { $0.p95 },
+        "p99": { $0.p99 },
     ]
 
     init(_ health: FeatureHealth) {
@@ -79,7 +93,11 @@ struct UnpricedView: KeyedTemplateValue, Sendable {
     let events: String
     let accounts: String
 
-    static let templateKeys: [String: any PartialKeyPath<UnpricedView> & Sendable] = ["model": \.model, "events": \.events, "accounts": \.accounts]
+    static let templateKeys: TemplateKeys<Self> = [
+        "model": { $0.model },
+        "events": { $0.events },
+        "accounts": { $0.accounts },
+    ]
 }
 
 /// `1,234` (locale-independent).
@@ -122,15 +140,33 @@ struct OverviewReportView: KeyedTemplateValue, Sendable {
     var hasRecentAlerts: Bool { !recentAlerts.isEmpty }
     var hasUnpriced: Bool { !unpriced.isEmpty }
 
-    static let templateKeys: [String: any PartialKeyPath<OverviewReportView> & Sendable] = [
-        "rangeLabel": \.rangeLabel, "cost": \.cost, "revenue": \.revenue, "marginPercent": \.marginPercent,
-        "marginAmount": \.marginAmount, "badge": \.badge, "events": \.events, "chartSVG": \.chartSVG,
-        "chartTable": \.chartTable, "byFeature": \.byFeature, "byModel": \.byModel, "topAccounts": \.topAccounts,
-        "lowestMargins": \.lowestMargins, "unpriced": \.unpriced, "unattributedEvents": \.unattributedEvents,
-        "unattributedCost": \.unattributedCost, "hasUnattributed": \.hasUnattributed, "features": \.features,
-        "hasUsage": \.hasUsage, "topUpRequestsWaiting": \.topUpRequestsWaiting, "recentAlerts": \.recentAlerts,
-        "hasTopUpRequests": \.hasTopUpRequests, "hasRecentAlerts": \.hasRecentAlerts, "hasUnpriced": \.hasUnpriced,
-        "topUpRequestsCount": \.topUpRequestsCount, "openAlertsCount": \.openAlertsCount,
+    static let templateKeys: TemplateKeys<Self> = [
+        "rangeLabel": { $0.rangeLabel },
+        "cost": { $0.cost },
+        "revenue": { $0.revenue },
+        "marginPercent": { $0.marginPercent },
+        "marginAmount": { $0.marginAmount },
+        "badge": { $0.badge },
+        "events": { $0.events },
+        "chartSVG": { $0.chartSVG },
+        "chartTable": { $0.chartTable },
+        "byFeature": { $0.byFeature },
+        "byModel": { $0.byModel },
+        "topAccounts": { $0.topAccounts },
+        "lowestMargins": { $0.lowestMargins },
+        "unpriced": { $0.unpriced },
+        "unattributedEvents": { $0.unattributedEvents },
+        "unattributedCost": { $0.unattributedCost },
+        "hasUnattributed": { $0.hasUnattributed },
+        "features": { $0.features },
+        "hasUsage": { $0.hasUsage },
+        "topUpRequestsWaiting": { $0.topUpRequestsWaiting },
+        "recentAlerts": { $0.recentAlerts },
+        "hasTopUpRequests": { $0.hasTopUpRequests },
+        "hasRecentAlerts": { $0.hasRecentAlerts },
+        "hasUnpriced": { $0.hasUnpriced },
+        "topUpRequestsCount": { $0.topUpRequestsCount },
+        "openAlertsCount": { $0.openAlertsCount },
     ]
 
     init(_ report: OverviewReport, slots: OverviewSlots) {

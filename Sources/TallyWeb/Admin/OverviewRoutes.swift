@@ -15,7 +15,11 @@ struct OverviewSlotItem: KeyedTemplateValue, Sendable {
     let detail: String
     let href: String
 
-    static let templateKeys: [String: any PartialKeyPath<OverviewSlotItem> & Sendable] = ["label": \.label, "detail": \.detail, "href": \.href]
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { $0.label },
+        "detail": { $0.detail },
+        "href": { $0.href },
+    ]
 }
 
 /// The two slots of the overview: how many top-up requests wait and how many alerts are open,
@@ -109,5 +113,8 @@ struct OverviewView: KeyedTemplateValue, Sendable {
     let form: FormState
     let report: OverviewReportView?
 
-    static let templateKeys: [String: any PartialKeyPath<OverviewView> & Sendable] = ["form": \.form, "report": \.report]
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "report": { $0.report },
+    ]
 }

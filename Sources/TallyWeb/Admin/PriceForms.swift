@@ -26,8 +26,10 @@ func utcInputValue(_ date: Date) -> String {
     String(MoneyText.timestamp(date).dropLast(4)).replacingOccurrences(of: " ", with: "T")
 }
 
-/// The "add a version" form: `model`, `input`, `cached_input`, `output`, `per_request` and
-/// `effective_from`.
+/// The "add a version" form: `model`, `input`, `cached_input`, `output`, `per_request`,
+/// `effective_from`, and the optional prices of the other token kinds (`cache_write_5m`,
+/// `cache_write_1h`, `reasoning`, `audio_input`, `audio_output`, `image_input`; empty: the
+/// kind's default, docs/metering.md) and `per_query` (a web search).
 enum PriceVersionForm {
     /// The form as a new page shows it: effective now.
     static func initial(now: Date) -> FormState {
@@ -65,20 +67,30 @@ enum PriceVersionForm {
         let input = price("input", required: true)
         let output = price("output", required: true)
         let cached = price("cached_input", required: false)
-        var perRequest = Money.zero
-        if !form["per_request"].isEmpty {
+        let write5m = price("cache_write_5m", required: false), write1h = price("cache_write_1h", required: false)
+        let reasoning = price("reasoning", required: false)
+        let audioInput = price("audio_input", required: false), audioOutput = price("audio_output", required: false)
+        let imageInput = price("image_input", required: false)
+        func fee(_ field: String) -> Money {
+            guard !form[field].isEmpty else { return .zero }
             do {
-                perRequest = try Money(parsing: form["per_request"])
-                if perRequest < .zero { errors["per_request"] = "The fee must not be negative." }
+                let fee = try Money(parsing: form[field])
+                if fee < .zero { errors[field] = "The fee must not be negative." }
+                return fee
             } catch {
-                errors["per_request"] = Self.message(for: error, unit: "USD")
+                errors[field] = Self.message(for: error, unit: "USD")
             }
+            return .zero
         }
+        let perRequest = fee("per_request"), perQuery = fee("per_query")
         let effective = parseUTCInstant(form["effective_from"])
         if effective == nil { errors["effective_from"] = "Enter a date (YYYY-MM-DD) or date and time (UTC)." }
         guard errors.isEmpty, let input, let output, let effective else { throw errors }
+        let rates = TokenRates(
+            input: input, cachedInput: cached, cacheWrite5m: write5m, cacheWrite1h: write1h, output: output, reasoning: reasoning,
+            audioInput: audioInput, audioOutput: audioOutput, imageInput: imageInput)
         return PriceDraft(
-            model: model, input: input, cachedInput: cached ?? input, output: output, perRequest: perRequest, effectiveFrom: effective)
+            model: model, sheet: PriceSheet(rates: rates, perRequest: perRequest, perQuery: perQuery), effectiveFrom: effective)
     }
 
     static func message(for error: AmountError, unit: String) -> String {

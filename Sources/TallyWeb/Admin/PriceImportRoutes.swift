@@ -33,8 +33,11 @@ struct PriceImportRoutes {
     /// Reads the form: the view with messages, and the list and date when usable.
     private func read(_ submitted: FormState) -> (PriceImportView, PriceList?, Date?) {
         var view = PriceImportView()
+        // An uploaded file (`list_file`) takes the place of the pasted text.
+        let uploaded = submitted.values["list_file"] ?? ""
         view.form = FormState([
-            "list": submitted.values["list"] ?? "", "effective_from": submitted["effective_from"], "only": submitted["only"],
+            "list": uploaded.isEmpty ? submitted.values["list"] ?? "" : uploaded, "effective_from": submitted["effective_from"],
+            "only": submitted["only"],
         ])
         let effective = parseUTCInstant(view.form["effective_from"])
         if let effective {
@@ -50,6 +53,7 @@ struct PriceImportRoutes {
         view.format = list.format.label
         view.errors = list.errors.map(PriceNoteView.init)
         view.skipped = list.skipped.map(PriceNoteView.init)
+        view.roundedCount = list.entries.filter { !$0.rounded.isEmpty }.count
         if !list.errors.isEmpty {
             view.form.errors["list"] =
                 "\(list.errors.count) \(list.errors.count == 1 ? "line has" : "lines have") errors (listed above); nothing is imported until all are fixed."
@@ -98,7 +102,11 @@ struct PriceNoteView: KeyedTemplateValue, Sendable {
     let model: String
     let message: String
 
-    static let templateKeys: [String: any PartialKeyPath<PriceNoteView> & Sendable] = ["line": \.line, "model": \.model, "message": \.message]
+    static let templateKeys: TemplateKeys<Self> = [
+        "line": { $0.line },
+        "model": { $0.model },
+        "message": { $0.message },
+    ]
 
     init(_ note: PriceListNote) {
         line = String(note.line)
@@ -117,10 +125,22 @@ struct PriceChangeView: KeyedTemplateValue, Sendable {
     let cachedInput: String
     let output: String
     let before: String
+    /// The other prices and tiers the entry sets, e.g. `cache write 5 min $3.75; above 200k tokens`.
+    let more: String
+    /// The prices rounded to what Tally holds, as read → as kept.
+    let rounded: String
 
-    static let templateKeys: [String: any PartialKeyPath<PriceChangeView> & Sendable] = [
-        "line": \.line, "model": \.model, "action": \.action, "badge": \.badge, "input": \.input,
-        "cachedInput": \.cachedInput, "output": \.output, "before": \.before,
+    static let templateKeys: TemplateKeys<Self> = [
+        "line": { $0.line },
+        "model": { $0.model },
+        "action": { $0.action },
+        "badge": { $0.badge },
+        "input": { $0.input },
+        "cachedInput": { $0.cachedInput },
+        "output": { $0.output },
+        "before": { $0.before },
+        "more": { $0.more },
+        "rounded": { $0.rounded },
     ]
 
     init(_ change: PriceImportChange) {
@@ -130,6 +150,8 @@ struct PriceChangeView: KeyedTemplateValue, Sendable {
         input = MoneyText.perMillion(entry.input)
         cachedInput = MoneyText.perMillion(entry.cachedInput)
         output = MoneyText.perMillion(entry.output)
+        more = PriceSheetText.extras(entry.sheet)
+        rounded = entry.rounded.joined(separator: "; ")
         switch change.action {
         case .add: (action, badge, before) = ("New", "badge-ok", "")
         case .unchanged: (action, badge, before) = ("Unchanged", "badge", "")
@@ -149,16 +171,57 @@ struct PriceImportView: KeyedTemplateValue, Sendable {
     var skipped: [PriceNoteView] = []
     var changes: [PriceChangeView] = []
     var addCount = 0
+    var roundedCount = 0
     var isPreview = false
     var hasErrors: Bool { form.hasErrors }
     var hasLineErrors: Bool { !errors.isEmpty }
     var hasSkipped: Bool { !skipped.isEmpty }
     var canApply: Bool { isPreview && addCount > 0 }
     var addCountText: String { String(addCount) }
+    var importedCountText: String { String(changes.count) }
+    var roundedCountText: String { String(roundedCount) }
+    var skippedCountText: String { String(skipped.count) }
 
-    static let templateKeys: [String: any PartialKeyPath<PriceImportView> & Sendable] = [
-        "form": \.form, "format": \.format, "errors": \.errors,
-        "skipped": \.skipped, "changes": \.changes, "isPreview": \.isPreview, "hasErrors": \.hasErrors,
-        "hasLineErrors": \.hasLineErrors, "hasSkipped": \.hasSkipped, "canApply": \.canApply, "addCount": \.addCountText,
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "format": { $0.format },
+        "errors": { $0.errors },
+        "skipped": { $0.skipped },
+        "changes": { $0.changes },
+        "isPreview": { $0.isPreview },
+        "hasErrors": { $0.hasErrors },
+        "hasLineErrors": { $0.hasLineErrors },
+        "hasSkipped": { $0.hasSkipped },
+        "canApply": { $0.canApply },
+        "addCount": { $0.addCountText },
+        "importedCount": { $0.importedCountText },
+        "roundedCount": { $0.roundedCountText },
+        "skippedCount": { $0.skippedCountText },
     ]
+}
+
+/// A price sheet's prices beyond input, cached input and output, for the import preview and the
+/// prices page: only those that differ from their defaults.
+enum PriceSheetText {
+    static let labels: [TokenKind: String] = [
+        .cacheWrite5m: "cache write 5 min", .cacheWrite1h: "cache write 1 h", .reasoning: "reasoning",
+        .audioInput: "audio in", .audioOutput: "audio out", .imageInput: "image in",
+    ]
+
+    static func extras(_ sheet: PriceSheet) -> String {
+        let defaults = TokenRates(input: sheet.input, cachedInput: sheet.cachedInput, output: sheet.output)
+        var parts = TokenKind.allCases.compactMap { kind -> String? in
+            guard let label = labels[kind], sheet.rates[kind] != defaults[kind] else { return nil }
+            return "\(label) \(MoneyText.perMillion(sheet.rates[kind]))"
+        }
+        if sheet.perRequest != .zero { parts.append("per request \(sheet.perRequest.formatted(fractionDigits: 6))") }
+        if sheet.perQuery != .zero { parts.append("per web search \(sheet.perQuery.formatted(fractionDigits: 6))") }
+        for tier in sheet.tiers {
+            let name = tier.serviceTier == .standard ? "" : tier.serviceTier.rawValue
+            let above = tier.aboveInputTokens > 0 ? "above \(tier.aboveInputTokens) tokens" : ""
+            parts.append([name, above].filter { !$0.isEmpty }.joined(separator: " ")
+                + ": \(MoneyText.perMillion(tier.rates[.input])) / \(MoneyText.perMillion(tier.rates[.cachedInput])) / \(MoneyText.perMillion(tier.rates[.output]))")
+        }
+        return parts.joined(separator: "; ")
+    }
 }

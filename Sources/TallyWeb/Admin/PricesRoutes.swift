@@ -55,10 +55,17 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
     let output: String
     let perRequest: String
     let effectiveFrom: String
+    /// The other token kinds' prices, the per-query fee and the tiers, when not their defaults.
+    let more: String
 
-    static let templateKeys: [String: any PartialKeyPath<PriceVersionRow> & Sendable] = [
-        "id": \.id, "input": \.input, "cachedInput": \.cachedInput, "output": \.output, "perRequest": \.perRequest,
-        "effectiveFrom": \.effectiveFrom,
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { $0.id },
+        "input": { $0.input },
+        "cachedInput": { $0.cachedInput },
+        "output": { $0.output },
+        "perRequest": { $0.perRequest },
+        "effectiveFrom": { $0.effectiveFrom },
+        "more": { $0.more },
     ]
 
     init(_ version: PriceVersion) {
@@ -68,6 +75,9 @@ struct PriceVersionRow: KeyedTemplateValue, Sendable {
         output = MoneyText.perMillion(version.output)
         perRequest = version.perRequest == .zero ? "—" : MoneyText.precise(version.perRequest)
         effectiveFrom = MoneyText.timestamp(version.effectiveFrom)
+        var sheet = version.sheet
+        sheet.perRequest = .zero
+        more = PriceSheetText.extras(sheet)
     }
 }
 
@@ -82,9 +92,15 @@ struct PriceMatcherRow: KeyedTemplateValue, Sendable {
     let overriddenBy: String
     let hasOverrides: Bool
 
-    static let templateKeys: [String: any PartialKeyPath<PriceMatcherRow> & Sendable] = [
-        "model": \.model, "isPattern": \.isPattern, "current": \.current, "scheduled": \.scheduled, "past": \.past,
-        "hasHistory": \.hasHistory, "overriddenBy": \.overriddenBy, "hasOverrides": \.hasOverrides,
+    static let templateKeys: TemplateKeys<Self> = [
+        "model": { $0.model },
+        "isPattern": { $0.isPattern },
+        "current": { $0.current },
+        "scheduled": { $0.scheduled },
+        "past": { $0.past },
+        "hasHistory": { $0.hasHistory },
+        "overriddenBy": { $0.overriddenBy },
+        "hasOverrides": { $0.hasOverrides },
     ]
 
     init(_ matcher: PriceCatalogReport.Matcher) {
@@ -109,9 +125,14 @@ struct PricesView: KeyedTemplateValue, Sendable {
     let checkedPrice: PriceMatcherCheck?
     let now: String
 
-    static let templateKeys: [String: any PartialKeyPath<PricesView> & Sendable] = [
-        "matchers": \.matchers, "hasPrices": \.hasPrices, "form": \.form, "check": \.check, "hasCheck": \.hasCheck,
-        "checkedPrice": \.checkedPrice, "now": \.now,
+    static let templateKeys: TemplateKeys<Self> = [
+        "matchers": { $0.matchers },
+        "hasPrices": { $0.hasPrices },
+        "form": { $0.form },
+        "check": { $0.check },
+        "hasCheck": { $0.hasCheck },
+        "checkedPrice": { $0.checkedPrice },
+        "now": { $0.now },
     ]
 
     init(_ report: PriceCatalogReport, form: FormState, check: String, now: Date) {
@@ -130,5 +151,8 @@ struct PriceMatcherCheck: KeyedTemplateValue, Sendable {
     let model: String
     let version: PriceVersionRow
 
-    static let templateKeys: [String: any PartialKeyPath<PriceMatcherCheck> & Sendable] = ["model": \.model, "version": \.version]
+    static let templateKeys: TemplateKeys<Self> = [
+        "model": { $0.model },
+        "version": { $0.version },
+    ]
 }

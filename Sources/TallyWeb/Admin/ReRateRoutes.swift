@@ -111,8 +111,11 @@ struct ReRateView: KeyedTemplateValue, Sendable {
     var preview: ReRatePreviewView?
     var hasErrors: Bool { form.hasErrors }
 
-    static let templateKeys: [String: any PartialKeyPath<ReRateView> & Sendable] = [
-        "form": \.form, "confirmError": \.confirmError, "preview": \.preview, "hasErrors": \.hasErrors,
+    static let templateKeys: TemplateKeys<Self> = [
+        "form": { $0.form },
+        "confirmError": { $0.confirmError },
+        "preview": { $0.preview },
+        "hasErrors": { $0.hasErrors },
     ]
 }
 
@@ -126,9 +129,14 @@ struct ReRateAccountRow: KeyedTemplateValue, Sendable {
     let delta: String
     let credits: String
 
-    static let templateKeys: [String: any PartialKeyPath<ReRateAccountRow> & Sendable] = [
-        "name": \.name, "externalID": \.externalID, "events": \.events, "before": \.before, "after": \.after,
-        "delta": \.delta, "credits": \.credits,
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "externalID": { $0.externalID },
+        "events": { $0.events },
+        "before": { $0.before },
+        "after": { $0.after },
+        "delta": { $0.delta },
+        "credits": { $0.credits },
     ]
 }
 
@@ -144,9 +152,16 @@ struct ReRatePreviewView: KeyedTemplateValue, Sendable {
     let accounts: [ReRateAccountRow]
     let hasChanges: Bool
 
-    static let templateKeys: [String: any PartialKeyPath<ReRatePreviewView> & Sendable] = [
-        "examined": \.examined, "changed": \.changed, "before": \.before, "after": \.after, "delta": \.delta,
-        "credits": \.credits, "confirmation": \.confirmation, "accounts": \.accounts, "hasChanges": \.hasChanges,
+    static let templateKeys: TemplateKeys<Self> = [
+        "examined": { $0.examined },
+        "changed": { $0.changed },
+        "before": { $0.before },
+        "after": { $0.after },
+        "delta": { $0.delta },
+        "credits": { $0.credits },
+        "confirmation": { $0.confirmation },
+        "accounts": { $0.accounts },
+        "hasChanges": { $0.hasChanges },
     ]
 
     init(_ result: ReRateResult) {

@@ -10,7 +10,7 @@ struct TopUpFormState: Sendable {
 }
 
 /// The admin list of top-up requests.
-struct TopUpsPageView: TemplateValue {
+struct TopUpsPageView: KeyedTemplateValue {
     let pending: [TopUpRequest]
     let total: Int
     let decided: [TopUpRequest]
@@ -19,44 +19,43 @@ struct TopUpsPageView: TemplateValue {
     let isAdmin: Bool
     let form: TopUpFormState?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "pending": pending.map { PendingTopUpView(request: $0, isAdmin: isAdmin, form: $0.id == form?.requestID ? form : nil) }
-        case "hasPending": !pending.isEmpty
-        case "total": total
-        case "decided": decided.map { TopUpRowView(request: $0, zone: AccountPageFormat.utc) }
-        case "hasDecided": !decided.isEmpty
-        case "isAdmin": isAdmin
-        case "formError": form?.form.errors["form"] ?? (form?.form.hasErrors == true ? "The answer was not saved. See the request's form below." : nil)
-        case "pagination":
-            total > perPage
-                ? PaginationView(page: page, pages: (total + perPage - 1) / perPage, total: total, noun: "requests", path: "/admin/top-ups")
+    static let templateKeys: TemplateKeys<Self> = [
+        "pending": { model in
+            model.pending.map { PendingTopUpView(request: $0, isAdmin: model.isAdmin, form: $0.id == model.form?.requestID ? model.form : nil) }
+        },
+        "hasPending": { !$0.pending.isEmpty },
+        "total": { $0.total },
+        "decided": { model in model.decided.map { TopUpRowView(request: $0, zone: AccountPageFormat.utc) } },
+        "hasDecided": { !$0.decided.isEmpty },
+        "isAdmin": { $0.isAdmin },
+        "formError": {
+            $0.form?.form.errors["form"] ?? ($0.form?.form.hasErrors == true ? "The answer was not saved. See the request's form below." : nil)
+        },
+        "pagination": { model in
+            model.total > model.perPage
+                ? PaginationView(page: model.page, pages: (model.total + model.perPage - 1) / model.perPage, total: model.total, noun: "requests", path: "/admin/top-ups")
                 : nil
-        default: nil
-        }
-    }
+        },
+    ]
 }
 
 /// One waiting request with, for admins, its approve and decline forms.
-struct PendingTopUpView: TemplateValue {
+struct PendingTopUpView: KeyedTemplateValue {
     let request: TopUpRequest
     let isAdmin: Bool
     let form: TopUpFormState?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": Int(request.id)
-        case "accountName": request.accountName
-        case "requestedBy": request.requestedBy ?? "—"
-        case "requestedAt": AccountPageFormat.dateTime(request.requestedAt, in: AccountPageFormat.utc) + " UTC"
-        case "credits": request.credits.formatted
-        case "note": request.note
-        case "isAdmin": isAdmin
-        case "price": form?.form.values["price"] ?? ""
-        case "expires": form?.form.values["expires"] ?? ""
-        case "reason": form?.form.values["reason"] ?? ""
-        case "errors": form?.form.errors ?? FieldErrors()
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { Int($0.request.id) },
+        "accountName": { $0.request.accountName },
+        "requestedBy": { $0.request.requestedBy ?? "—" },
+        "requestedAt": { AccountPageFormat.dateTime($0.request.requestedAt, in: AccountPageFormat.utc) + " UTC" },
+        "credits": { $0.request.credits.formatted },
+        "note": { $0.request.note },
+        "isAdmin": { $0.isAdmin },
+        "price": { $0.form?.form.values["price"] ?? "" },
+        "expires": { $0.form?.form.values["expires"] ?? "" },
+        "reason": { $0.form?.form.values["reason"] ?? "" },
+        "errors": { $0.form?.form.errors ?? FieldErrors() },
+    ]
 }

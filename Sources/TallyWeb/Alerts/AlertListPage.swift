@@ -4,25 +4,24 @@ import Foundation
 import Templating
 
 /// `/admin/alerts`: the list with its filters.
-struct AlertListView: TemplateValue, Sendable {
-    struct Row: TemplateValue, Sendable {
+struct AlertListView: KeyedTemplateValue, Sendable {
+    struct Row: KeyedTemplateValue, Sendable {
         let alert: Alert
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "id": String(alert.id)
-            case "firedAt": alertTimeText(alert.firedAt)
-            case "rule": alert.rule.label
-            case "level": alert.level.rawValue
-            case "levelClass": levelBadge(alert.level)
-            case "account": alert.accountName ?? "All accounts"
-            case "accountExternalID": alert.accountExternalID
-            case "message": alert.message
-            case "isOpen": alert.isOpen
-            case "acknowledged": alert.acknowledgedAt.map { "Acknowledged \(alertTimeText($0)) by \(alert.acknowledgedBy ?? "—")" }
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "id": { String($0.alert.id) },
+            "firedAt": { alertTimeText($0.alert.firedAt) },
+            "rule": { $0.alert.rule.label },
+            "level": { $0.alert.level.rawValue },
+            "levelClass": { levelBadge($0.alert.level) },
+            "account": { $0.alert.accountName ?? "All accounts" },
+            "accountExternalID": { $0.alert.accountExternalID },
+            "message": { $0.alert.message },
+            "isOpen": { $0.alert.isOpen },
+            "acknowledged": { model in
+                model.alert.acknowledgedAt.map { "Acknowledged \(alertTimeText($0)) by \(model.alert.acknowledgedBy ?? "—")" }
+            },
+        ]
     }
 
     let rows: [Row]
@@ -35,20 +34,17 @@ struct AlertListView: TemplateValue, Sendable {
     /// The list's own URL (with filters), where acknowledging returns to.
     let returnTo: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "rows": rows
-        case "hasRows": !rows.isEmpty
-        case "rules": rules
-        case "levels": levels
-        case "states": states
-        case "account": account
-        case "pagination": pagination
-        case "hasFilter": hasFilter
-        case "returnTo": returnTo
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "rows": { $0.rows },
+        "hasRows": { !$0.rows.isEmpty },
+        "rules": { $0.rules },
+        "levels": { $0.levels },
+        "states": { $0.states },
+        "account": { $0.account },
+        "pagination": { $0.pagination },
+        "hasFilter": { $0.hasFilter },
+        "returnTo": { $0.returnTo },
+    ]
 }
 
 /// The filter of the list, read leniently from the query string: unknown values are ignored.

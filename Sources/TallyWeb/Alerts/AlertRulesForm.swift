@@ -78,29 +78,26 @@ func percentText(_ bp: Int64) -> String {
 }
 
 /// `/admin/alerts/rules`.
-struct AlertRulesView: TemplateValue, Sendable {
+struct AlertRulesView: KeyedTemplateValue, Sendable {
     let form: FormState
     let saved: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "creditsEnabled": form.values["creditsEnabled"] != nil
-        case "creditThresholds": form.values["creditThresholds"] ?? ""
-        case "marginEnabled": form.values["marginEnabled"] != nil
-        case "marginWarning": form.values["marginWarning"] ?? ""
-        case "marginCritical": form.values["marginCritical"] ?? ""
-        case "marginCooldown": form.values["marginCooldown"] ?? ""
-        case "spikeEnabled": form.values["spikeEnabled"] != nil
-        case "spikeMultiplier": form.values["spikeMultiplier"] ?? ""
-        case "spikeMinimum": form.values["spikeMinimum"] ?? ""
-        case "spikeCooldown": form.values["spikeCooldown"] ?? ""
-        case "unpricedEnabled": form.values["unpricedEnabled"] != nil
-        case "unpricedCooldown": form.values["unpricedCooldown"] ?? ""
-        case "capEnabled": form.values["capEnabled"] != nil
-        case "errors": form.errors
-        case "hasErrors": form.hasErrors
-        case "saved": saved
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "creditsEnabled": { $0.form.values["creditsEnabled"] != nil },
+        "creditThresholds": { $0.form.values["creditThresholds"] ?? "" },
+        "marginEnabled": { $0.form.values["marginEnabled"] != nil },
+        "marginWarning": { $0.form.values["marginWarning"] ?? "" },
+        "marginCritical": { $0.form.values["marginCritical"] ?? "" },
+        "marginCooldown": { $0.form.values["marginCooldown"] ?? "" },
+        "spikeEnabled": { $0.form.values["spikeEnabled"] != nil },
+        "spikeMultiplier": { $0.form.values["spikeMultiplier"] ?? "" },
+        "spikeMinimum": { $0.form.values["spikeMinimum"] ?? "" },
+        "spikeCooldown": { $0.form.values["spikeCooldown"] ?? "" },
+        "unpricedEnabled": { $0.form.values["unpricedEnabled"] != nil },
+        "unpricedCooldown": { $0.form.values["unpricedCooldown"] ?? "" },
+        "capEnabled": { $0.form.values["capEnabled"] != nil },
+        "errors": { $0.form.errors },
+        "hasErrors": { $0.form.hasErrors },
+        "saved": { $0.saved },
+    ]
 }

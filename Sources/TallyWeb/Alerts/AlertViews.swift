@@ -11,21 +11,18 @@ func alertTimeText(_ date: Date) -> String {
 }
 
 /// A checkbox of a set (e.g. an endpoint's alert kinds).
-struct CheckOption: TemplateValue, Sendable {
+struct CheckOption: KeyedTemplateValue, Sendable {
     let value: String
     let label: String
     let checked: Bool
     let id: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "value": value
-        case "label": label
-        case "checked": checked
-        case "id": id
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "value": { $0.value },
+        "label": { $0.label },
+        "checked": { $0.checked },
+        "id": { $0.id },
+    ]
 }
 
 /// The level badge's CSS class.
@@ -38,7 +35,7 @@ func levelBadge(_ level: AlertLevel) -> String {
 }
 
 /// "Previous / Next" and the total of a list.
-struct Pagination: TemplateValue, Sendable {
+struct Pagination: KeyedTemplateValue, Sendable {
     let total: Int
     let page: Int
     let pageCount: Int
@@ -60,15 +57,12 @@ struct Pagination: TemplateValue, Sendable {
         nextHref = page < pageCount ? href(page + 1) : nil
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "total": total
-        case "page": page
-        case "pageCount": pageCount
-        case "previousHref": previousHref
-        case "nextHref": nextHref
-        case "hasPages": pageCount > 1
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "total": { $0.total },
+        "page": { $0.page },
+        "pageCount": { $0.pageCount },
+        "previousHref": { $0.previousHref },
+        "nextHref": { $0.nextHref },
+        "hasPages": { $0.pageCount > 1 },
+    ]
 }

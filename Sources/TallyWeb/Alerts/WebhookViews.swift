@@ -42,7 +42,7 @@ enum WebhookForm {
 }
 
 /// An endpoint form's fields.
-struct WebhookFormView: TemplateValue, Sendable {
+struct WebhookFormView: KeyedTemplateValue, Sendable {
     let name: String
     let url: String
     let secret: String
@@ -51,105 +51,89 @@ struct WebhookFormView: TemplateValue, Sendable {
     let enabled: Bool
     let errors: FieldErrors
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "name": name
-        case "url": url
-        case "secret": secret
-        case "rules": rules
-        case "formats": formats
-        case "enabled": enabled
-        case "errors": errors
-        case "hasErrors": !errors.isEmpty
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.name },
+        "url": { $0.url },
+        "secret": { $0.secret },
+        "rules": { $0.rules },
+        "formats": { $0.formats },
+        "enabled": { $0.enabled },
+        "errors": { $0.errors },
+        "hasErrors": { !$0.errors.isEmpty },
+    ]
 }
 
 /// One endpoint in the list.
-struct WebhookRow: TemplateValue, Sendable {
+struct WebhookRow: KeyedTemplateValue, Sendable {
     let endpoint: WebhookEndpoint
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": String(endpoint.id)
-        case "name": endpoint.name
-        case "url": endpoint.url
-        case "rules": endpoint.rules.map(\.label).joined(separator: ", ")
-        case "format": endpoint.format == .slack ? "Slack" : "JSON"
-        case "enabled": endpoint.enabled
-        case "pending": endpoint.pending
-        case "delivered": endpoint.delivered
-        case "failed": endpoint.failed
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { String($0.endpoint.id) },
+        "name": { $0.endpoint.name },
+        "url": { $0.endpoint.url },
+        "rules": { $0.endpoint.rules.map(\.label).joined(separator: ", ") },
+        "format": { $0.endpoint.format == .slack ? "Slack" : "JSON" },
+        "enabled": { $0.endpoint.enabled },
+        "pending": { $0.endpoint.pending },
+        "delivered": { $0.endpoint.delivered },
+        "failed": { $0.endpoint.failed },
+    ]
 }
 
 /// `/admin/webhooks`: the endpoints and the form for a new one (admins).
-struct WebhookListView: TemplateValue, Sendable {
+struct WebhookListView: KeyedTemplateValue, Sendable {
     let rows: [WebhookRow]
     let form: WebhookFormView
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "rows": rows
-        case "hasRows": !rows.isEmpty
-        case "form": form
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "rows": { $0.rows },
+        "hasRows": { !$0.rows.isEmpty },
+        "form": { $0.form },
+    ]
 }
 
 /// The page after creating an endpoint: its secret, once.
-struct WebhookCreatedView: TemplateValue, Sendable {
+struct WebhookCreatedView: KeyedTemplateValue, Sendable {
     let id: String
     let name: String
     let secret: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": id
-        case "name": name
-        case "secret": secret
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { $0.id },
+        "name": { $0.name },
+        "secret": { $0.secret },
+    ]
 }
 
 /// `/admin/webhooks/{id}`: the endpoint, its edit form (admins) and its delivery log.
-struct WebhookDetailView: TemplateValue, Sendable {
-    struct Delivery: TemplateValue, Sendable {
+struct WebhookDetailView: KeyedTemplateValue, Sendable {
+    struct Delivery: KeyedTemplateValue, Sendable {
         let record: WebhookDeliveryRecord
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "id": String(record.id)
-            case "alertID": String(record.alertID)
-            case "message": record.alertMessage
-            case "state": record.state
-            case "stateClass": record.state == "delivered" ? "badge badge-ok" : record.state == "failed" ? "badge badge-critical" : "badge badge-warning"
-            case "createdAt": alertTimeText(record.createdAt)
-            case "nextAttemptAt": record.nextAttemptAt.map(alertTimeText)
-            case "attempts": record.attempts.map(Attempt.init)
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "id": { String($0.record.id) },
+            "alertID": { String($0.record.alertID) },
+            "message": { $0.record.alertMessage },
+            "state": { $0.record.state },
+            "stateClass": {
+                $0.record.state == "delivered" ? "badge badge-ok" : $0.record.state == "failed" ? "badge badge-critical" : "badge badge-warning"
+            },
+            "createdAt": { alertTimeText($0.record.createdAt) },
+            "nextAttemptAt": { $0.record.nextAttemptAt.map(alertTimeText) },
+            "attempts": { $0.record.attempts.map(Attempt.init) },
+        ]
     }
 
-    struct Attempt: TemplateValue, Sendable {
+    struct Attempt: KeyedTemplateValue, Sendable {
         let attempt: WebhookDeliveryRecord.Attempt
 
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "number": attempt.number
-            case "at": alertTimeText(attempt.at)
-            case "status": attempt.statusCode.map(String.init) ?? "no answer"
-            case "error": attempt.error
-            case "duration": "\(attempt.durationMS) ms"
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "number": { $0.attempt.number },
+            "at": { alertTimeText($0.attempt.at) },
+            "status": { $0.attempt.statusCode.map(String.init) ?? "no answer" },
+            "error": { $0.attempt.error },
+            "duration": { "\($0.attempt.durationMS) ms" },
+        ]
     }
 
     let endpoint: WebhookRow
@@ -158,15 +142,12 @@ struct WebhookDetailView: TemplateValue, Sendable {
     let pagination: Pagination
     let saved: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "endpoint": endpoint
-        case "form": form
-        case "deliveries": deliveries
-        case "hasDeliveries": !deliveries.isEmpty
-        case "pagination": pagination
-        case "saved": saved
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "endpoint": { $0.endpoint },
+        "form": { $0.form },
+        "deliveries": { $0.deliveries },
+        "hasDeliveries": { !$0.deliveries.isEmpty },
+        "pagination": { $0.pagination },
+        "saved": { $0.saved },
+    ]
 }

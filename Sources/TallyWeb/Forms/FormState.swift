@@ -8,7 +8,7 @@ import Templating
 /// `{{form.value.name}}`, `{{#form.error.name}}…{{/form.error.name}}`, `{{#form.checked.x}}`,
 /// `{{form.field.name.value}}` (one field's value, error and `invalid`), `{{#form.hasErrors}}`
 /// and `{{form.errorCount}}`.
-struct FormState: TemplateValue, Sendable {
+struct FormState: KeyedTemplateValue, Sendable {
     /// The fields as typed (the CSRF token left out).
     var values: [String: String]
     /// The fields sent as lists (`rules[]=a&rules[]=b`), by name without the brackets.
@@ -68,17 +68,14 @@ struct FormState: TemplateValue, Sendable {
         }
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "value": Keyed(strings: values)
-        case "error": errors
-        case "checked": Keyed(strings: values.filter { !$0.value.isEmpty })
-        case "field": FieldViews(form: self)
-        case "hasErrors": hasErrors
-        case "errorCount": errors.count == 1 ? "1 field needs" : "\(errors.count) fields need"
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "value": { Keyed(strings: $0.values) },
+        "error": { $0.errors },
+        "checked": { model in Keyed(strings: model.values.filter { !$0.value.isEmpty }) },
+        "field": { FieldViews(form: $0) },
+        "hasErrors": { $0.hasErrors },
+        "errorCount": { $0.errors.count == 1 ? "1 field needs" : "\($0.errors.count) fields need" },
+    ]
 
     /// Strings by name; every name resolves, a missing one to nothing.
     struct Keyed: TemplateValue {
@@ -97,16 +94,13 @@ struct FormState: TemplateValue, Sendable {
         }
     }
 
-    struct FieldView: TemplateValue {
+    struct FieldView: KeyedTemplateValue {
         let value: String
         let error: String?
-        func templateValue(forKey key: String) -> (any TemplateValue)? {
-            switch key {
-            case "value": value
-            case "error": error
-            case "invalid": error != nil
-            default: nil
-            }
-        }
+        static let templateKeys: TemplateKeys<Self> = [
+            "value": { $0.value },
+            "error": { $0.error },
+            "invalid": { $0.error != nil },
+        ]
     }
 }

@@ -35,23 +35,20 @@ enum StaffSection: String, CaseIterable, Sendable {
 }
 
 /// One link of the main navigation.
-struct NavigationLink: TemplateValue, Sendable {
+struct NavigationLink: KeyedTemplateValue, Sendable {
     let label: String
     let href: String
     let current: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "label": label
-        case "href": href
-        case "current": current
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { $0.label },
+        "href": { $0.href },
+        "current": { $0.current },
+    ]
 }
 
 /// A notice across the top of a page: credits running out, an alert, a saved change.
-struct PageBanner: TemplateValue, Sendable {
+struct PageBanner: KeyedTemplateValue, Sendable {
     /// `info`, `warning` or `critical`: the CSS class `banner-<level>`.
     enum Level: String, Sendable { case info, warning, critical }
 
@@ -61,21 +58,18 @@ struct PageBanner: TemplateValue, Sendable {
     var linkHref: String? = nil
     var linkLabel: String? = nil
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "level": level.rawValue
-        case "message": message
-        case "linkHref": linkHref
-        case "linkLabel": linkLabel
-        case "isCritical": level == .critical
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "level": { $0.level.rawValue },
+        "message": { $0.message },
+        "linkHref": { $0.linkHref },
+        "linkLabel": { $0.linkLabel },
+        "isCritical": { $0.level == .critical },
+    ]
 }
 
 /// What the layout of every signed-in page needs: who is signed in, the navigation, the CSRF
 /// token of the sign-out form, and banners. Pages get it under the key `frame`.
-struct PageFrame: TemplateValue, Sendable {
+struct PageFrame: KeyedTemplateValue, Sendable {
     let email: String
     let role: String
     let csrfToken: String
@@ -102,31 +96,29 @@ struct PageFrame: TemplateValue, Sendable {
             })
     }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": email
-        case "role": role
-        case "csrfToken": csrfToken
-        case "accountName": accountName
-        case "navigation": navigation
-        case "banners": banners
-        case "isAdmin": role == UserRole.admin.rawValue
-        case "isStaff": accountName == nil
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "email": { $0.email },
+        "role": { $0.role },
+        "csrfToken": { $0.csrfToken },
+        "accountName": { $0.accountName },
+        "navigation": { $0.navigation },
+        "banners": { $0.banners },
+        "isAdmin": { $0.role == UserRole.admin.rawValue },
+        "isStaff": { $0.accountName == nil },
+    ]
 }
 
-/// A page's view model: the frame under `frame` (and `csrfToken` for the page's own forms),
-/// then the page's own fields.
+/// A page's view model: the frame under `frame` (nil for a visitor who is not signed in) and
+/// its `csrfToken` for the page's own forms, then the page's own fields. Written by hand: a
+/// generic type cannot hold a key table, and the keys it lacks are its content's.
 struct FramedPage<Content: TemplateValue>: TemplateValue {
-    let frame: PageFrame
+    let frame: PageFrame?
     let content: Content
 
     func templateValue(forKey key: String) -> (any TemplateValue)? {
         switch key {
-        case "frame": frame
-        case "csrfToken": frame.csrfToken
+        case "frame": frame as any TemplateValue
+        case "csrfToken": frame?.csrfToken ?? content.templateValue(forKey: key)
         default: content.templateValue(forKey: key)
         }
     }
@@ -138,7 +130,7 @@ extension Pages {
     func page(
         _ name: String, frame: PageFrame, _ content: some TemplateValue, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        htmlResponse(bytes: try renderBytes(name, FramedPage(frame: frame, content: content)), status: status)
+        htmlResponse(bytes: try renderBytes(name, frame: frame, content), status: status)
     }
 }
 

@@ -5,7 +5,7 @@ import Reporting
 import Templating
 
 /// The billing page.
-struct BillingPageView: TemplateValue {
+struct BillingPageView: KeyedTemplateValue {
     let overview: BillingOverview
     let now: Date
     let isOwner: Bool
@@ -18,33 +18,30 @@ struct BillingPageView: TemplateValue {
 
     private var zone: TimeZone { overview.timeZone }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "accountName": overview.accountName
-        case "isPaused": overview.status == .paused
-        case "plan": overview.plan.map { PlanView(plan: $0) }
-        case "current": PeriodRowView(figures: overview.current, plan: overview.plan)
-        case "resetsOn": AccountPageFormat.day(overview.current.period.resetsAt, in: zone)
-        case "resetsIn": AccountPageFormat.remaining(until: overview.current.period.resetsAt, from: now)
-        case "timeZone": overview.timeZoneName
-        case "grants": overview.grants.map { GrantRowView(grant: $0, zone: zone) }
-        case "hasGrants": !overview.grants.isEmpty
-        case "grantsTruncated": overview.grantCount > overview.grants.count
-        case "grantCount": overview.grantCount
-        case "grantsShown": overview.grants.count
-        case "periods": overview.pastPeriods.map { PeriodRowView(figures: $0, plan: overview.plan) }
-        case "hasPeriods": overview.pastPeriodCount > 0
-        case "pastPeriodCount": overview.pastPeriodCount
-        case "pagination": pagination
-        case "isOwner": isOwner
-        case "requests": requests.map { TopUpRowView(request: $0, zone: zone) }
-        case "hasRequests": !requests.isEmpty
-        case "creditsInput": creditsInput
-        case "noteInput": noteInput
-        case "errors": errors
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "accountName": { $0.overview.accountName },
+        "isPaused": { $0.overview.status == .paused },
+        "plan": { model in model.overview.plan.map { PlanView(plan: $0) } },
+        "current": { PeriodRowView(figures: $0.overview.current, plan: $0.overview.plan) },
+        "resetsOn": { AccountPageFormat.day($0.overview.current.period.resetsAt, in: $0.zone) },
+        "resetsIn": { AccountPageFormat.remaining(until: $0.overview.current.period.resetsAt, from: $0.now) },
+        "timeZone": { $0.overview.timeZoneName },
+        "grants": { model in model.overview.grants.map { GrantRowView(grant: $0, zone: model.zone) } },
+        "hasGrants": { !$0.overview.grants.isEmpty },
+        "grantsTruncated": { $0.overview.grantCount > $0.overview.grants.count },
+        "grantCount": { $0.overview.grantCount },
+        "grantsShown": { $0.overview.grants.count },
+        "periods": { model in model.overview.pastPeriods.map { PeriodRowView(figures: $0, plan: model.overview.plan) } },
+        "hasPeriods": { $0.overview.pastPeriodCount > 0 },
+        "pastPeriodCount": { $0.overview.pastPeriodCount },
+        "pagination": { $0.pagination },
+        "isOwner": { $0.isOwner },
+        "requests": { model in model.requests.map { TopUpRowView(request: $0, zone: model.zone) } },
+        "hasRequests": { !$0.requests.isEmpty },
+        "creditsInput": { $0.creditsInput },
+        "noteInput": { $0.noteInput },
+        "errors": { $0.errors },
+    ]
 
     private var pagination: PaginationView? {
         let pages = (overview.pastPeriodCount + perPage - 1) / perPage
@@ -54,7 +51,7 @@ struct BillingPageView: TemplateValue {
 }
 
 /// "Previous / Next" with the page and the total.
-struct PaginationView: TemplateValue {
+struct PaginationView: KeyedTemplateValue {
     let page: Int
     let pages: Int
     let total: Int
@@ -62,126 +59,118 @@ struct PaginationView: TemplateValue {
     let path: String
     var anchor = ""
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "page": page
-        case "pages": pages
-        case "total": total
-        case "noun": noun
-        case "previousHref": page > 1 ? "\(path)?page=\(page - 1)\(anchor)" : nil
-        case "nextHref": page < pages ? "\(path)?page=\(page + 1)\(anchor)" : nil
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "page": { $0.page },
+        "pages": { $0.pages },
+        "total": { $0.total },
+        "noun": { $0.noun },
+        "previousHref": { $0.page > 1 ? "\($0.path)?page=\($0.page - 1)\($0.anchor)" : nil },
+        "nextHref": { $0.page < $0.pages ? "\($0.path)?page=\($0.page + 1)\($0.anchor)" : nil },
+    ]
 }
 
 /// The plan card.
-struct PlanView: TemplateValue {
+struct PlanView: KeyedTemplateValue {
     let plan: BillingPlan
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "name": plan.name
-        case "monthlyFee": plan.monthlyFee.formatted()
-        case "included": AccountPageFormat.credits(plan.included)
-        case "isUnlimited": plan.included == .unlimited
-        case "isCharge": if case .charge = plan.overage { true } else { false }
-        case "overagePrice": if case .charge(let price) = plan.overage { AccountPageFormat.unitPrice(price) } else { nil }
-        case "grace":
-            if case .block(let grace) = plan.overage { grace == .zero ? nil : AccountPageFormat.percent(grace) } else { nil }
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "name": { $0.plan.name },
+        "monthlyFee": { $0.plan.monthlyFee.formatted() },
+        "included": { AccountPageFormat.credits($0.plan.included) },
+        "isUnlimited": { $0.plan.included == .unlimited },
+        "isCharge": { model in if case .charge = model.plan.overage { true } else { false } },
+        "overagePrice": { model -> String? in
+            if case .charge(let price) = model.plan.overage { AccountPageFormat.unitPrice(price) } else { nil }
+        },
+        "grace": { model -> String? in
+            if case .block(let grace) = model.plan.overage, grace != .zero { AccountPageFormat.percent(grace) } else { nil }
+        },
+    ]
 }
 
 /// One period's figures (the current one or a closed one).
-struct PeriodRowView: TemplateValue {
+struct PeriodRowView: KeyedTemplateValue {
     let figures: BillingPeriodFigures
     let plan: BillingPlan?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        let ledger = figures.ledger
-        return switch key {
-        case "label": AccountPageFormat.period(figures.period)
-        case "used": ledger.used.formatted
-        case "granted": AccountPageFormat.credits(ledger.granted)
-        case "remaining": AccountPageFormat.credits(ledger.remaining)
-        case "overage": ledger.overage.formatted
-        case "hasOverage": ledger.overage > .zero
-        case "overageCharge": figures.overageCharge.formatted()
-        case "fee": figures.fee.formatted()
-        case "topUps": figures.topUps.formatted()
-        case "total": figures.total.formatted()
-        case "isCharge": if case .charge = plan?.overage { true } else { false }
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { AccountPageFormat.period($0.figures.period) },
+        "used": { $0.figures.ledger.used.formatted },
+        "granted": { AccountPageFormat.credits($0.figures.ledger.granted) },
+        "remaining": { AccountPageFormat.credits($0.figures.ledger.remaining) },
+        "overage": { $0.figures.ledger.overage.formatted },
+        "hasOverage": { $0.figures.ledger.overage > .zero },
+        "overageCharge": { $0.figures.overageCharge.formatted() },
+        "fee": { $0.figures.fee.formatted() },
+        "topUps": { $0.figures.topUps.formatted() },
+        "total": { $0.figures.total.formatted() },
+        "isCharge": { model in if case .charge = model.plan?.overage { true } else { false } },
+    ]
 }
 
 /// One credit grant.
-struct GrantRowView: TemplateValue {
+struct GrantRowView: KeyedTemplateValue {
     let grant: BillingGrant
     let zone: TimeZone
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "kind":
-            switch grant.kind {
+    static let templateKeys: TemplateKeys<Self> = [
+        "kind": { model in
+            switch model.grant.kind {
             case .topUp: "Top-up"
             case .included: "Included extra"
             case .adjustment: "Adjustment"
             }
-        case "amount": grant.amount.formatted
-        case "grantedOn": AccountPageFormat.day(grant.grantedAt, in: zone)
-        case "expiresOn": grant.expiresAt.map { AccountPageFormat.day($0, in: zone) } ?? "Never"
-        case "price": grant.price.map { $0.formatted() } ?? "—"
-        case "note": grant.note
-        case "status":
-            switch grant.status {
+        },
+        "amount": { $0.grant.amount.formatted },
+        "grantedOn": { AccountPageFormat.day($0.grant.grantedAt, in: $0.zone) },
+        "expiresOn": { model in model.grant.expiresAt.map { AccountPageFormat.day($0, in: model.zone) } ?? "Never" },
+        "price": { model in model.grant.price.map { $0.formatted() } ?? "—" },
+        "note": { $0.grant.note },
+        "status": { model in
+            switch model.grant.status {
             case .active: "Active"
             case .expired: "Expired"
             case .upcoming: "Starts later"
             }
-        case "badge":
-            switch grant.status {
+        },
+        "badge": { model in
+            switch model.grant.status {
             case .active: "badge-ok"
             case .expired: "badge"
             case .upcoming: "badge-warning"
             }
-        default: nil
-        }
-    }
+        },
+    ]
 }
 
 /// One top-up request and its answer.
-struct TopUpRowView: TemplateValue {
+struct TopUpRowView: KeyedTemplateValue {
     let request: TopUpRequest
     let zone: TimeZone
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": request.id
-        case "requestedOn": AccountPageFormat.day(request.requestedAt, in: zone)
-        case "requestedBy": request.requestedBy ?? "—"
-        case "credits": request.credits.formatted
-        case "note": request.note
-        case "accountName": request.accountName
-        case "state":
-            switch request.state {
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { $0.request.id },
+        "requestedOn": { AccountPageFormat.day($0.request.requestedAt, in: $0.zone) },
+        "requestedBy": { $0.request.requestedBy ?? "—" },
+        "credits": { $0.request.credits.formatted },
+        "note": { $0.request.note },
+        "accountName": { $0.request.accountName },
+        "state": { model in
+            switch model.request.state {
             case .pending: "Waiting"
             case .approved: "Approved"
             case .declined: "Declined"
             }
-        case "badge":
-            switch request.state {
+        },
+        "badge": { model in
+            switch model.request.state {
             case .pending: "badge-warning"
             case .approved: "badge-ok"
             case .declined: "badge-critical"
             }
-        case "answer": answer
-        default: nil
-        }
-    }
+        },
+        "answer": { $0.answer },
+    ]
 
     private var answer: String {
         return switch request.state {

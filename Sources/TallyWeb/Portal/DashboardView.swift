@@ -3,7 +3,7 @@ import Reporting
 import Templating
 
 /// The view model of the dashboard (`templates/portal/dashboard.mustache`).
-struct DashboardView: TemplateValue, Sendable {
+struct DashboardView: KeyedTemplateValue, Sendable {
     let accountName: String
     /// "1 February – 28 February 2027".
     let periodText: String
@@ -22,22 +22,19 @@ struct DashboardView: TemplateValue, Sendable {
     let periodEvents: String
     let isOwner: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "accountName": accountName
-        case "periodText": periodText
-        case "timeZone": timeZone
-        case "isFirstRun": isFirstRun
-        case "planName": planName
-        case "noPlanText": noPlanText
-        case "stats": stats
-        case "gauge": gauge
-        case "daily": daily
-        case "byFeature": byFeature
-        case "byModel": byModel
-        case "periodEvents": periodEvents
-        case "isOwner": isOwner
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "accountName": { $0.accountName },
+        "periodText": { $0.periodText },
+        "timeZone": { $0.timeZone },
+        "isFirstRun": { $0.isFirstRun },
+        "planName": { $0.planName },
+        "noPlanText": { $0.noPlanText },
+        "stats": { $0.stats },
+        "gauge": { $0.gauge },
+        "daily": { $0.daily },
+        "byFeature": { $0.byFeature },
+        "byModel": { $0.byModel },
+        "periodEvents": { $0.periodEvents },
+        "isOwner": { $0.isOwner },
+    ]
 }

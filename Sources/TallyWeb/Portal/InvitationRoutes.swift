@@ -93,7 +93,7 @@ struct InvitationRoutes {
 
 /// The invitation page: the account, the email, and the set-password form (or, for a
 /// signed-in visitor, a note to sign out first).
-struct InvitationPageView: TemplateValue {
+struct InvitationPageView: KeyedTemplateValue {
     let details: InvitationDetails
     let token: String
     let csrfToken: String
@@ -101,25 +101,20 @@ struct InvitationPageView: TemplateValue {
     let minimumLength: Int
     let signedInEmail: String?
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "accountName": details.accountName
-        case "email": details.invitation.email
-        case "role": details.invitation.role == .owner ? "an owner" : "a member"
-        case "expiresAt": AccountPageFormat.dateTime(details.invitation.expiresAt, in: AccountPageFormat.utc) + " UTC"
-        case "action": "/invitations/\(token)"
-        case "csrfToken": csrfToken
-        case "errors": errors
-        case "minimumLength": minimumLength
-        case "signedInEmail": signedInEmail
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "accountName": { $0.details.accountName },
+        "email": { $0.details.invitation.email },
+        "role": { $0.details.invitation.role == .owner ? "an owner" : "a member" },
+        "expiresAt": { AccountPageFormat.dateTime($0.details.invitation.expiresAt, in: AccountPageFormat.utc) + " UTC" },
+        "action": { "/invitations/\($0.token)" },
+        "csrfToken": { $0.csrfToken },
+        "errors": { $0.errors },
+        "minimumLength": { $0.minimumLength },
+        "signedInEmail": { $0.signedInEmail },
+    ]
 }
 
 /// The page for a link that does not work (the same whatever the reason).
-struct InvitationInvalidView: TemplateValue {
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        key == "message" ? InvitationError.notValid.message : nil
-    }
+struct InvitationInvalidView: KeyedTemplateValue {
+    static let templateKeys: TemplateKeys<Self> = ["message": { _ in InvitationError.notValid.message }]
 }

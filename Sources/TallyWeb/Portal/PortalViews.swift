@@ -1,22 +1,19 @@
 import Templating
 
 /// One figure in a `.stats` grid: a label, the value and an optional note under it.
-struct StatView: TemplateValue, Sendable {
+struct StatView: KeyedTemplateValue, Sendable {
     let label: String
     let value: String
     var note: String? = nil
     /// `warning` or `critical` marks the value; nil for plain.
     var level: String? = nil
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "label": label
-        case "value": value
-        case "note": note
-        case "level": level
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "label": { $0.label },
+        "value": { $0.value },
+        "note": { $0.note },
+        "level": { $0.level },
+    ]
 }
 
 /// A chart as the page shows it: the SVG, its numbers as a table, and whether it has data.
@@ -24,7 +21,7 @@ struct StatView: TemplateValue, Sendable {
 /// A chart may come in a second, narrow drawing for phones (`narrowSVG`): a wide viewBox scaled
 /// down to 390 px makes its text unreadably small, and without JavaScript the page cannot redraw
 /// it, so portal.css shows one or the other by width.
-struct ChartView: TemplateValue, Sendable {
+struct ChartView: KeyedTemplateValue, Sendable {
     /// The `<svg>`, already escaped: insert with `{{{svg}}}`.
     let svg: String
     /// The same chart drawn for narrow screens; nil when the wide one reads well everywhere.
@@ -33,15 +30,12 @@ struct ChartView: TemplateValue, Sendable {
     let table: String
     let hasData: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "svg": svg
-        case "narrowSVG": narrowSVG
-        case "table": table
-        case "hasData": hasData
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "svg": { $0.svg },
+        "narrowSVG": { $0.narrowSVG },
+        "table": { $0.table },
+        "hasData": { $0.hasData },
+    ]
 }
 
 extension ChartView {

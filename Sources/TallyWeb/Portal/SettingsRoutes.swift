@@ -54,7 +54,7 @@ struct SettingsRoutes {
 }
 
 /// The settings page. Password fields are never filled back in.
-struct SettingsPageView: TemplateValue {
+struct SettingsPageView: KeyedTemplateValue {
     let email: String
     let role: String
     let accountName: String
@@ -65,18 +65,15 @@ struct SettingsPageView: TemplateValue {
     let errors: FieldErrors
     let minimumLength: Int
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "email": email
-        case "role": role
-        case "accountName": accountName
-        case "timeZone": timeZone
-        case "anchorDay": anchorDay
-        case "currentPeriod": currentPeriod
-        case "resetsOn": resetsOn
-        case "errors": errors
-        case "minimumLength": minimumLength
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "email": { $0.email },
+        "role": { $0.role },
+        "accountName": { $0.accountName },
+        "timeZone": { $0.timeZone },
+        "anchorDay": { $0.anchorDay },
+        "currentPeriod": { $0.currentPeriod },
+        "resetsOn": { $0.resetsOn },
+        "errors": { $0.errors },
+        "minimumLength": { $0.minimumLength },
+    ]
 }

@@ -109,13 +109,9 @@ struct TeamRoutes {
     }
 
     private func revokeInvitation(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        let id = try await Self.id(request, context)
-        do {
+        try await revoke(request, context, "invitation", missing: InvitationError.notFound, done: "invitation-revoked") { id in
             _ = try await services.invitations.revoke(id: id, accountID: context.accountID, by: context.auditActor, now: services.now)
-        } catch InvitationError.notFound {
-            throw context.objectNotFound("invitation", objectID: String(id))
         }
-        return redirect(to: "/team?done=invitation-revoked")
     }
 
     // MARK: - Members
@@ -226,16 +222,28 @@ struct TeamRoutes {
     }
 
     private func revokeKey(_ request: Request, _ context: OwnerRequestContext) async throws -> Response {
-        let id = try await Self.id(request, context)
-        do {
+        try await revoke(request, context, "api_key", missing: AccountAPIKeyError.notFound, done: "key-revoked") { id in
             _ = try await services.apiKeys.revoke(id: id, accountID: context.accountID, by: context.auditActor, now: services.now)
-        } catch AccountAPIKeyError.notFound {
-            throw context.objectNotFound("api_key", objectID: String(id))
         }
-        return redirect(to: "/team?done=key-revoked")
     }
 
     // MARK: - Helpers
+
+    /// A confirmation form's revocation: the `id` it posts, `revocation` run on it, then the team
+    /// page with the `done` banner; `missing` (the object gone, or another account's) is the 404
+    /// of a missing `kind`.
+    private func revoke<Refusal: Error & Equatable>(
+        _ request: Request, _ context: OwnerRequestContext, _ kind: String, missing: Refusal, done: String,
+        _ revocation: (Int64) async throws -> Void
+    ) async throws -> Response {
+        let id = try await Self.id(request, context)
+        do {
+            try await revocation(id)
+        } catch let refusal as Refusal where refusal == missing {
+            throw context.objectNotFound(kind, objectID: String(id))
+        }
+        return redirect(to: "/team?done=\(done)")
+    }
 
     private func confirm(_ context: OwnerRequestContext, _ view: ConfirmPageView) async throws -> Response {
         let name = try await services.accountName(context.accountID)

@@ -5,7 +5,7 @@ import Templating
 
 /// The Team page: people, open invitations, read-only API keys, and what was just created (an
 /// invitation link or a key, shown this once).
-struct TeamPageView: TemplateValue {
+struct TeamPageView: KeyedTemplateValue {
     let accountExternalID: String
     let members: [TeamMember]
     let invitations: [Invitation]
@@ -24,85 +24,75 @@ struct TeamPageView: TemplateValue {
 
     private static let zone = AccountPageFormat.utc
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "members": members.map { MemberRowView(member: $0, isYou: $0.id == you) }
-        case "invitations": invitations.map { InvitationRowView(invitation: $0, now: now) }
-        case "hasInvitations": !invitations.isEmpty
-        case "keys": keys.map(KeyRowView.init)
-        case "hasKeys": !keys.isEmpty
-        case "inviteEmail": inviteEmail
-        case "inviteAsOwner": inviteRole == "owner"
-        case "inviteErrors": inviteErrors
-        case "keyName": keyName
-        case "keyErrors": keyErrors
-        case "memberError": memberError
-        case "createdInvitationEmail": createdInvitation?.email
-        case "createdInvitationLink": createdInvitation?.link
-        case "createdKeyName": createdKey?.name
-        case "createdKey": createdKey?.secret
-        case "usageURL": "\(baseURL)/api/v1/accounts/\(accountExternalID)/usage"
-        case "lifetimeDays": Int(Invitations.lifetime / 86_400)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "members": { model in model.members.map { MemberRowView(member: $0, isYou: $0.id == model.you) } },
+        "invitations": { model in model.invitations.map { InvitationRowView(invitation: $0, now: model.now) } },
+        "hasInvitations": { !$0.invitations.isEmpty },
+        "keys": { $0.keys.map(KeyRowView.init) },
+        "hasKeys": { !$0.keys.isEmpty },
+        "inviteEmail": { $0.inviteEmail },
+        "inviteAsOwner": { $0.inviteRole == "owner" },
+        "inviteErrors": { $0.inviteErrors },
+        "keyName": { $0.keyName },
+        "keyErrors": { $0.keyErrors },
+        "memberError": { $0.memberError },
+        "createdInvitationEmail": { $0.createdInvitation?.email },
+        "createdInvitationLink": { $0.createdInvitation?.link },
+        "createdKeyName": { $0.createdKey?.name },
+        "createdKey": { $0.createdKey?.secret },
+        "usageURL": { "\($0.baseURL)/api/v1/accounts/\($0.accountExternalID)/usage" },
+        "lifetimeDays": { _ in Int(Invitations.lifetime / 86_400) },
+    ]
 }
 
 /// One person on the team.
-struct MemberRowView: TemplateValue {
+struct MemberRowView: KeyedTemplateValue {
     let member: TeamMember
     let isYou: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": Int(member.id)
-        case "email": member.email
-        case "role": member.role == .owner ? "Owner" : "Member"
-        case "isOwner": member.role == .owner
-        case "isYou": isYou
-        case "joinedOn": AccountPageFormat.day(member.joinedAt, in: AccountPageFormat.utc)
-        case "lastSeen": member.lastSeenAt.map { AccountPageFormat.dateTime($0, in: AccountPageFormat.utc) + " UTC" } ?? "Never"
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { Int($0.member.id) },
+        "email": { $0.member.email },
+        "role": { $0.member.role == .owner ? "Owner" : "Member" },
+        "isOwner": { $0.member.role == .owner },
+        "isYou": { $0.isYou },
+        "joinedOn": { AccountPageFormat.day($0.member.joinedAt, in: AccountPageFormat.utc) },
+        "lastSeen": { model in
+            model.member.lastSeenAt.map { AccountPageFormat.dateTime($0, in: AccountPageFormat.utc) + " UTC" } ?? "Never"
+        },
+    ]
 }
 
 /// One open invitation.
-struct InvitationRowView: TemplateValue {
+struct InvitationRowView: KeyedTemplateValue {
     let invitation: Invitation
     let now: Date
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": Int(invitation.id)
-        case "email": invitation.email
-        case "role": invitation.role == .owner ? "Owner" : "Member"
-        case "sentOn": AccountPageFormat.day(invitation.createdAt, in: AccountPageFormat.utc)
-        case "expiresAt": AccountPageFormat.dateTime(invitation.expiresAt, in: AccountPageFormat.utc) + " UTC"
-        case "expiresIn": AccountPageFormat.remaining(until: invitation.expiresAt, from: now)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { Int($0.invitation.id) },
+        "email": { $0.invitation.email },
+        "role": { $0.invitation.role == .owner ? "Owner" : "Member" },
+        "sentOn": { AccountPageFormat.day($0.invitation.createdAt, in: AccountPageFormat.utc) },
+        "expiresAt": { AccountPageFormat.dateTime($0.invitation.expiresAt, in: AccountPageFormat.utc) + " UTC" },
+        "expiresIn": { AccountPageFormat.remaining(until: $0.invitation.expiresAt, from: $0.now) },
+    ]
 }
 
 /// One active API key.
-struct KeyRowView: TemplateValue {
+struct KeyRowView: KeyedTemplateValue {
     let key: AccountAPIKey
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "id": Int(self.key.id)
-        case "name": self.key.name
-        case "prefix": self.key.prefix
-        case "lastFour": self.key.lastFour
-        case "createdOn": AccountPageFormat.day(self.key.createdAt, in: AccountPageFormat.utc)
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "id": { Int($0.key.id) },
+        "name": { $0.key.name },
+        "prefix": { $0.key.prefix },
+        "lastFour": { $0.key.lastFour },
+        "createdOn": { AccountPageFormat.day($0.key.createdAt, in: AccountPageFormat.utc) },
+    ]
 }
 
 /// A confirmation page for a destructive action (remove a member, revoke an invitation or a key).
-struct ConfirmPageView: TemplateValue {
+struct ConfirmPageView: KeyedTemplateValue {
     let heading: String
     let message: String
     let action: String
@@ -110,15 +100,12 @@ struct ConfirmPageView: TemplateValue {
     let fieldValue: String
     let button: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "heading": heading
-        case "message": message
-        case "action": action
-        case "fieldName": fieldName
-        case "fieldValue": fieldValue
-        case "button": button
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "heading": { $0.heading },
+        "message": { $0.message },
+        "action": { $0.action },
+        "fieldName": { $0.fieldName },
+        "fieldValue": { $0.fieldValue },
+        "button": { $0.button },
+    ]
 }

@@ -95,6 +95,7 @@ struct UsageRoutes: Sendable {
             StatView(label: "Input tokens", value: PortalFormat.count(detail.inputTokens)),
             StatView(label: "Cached input tokens", value: PortalFormat.count(detail.cachedInputTokens)),
             StatView(label: "Output tokens", value: PortalFormat.count(detail.outputTokens)),
+        ] + detail.otherCounts.map { StatView(label: $0.label, value: PortalFormat.count($0.count)) } + [
             StatView(label: "Output units", value: PortalFormat.count(detail.outputUnits)),
         ]
         if let duration = detail.durationMS {

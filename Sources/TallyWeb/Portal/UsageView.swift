@@ -1,21 +1,18 @@
 import Templating
 
 /// A table row: its header cells (text) and its number cells.
-struct TableRowView: TemplateValue, Sendable {
+struct TableRowView: KeyedTemplateValue, Sendable {
     let keys: [String]
     let numbers: [String]
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "keys": keys
-        case "numbers": numbers
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "keys": { $0.keys },
+        "numbers": { $0.numbers },
+    ]
 }
 
 /// One event of the recent-events list.
-struct EventRowView: TemplateValue, Sendable {
+struct EventRowView: KeyedTemplateValue, Sendable {
     let time: String
     let utc: String
     let eventID: String
@@ -26,38 +23,32 @@ struct EventRowView: TemplateValue, Sendable {
     let credits: String
     let failed: Bool
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "time": time
-        case "utc": utc
-        case "eventID": eventID
-        case "href": href
-        case "feature": feature
-        case "model": model
-        case "tokens": tokens
-        case "credits": credits
-        case "failed": failed
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "time": { $0.time },
+        "utc": { $0.utc },
+        "eventID": { $0.eventID },
+        "href": { $0.href },
+        "feature": { $0.feature },
+        "model": { $0.model },
+        "tokens": { $0.tokens },
+        "credits": { $0.credits },
+        "failed": { $0.failed },
+    ]
 }
 
 /// A field's message, for the error summary and under the field.
-struct FieldErrorView: TemplateValue, Sendable {
+struct FieldErrorView: KeyedTemplateValue, Sendable {
     let field: String
     let message: String
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "field": field
-        case "message": message
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "field": { $0.field },
+        "message": { $0.message },
+    ]
 }
 
 /// The view model of `templates/portal/usage.mustache`.
-struct UsageView: TemplateValue, Sendable {
+struct UsageView: KeyedTemplateValue, Sendable {
     var presets: [LinkView] = []
     /// The range the filter form sends back with its dates (see `UsageQuery.range(on:)`).
     var rangeValue = "custom"
@@ -85,55 +76,49 @@ struct UsageView: TemplateValue, Sendable {
 
     private func error(_ field: String) -> String? { errors.first { $0.field == field }?.message }
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "presets": presets
-        case "rangeValue": rangeValue
-        case "fromValue": fromValue
-        case "toValue": toValue
-        case "featureOptions": featureOptions
-        case "modelOptions": modelOptions
-        case "groupOptions": groupOptions
-        case "errors": errors
-        case "hasErrors": !errors.isEmpty
-        case "rangeError": error("range")
-        case "fromError": error("from")
-        case "toError": error("to")
-        case "featureError": error("feature")
-        case "modelError": error("model")
-        case "groupError": error("group")
-        case "pageError": error("page")
-        case "summary": summary
-        case "timeZone": timeZone
-        case "chart": chart
-        case "keyColumns": keyColumns
-        case "rows": rows
-        case "hasRows": !rows.isEmpty
-        case "totals": totals
-        case "csvHref": csvHref
-        case "events": events
-        case "hasEvents": !events.isEmpty
-        case "eventsText": eventsText
-        case "previousHref": previousHref
-        case "nextHref": nextHref
-        case "pageText": pageText
-        case "cappedText": cappedText
-        case "noEventsText": noEventsText
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "presets": { $0.presets },
+        "rangeValue": { $0.rangeValue },
+        "fromValue": { $0.fromValue },
+        "toValue": { $0.toValue },
+        "featureOptions": { $0.featureOptions },
+        "modelOptions": { $0.modelOptions },
+        "groupOptions": { $0.groupOptions },
+        "errors": { $0.errors },
+        "hasErrors": { !$0.errors.isEmpty },
+        "rangeError": { $0.error("range") },
+        "fromError": { $0.error("from") },
+        "toError": { $0.error("to") },
+        "featureError": { $0.error("feature") },
+        "modelError": { $0.error("model") },
+        "groupError": { $0.error("group") },
+        "pageError": { $0.error("page") },
+        "summary": { $0.summary },
+        "timeZone": { $0.timeZone },
+        "chart": { $0.chart },
+        "keyColumns": { $0.keyColumns },
+        "rows": { $0.rows },
+        "hasRows": { !$0.rows.isEmpty },
+        "totals": { $0.totals },
+        "csvHref": { $0.csvHref },
+        "events": { $0.events },
+        "hasEvents": { !$0.events.isEmpty },
+        "eventsText": { $0.eventsText },
+        "previousHref": { $0.previousHref },
+        "nextHref": { $0.nextHref },
+        "pageText": { $0.pageText },
+        "cappedText": { $0.cappedText },
+        "noEventsText": { $0.noEventsText },
+    ]
 }
 
 /// The view model of `templates/portal/event.mustache`.
-struct EventView: TemplateValue, Sendable {
+struct EventView: KeyedTemplateValue, Sendable {
     let eventID: String
     let facts: [StatView]
 
-    func templateValue(forKey key: String) -> (any TemplateValue)? {
-        switch key {
-        case "eventID": eventID
-        case "facts": facts
-        default: nil
-        }
-    }
+    static let templateKeys: TemplateKeys<Self> = [
+        "eventID": { $0.eventID },
+        "facts": { $0.facts },
+    ]
 }
