@@ -70,25 +70,17 @@ public struct OpenAIUsage: Hashable, Sendable, Decodable {
         let count = { (key: CodingKeys) throws -> Int64? in try container.decodeIfPresent(Int64.self, forKey: key) }
         promptTokens = try count(.promptTokens) ?? count(.inputTokens) ?? 0
         completionTokens = try count(.completionTokens) ?? count(.outputTokens) ?? 0
-        let prompt = try Self.details(container, container.contains(.promptDetails) ? .promptDetails : .inputDetails)
-        let completion = try Self.details(container, container.contains(.completionDetails) ? .completionDetails : .outputDetails)
+        let prompt = try container.details(DetailKeys.self, container.contains(.promptDetails) ? .promptDetails : .inputDetails)
+        let completion = try container.details(DetailKeys.self, container.contains(.completionDetails) ? .completionDetails : .outputDetails)
         let cacheRead = try count(.cacheRead)
         cachedTokens = try prompt?.decodeIfPresent(Int64.self, forKey: .cachedTokens) ?? cacheRead ?? 0
         audioInputTokens = try prompt?.decodeIfPresent(Int64.self, forKey: .audioTokens) ?? 0
         imageInputTokens = try prompt?.decodeIfPresent(Int64.self, forKey: .imageTokens) ?? 0
         cacheWriteTokens = try count(.cacheCreation) ?? 0
-        cacheWrite1hTokens = try Self.details(container, .cacheCreationDetails)?.decodeIfPresent(Int64.self, forKey: .ephemeral1h) ?? 0
+        cacheWrite1hTokens = try container.details(DetailKeys.self, .cacheCreationDetails)?.decodeIfPresent(Int64.self, forKey: .ephemeral1h) ?? 0
         reasoningTokens = try completion?.decodeIfPresent(Int64.self, forKey: .reasoningTokens) ?? 0
         audioOutputTokens = try completion?.decodeIfPresent(Int64.self, forKey: .audioTokens) ?? 0
-        webSearchRequests = try Self.details(container, .serverToolUse)?.decodeIfPresent(Int64.self, forKey: .webSearchRequests) ?? 0
-    }
-
-    /// A details object; absent or null: nil; anything but an object is refused, not ignored.
-    private static func details(
-        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
-    ) throws -> KeyedDecodingContainer<DetailKeys>? {
-        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        return try container.nestedContainer(keyedBy: DetailKeys.self, forKey: key)
+        webSearchRequests = try container.details(DetailKeys.self, .serverToolUse)?.decodeIfPresent(Int64.self, forKey: .webSearchRequests) ?? 0
     }
 }
 
@@ -140,19 +132,12 @@ public struct AnthropicUsage: Hashable, Sendable, Decodable {
         inputTokens = try container.decodeIfPresent(Int64.self, forKey: .inputTokens) ?? 0
         outputTokens = try container.decodeIfPresent(Int64.self, forKey: .outputTokens) ?? 0
         cacheReadInputTokens = try container.decodeIfPresent(Int64.self, forKey: .cacheReadInputTokens) ?? 0
-        let breakdown = try Self.details(container, .cacheCreation)
+        let breakdown = try container.details(DetailKeys.self, .cacheCreation)
         let fiveMinutes = try breakdown?.decodeIfPresent(Int64.self, forKey: .ephemeral5m) ?? 0
         cacheCreation1hInputTokens = try breakdown?.decodeIfPresent(Int64.self, forKey: .ephemeral1h) ?? 0
         cacheCreationInputTokens = try container.decodeIfPresent(Int64.self, forKey: .cacheCreationInputTokens)
             ?? fiveMinutes &+ cacheCreation1hInputTokens
-        webSearchRequests = try Self.details(container, .serverToolUse)?.decodeIfPresent(Int64.self, forKey: .webSearchRequests) ?? 0
-    }
-
-    private static func details(
-        _ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys
-    ) throws -> KeyedDecodingContainer<DetailKeys>? {
-        guard container.contains(key), try !container.decodeNil(forKey: key) else { return nil }
-        return try container.nestedContainer(keyedBy: DetailKeys.self, forKey: key)
+        webSearchRequests = try container.details(DetailKeys.self, .serverToolUse)?.decodeIfPresent(Int64.self, forKey: .webSearchRequests) ?? 0
     }
 }
 
@@ -231,5 +216,16 @@ public struct BedrockUsage: Hashable, Sendable, Decodable {
         outputTokens = try count(.outputTokens)
         cacheReadInputTokens = try count(.cacheReadInputTokens)
         cacheWriteInputTokens = try count(.cacheWriteInputTokens)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// The details object at `key`, read with `keys`; absent or null: nil; anything but an
+    /// object is refused, not ignored.
+    fileprivate func details<Details: CodingKey>(
+        _ keys: Details.Type, _ key: Key
+    ) throws -> KeyedDecodingContainer<Details>? {
+        guard contains(key), try !decodeNil(forKey: key) else { return nil }
+        return try nestedContainer(keyedBy: keys, forKey: key)
     }
 }
